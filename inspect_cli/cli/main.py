@@ -1,0 +1,8 @@
+"""Entry point: registers every command module on the app."""
+
+from inspect_cli.cli import workspace_cmds  # noqa: F401  (registers commands)
+from inspect_cli.cli.app import app
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""Workspace commands: ``init`` and ``seed reveal``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inspect_cli.cli.app import app
+from inspect_cli.cli.common import WorkspaceOption, now, open_workspace, stdout, user_errors
+
+seed_app = typer.Typer(help="The sampling seed (for the auditor).", no_args_is_help=True)
+app.add_typer(seed_app, name="seed")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    seed: Annotated[
+        str | None,
+        typer.Option(
+            help="Sampling seed, e.g. 20 digits thrown with dice in public. "
+            "Default: 20 random digits.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create a workspace: config, store, seed and the inbox/archive/exports folders.
+
+    Prints the seed's commitment (its SHA-256), never the seed itself.
+
+    Example:
+
+        inspect-cli init ./control --seed 37195408226615390473
+    """
+    from inspect_cli.workspace import init_workspace
+
+    with user_errors():
+        ws, commitment = init_workspace(directory, seed, now())
+    out = stdout()
+    out.print(f"Created workspace {ws.root}")
+    out.print(f"Seed commitment (SHA-256): {commitment}")
+    out.print(f"Keep the seed secret; it is in {ws.seed_path} (owner-only).")
+    out.print(f"Next: copy contractor files to {ws.inbox} and run `inspect-cli daily -w {ws.root}`")
+
+
+@seed_app.command("reveal")
+def seed_reveal(workspace: WorkspaceOption = None) -> None:
+    """Print the seed and its commitment, for the auditor at period end.
+
+    The reveal is written to the audit log.
+
+    Example:
+
+        inspect-cli seed reveal -w ./control
+    """
+    from inspect_cli import store
+    from inspect_cli.sampling import seed_commitment
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        seed = ws.read_seed()
+        conn = ws.connect()
+        with conn:
+            stored = store.seed_commitment(conn)
+            store.log_event(conn, now(), "seed_revealed", stored or "")
+        conn.close()
+    out = stdout()
+    out.print(f"Seed: {seed}")
+    out.print(f"Commitment (SHA-256): {seed_commitment(seed)}")
+    if stored != seed_commitment(seed):
+        out.print(f"WARNING: the stored commitment is {stored}; the seed file does not match it.")
+        raise typer.Exit(1)

@@ -1,0 +1,159 @@
+"""The workspace configuration (``inspect-cli.toml``): control parameters and contractor mappings.
+
+Money and rates are written as strings in the file (``threshold_eur = "1000.00"``) so that they
+are read exactly, never through a float.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from inspect_cli.errors import ConfigError
+
+CONFIG_FILE = "inspect-cli.toml"
+DIALECTS = ("excel-be", "standard")
+SATISFACTION_SCALES = (5, 10)
+
+DEFAULT_CONFIG = """\
+# inspect-cli workspace configuration.
+# Money and rates are quoted strings so that they are read exactly.
+
+# Every completed order strictly above this amount (EUR, excl. VAT) is inspected.
+threshold_eur = "1000.00"
+# Share of all other completed orders drawn at random for inspection.
+sample_rate = "0.02"
+# An inspection is due this many working days (Belgian calendar) after selection.
+due_working_days = 10
+# Tenant satisfaction scores run from 1 to this number (10 or 5).
+satisfaction_scale = 10
+# Exports: "excel-be" (; separator, decimal comma, UTF-8 with BOM) or "standard" (, and point).
+csv_dialect = "excel-be"
+
+# Per-contractor settings for files whose headers are not recognised on their own.
+# `files` are name patterns that select the contractor for a file dropped in the inbox;
+# `columns` maps a header of the file to a field (order_id, contractor, amount_excl_vat,
+# amount_incl_vat, vat_rate, completed_on, dwelling_id, address, postcode, municipality,
+# category, description, order_date, invoice_number, tenant_contact).
+#
+# [contractors."Detroit Demolition"]
+# files = ["detroit*.csv"]
+# date_format = "%m/%d/%Y"      # month-first dates (US files)
+# amount_convention = "point"   # "point" or "comma": how to read 1.234 on its own
+# [contractors."Detroit Demolition".columns]
+# "Parcel ID" = "order_id"
+# "Price" = "amount_excl_vat"
+# "Demolition Date" = "completed_on"
+[contractors]
+"""
+
+
+@dataclass(frozen=True)
+class ContractorProfile:
+    """How to read one contractor's files."""
+
+    name: str
+    files: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    amount_convention: str | None = None
+
+    def matches(self, file_name: str) -> bool:
+        return any(fnmatch.fnmatch(file_name.lower(), p.lower()) for p in self.files)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Control parameters in force for a workspace."""
+
+    threshold_cents: int = 100_000
+    sample_rate: Decimal = Decimal("0.02")
+    due_working_days: int = 10
+    satisfaction_scale: int = 10
+    csv_dialect: str = "excel-be"
+    contractors: dict[str, ContractorProfile] = field(default_factory=dict)
+
+    def profile_for(
+        self, file_name: str, contractor: str | None = None
+    ) -> ContractorProfile | None:
+        """The profile named on the command line, else the first whose file patterns match."""
+        if contractor is not None:
+            return self.contractors.get(contractor, ContractorProfile(name=contractor))
+        return next((p for p in self.contractors.values() if p.matches(file_name)), None)
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a workspace configuration file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict, path: Path) -> Config:
+    """Turn parsed TOML into a Config, naming the key at fault on any error."""
+    base = Config()
+    threshold = _decimal(data.get("threshold_eur", "1000.00"), "threshold_eur", path)
+    if threshold < 0 or threshold != threshold.quantize(Decimal("0.01")):
+        raise ConfigError(f"{path}: threshold_eur must be a positive amount in cents precision")
+    rate = _decimal(data.get("sample_rate", str(base.sample_rate)), "sample_rate", path)
+    if not Decimal(0) <= rate <= Decimal(1):
+        raise ConfigError(f"{path}: sample_rate must be between 0 and 1, got {rate}")
+    due = data.get("due_working_days", base.due_working_days)
+    if not isinstance(due, int) or isinstance(due, bool) or due < 0:
+        raise ConfigError(f"{path}: due_working_days must be a whole number >= 0, got {due!r}")
+    scale = data.get("satisfaction_scale", base.satisfaction_scale)
+    if scale not in SATISFACTION_SCALES:
+        raise ConfigError(f"{path}: satisfaction_scale must be 10 or 5, got {scale!r}")
+    dialect = data.get("csv_dialect", base.csv_dialect)
+    if dialect not in DIALECTS:
+        raise ConfigError(f"{path}: csv_dialect must be one of {', '.join(DIALECTS)}")
+    contractors = {
+        name: _profile(name, section, path)
+        for name, section in (data.get("contractors") or {}).items()
+    }
+    return Config(
+        threshold_cents=int(threshold * 100),
+        sample_rate=rate,
+        due_working_days=due,
+        satisfaction_scale=scale,
+        csv_dialect=dialect,
+        contractors=contractors,
+    )
+
+
+def _decimal(value: object, key: str, path: Path) -> Decimal:
+    if isinstance(value, float):
+        raise ConfigError(f'{path}: {key} must be a quoted string such as "{value}"')
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ConfigError(f"{path}: {key} is not a number: {value!r}") from None
+
+
+def _profile(name: str, section: object, path: Path) -> ContractorProfile:
+    where = f'{path}: [contractors."{name}"]'
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where} must be a table")
+    files = section.get("files", [])
+    columns = section.get("columns", {})
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ConfigError(f"{where}: files must be a list of name patterns")
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise ConfigError(f"{where}: columns must map headers to field names")
+    convention = section.get("amount_convention")
+    if convention not in (None, "comma", "point"):
+        raise ConfigError(f'{where}: amount_convention must be "comma" or "point"')
+    return ContractorProfile(
+        name=name,
+        files=tuple(files),
+        columns=dict(columns),
+        date_format=section.get("date_format"),
+        amount_convention=convention,
+    )

@@ -1,0 +1,50 @@
+"""Errors a user can act on.
+
+Each condition has its own class so the CLI can turn any of them into one ``Error: ...`` line and
+an exit code in one place. Row-level problems in input files are not exceptions: they are
+quarantine records (see ``ingest``).
+"""
+
+
+class InspectError(Exception):
+    """Base class: a problem the user can fix; its message is shown as is."""
+
+    exit_code = 1
+
+
+class WorkspaceNotFound(InspectError):
+    """No workspace at the given path, in INSPECT_CLI_HOME or in the current folder."""
+
+
+class WorkspaceExists(InspectError):
+    """``init`` would overwrite an existing workspace."""
+
+
+class ConfigError(InspectError):
+    """The workspace configuration file is missing or invalid."""
+
+
+class SeedError(InspectError):
+    """The sampling seed is missing, unreadable or does not match its commitment."""
+
+
+class UnreadableFile(InspectError):
+    """A whole input file cannot be read as a table (empty, binary, corrupt, no sheet)."""
+
+
+class MissingColumns(InspectError):
+    """An input file lacks a required column, so none of its rows can be imported."""
+
+
+class UnknownOrder(InspectError):
+    """An order id that the store does not know."""
+
+
+class InvalidValue(InspectError):
+    """A value given on the command line cannot be used."""
+
+
+class LockHeld(InspectError):
+    """Another run holds the workspace lock."""
+
+    exit_code = 4

@@ -1,0 +1,67 @@
+"""The SQLite store. This package owns every SQL statement of the tool.
+
+``connect`` opens a store in WAL mode with foreign keys on and brings its schema up to date.
+Area modules (``orders``, ``selections``, ``inspections``, ...) hold the queries of each part.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from inspect_cli.store.schema import migrate
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (or create) the store and apply pending migrations."""
+    # Autocommit mode: every write happens inside an explicit ``transaction``.
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    migrate(conn)
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One all-or-nothing unit of work (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error).
+
+    IMMEDIATE takes the write lock up front, so a concurrent writer waits instead of failing
+    half-way through.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def timestamp(now: datetime) -> str:
+    """Store timestamps as ISO text to the second."""
+    return now.isoformat(timespec="seconds")
+
+
+def record_seed_commitment(conn: sqlite3.Connection, commitment: str, now: datetime) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES ('seed_commitment', ?)", (commitment,))
+    conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (timestamp(now),))
+    log_event(conn, now, "seed_commitment", commitment)
+
+
+def seed_commitment(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'seed_commitment'").fetchone()
+    return row[0] if row else None
+
+
+def log_event(conn: sqlite3.Connection, now: datetime, event: str, detail: str) -> None:
+    """Append to the audit log (seed commitment, reveals, verifications)."""
+    conn.execute(
+        "INSERT INTO audit_log (at, event, detail) VALUES (?, ?, ?)",
+        (timestamp(now), event, detail),
+    )

@@ -1,0 +1,172 @@
+"""Ordered schema migrations. Append a new function for every change; never edit a shipped one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run DDL statement by statement: ``executescript`` would commit the open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+
+        -- One row per file imported (orders, outcomes or satisfaction), with its accounting.
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'orders',
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            read INTEGER NOT NULL,
+            new INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            amended INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            quarantine TEXT
+        );
+
+        -- Current values of each repair order. Amounts are integer cents excl. VAT.
+        -- pending = 1 marks a completed order that the next selection run must look at
+        -- (new, or amended after its decision), and a partial index keeps that lookup cheap.
+        CREATE TABLE orders (
+            order_id TEXT PRIMARY KEY,
+            contractor TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            completed_on TEXT,
+            dwelling_id TEXT,
+            address TEXT,
+            postcode TEXT,
+            municipality TEXT,
+            category TEXT,
+            description TEXT,
+            order_date TEXT,
+            invoice_number TEXT,
+            vat_rate TEXT,
+            tenant_contact TEXT,
+            first_import_id INTEGER NOT NULL REFERENCES imports(id),
+            last_import_id INTEGER NOT NULL REFERENCES imports(id),
+            updated_at TEXT NOT NULL,
+            pending INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX orders_pending ON orders(order_id) WHERE pending = 1;
+        CREATE INDEX orders_contractor ON orders(contractor);
+
+        -- The values an amended order had before each amendment (JSON of the changed fields).
+        CREATE TABLE order_revisions (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            revised_at TEXT NOT NULL,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            old_values TEXT NOT NULL
+        );
+        CREATE INDEX order_revisions_order ON order_revisions(order_id);
+
+        -- Selection runs form a hash chain: hash covers the run, its decisions and prev_hash.
+        CREATE TABLE selection_runs (
+            run_id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            seed_commitment TEXT NOT NULL,
+            threshold_cents INTEGER NOT NULL,
+            sample_rate TEXT NOT NULL,
+            due_working_days INTEGER NOT NULL,
+            counts TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+
+        -- A decision per order and run. Normally one per order, but an order amended above the
+        -- threshold after a "not selected" decision gets a second one (amended_above_threshold).
+        CREATE TABLE decisions (
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            run_id INTEGER NOT NULL REFERENCES selection_runs(run_id),
+            amount_cents INTEGER NOT NULL,
+            selected INTEGER NOT NULL,
+            reason TEXT,
+            due_on TEXT,
+            PRIMARY KEY (order_id, run_id)
+        );
+        CREATE INDEX decisions_run ON decisions(run_id);
+        CREATE INDEX decisions_selected ON decisions(order_id) WHERE selected = 1;
+
+        -- Inspection outcomes. A replaced outcome is kept with superseded_by set.
+        CREATE TABLE inspections (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            inspector TEXT NOT NULL,
+            inspected_on TEXT NOT NULL,
+            result TEXT NOT NULL
+                CHECK (result IN ('ok', 'minor', 'major', 'not_done', 'no_access')),
+            findings TEXT,
+            correction_cents INTEGER NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL,
+            import_id INTEGER REFERENCES imports(id),
+            superseded_by INTEGER REFERENCES inspections(id)
+        );
+        CREATE INDEX inspections_order ON inspections(order_id);
+
+        -- Tenant satisfaction, one current score per order, replaced ones kept.
+        CREATE TABLE satisfaction (
+            id INTEGER PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            score INTEGER NOT NULL,
+            scale INTEGER NOT NULL,
+            responded_on TEXT,
+            comment TEXT,
+            recorded_at TEXT NOT NULL,
+            import_id INTEGER REFERENCES imports(id),
+            superseded_by INTEGER REFERENCES satisfaction(id)
+        );
+        CREATE INDEX satisfaction_order ON satisfaction(order_id);
+        """,
+    )
+
+
+MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
+    (1, "initial schema", _m001_initial),
+)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this store has not seen yet, each in its own transaction."""
+    from inspect_cli.store import transaction
+
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    for version, name, apply in MIGRATIONS:
+        if version in done:
+            continue
+        with transaction(conn):
+            apply(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return row[0] or 0
+
+
+LATEST_VERSION = MIGRATIONS[-1][0]

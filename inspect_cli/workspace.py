@@ -1,0 +1,123 @@
+"""A workspace is one folder: config, store, seed and the working folders of the daily flow."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from inspect_cli import store
+from inspect_cli.config import CONFIG_FILE, DEFAULT_CONFIG, Config, load_config
+from inspect_cli.errors import SeedError, WorkspaceExists, WorkspaceNotFound
+from inspect_cli.sampling import random_seed, seed_commitment
+
+HOME_VARIABLE = "INSPECT_CLI_HOME"
+FOLDERS = ("inbox", "archive", "exports", "quarantine", "logs")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Paths of one workspace; opening the store or config is explicit."""
+
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / "inspect-cli.sqlite"
+
+    @property
+    def seed_path(self) -> Path:
+        return self.root / "seed.secret"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / "inspect-cli.lock"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def connect(self) -> sqlite3.Connection:
+        return store.connect(self.store_path)
+
+    def read_seed(self) -> str:
+        """The secret seed; only selection, verify and ``seed reveal`` need it."""
+        try:
+            return self.seed_path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise SeedError(f"seed file {self.seed_path} is missing") from None
+
+
+def is_workspace(path: Path) -> bool:
+    return (path / CONFIG_FILE).is_file()
+
+
+def find_workspace(
+    explicit: Path | None, env: Mapping[str, str] = os.environ, cwd: Path | None = None
+) -> Workspace:
+    """The workspace from ``--workspace``, then INSPECT_CLI_HOME, then the current folder."""
+    if explicit is not None:
+        candidates = [(explicit, "--workspace")]
+    elif env.get(HOME_VARIABLE):
+        candidates = [(Path(env[HOME_VARIABLE]), HOME_VARIABLE)]
+    else:
+        candidates = [(cwd or Path.cwd(), "the current folder")]
+    path, origin = candidates[0]
+    if not is_workspace(path):
+        raise WorkspaceNotFound(
+            f"no workspace at {path} (from {origin}); "
+            "create one with `inspect-cli init DIR` or point --workspace/-w at it"
+        )
+    return Workspace(path.resolve())
+
+
+def init_workspace(root: Path, seed: str | None, now: datetime) -> tuple[Workspace, str]:
+    """Create a workspace and return it with the seed's commitment (its SHA-256)."""
+    if is_workspace(root) or (root / "inspect-cli.sqlite").exists():
+        raise WorkspaceExists(f"{root} is already a workspace; refusing to overwrite it")
+    if root.exists() and not root.is_dir():
+        raise WorkspaceExists(f"{root} exists and is not a folder")
+    if seed is not None and not seed.strip():
+        raise SeedError("the seed must not be empty")
+    seed = seed.strip() if seed is not None else random_seed()
+    ws = Workspace(root.resolve())
+    ws.root.mkdir(parents=True, exist_ok=True)
+    for name in FOLDERS:
+        (ws.root / name).mkdir(exist_ok=True)
+    fd = os.open(ws.seed_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(seed + "\n")
+    commitment = seed_commitment(seed)
+    conn = ws.connect()
+    with store.transaction(conn):
+        store.record_seed_commitment(conn, commitment, now)
+    conn.close()
+    # The config is written last: its presence is what makes the folder a workspace.
+    ws.config_path.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    return ws, commitment
