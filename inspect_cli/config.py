@@ -33,6 +33,7 @@ satisfaction_scale = 10
 # Exports: "excel-be" (; separator, decimal comma, UTF-8 with BOM) or "standard" (, and point).
 csv_dialect = "excel-be"
 
+[contractors]
 # Per-contractor settings for files whose headers are not recognised on their own.
 # `files` are name patterns that select the contractor for a file dropped in the inbox;
 # `columns` maps a header of the file to a field (order_id, contractor, amount_excl_vat,
@@ -47,7 +48,6 @@ csv_dialect = "excel-be"
 # "Parcel ID" = "order_id"
 # "Price" = "amount_excl_vat"
 # "Demolition Date" = "completed_on"
-[contractors]
 """
 
 
