@@ -48,3 +48,7 @@ class LockHeld(InspectError):
     """Another run holds the workspace lock."""
 
     exit_code = 4
+
+
+class BackupFailed(InspectError):
+    """A backup could not be written (destination not writable, store unreadable)."""

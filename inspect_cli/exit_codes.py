@@ -1,0 +1,31 @@
+"""Exit codes of every inspect-cli command: the one table the README documents.
+
+Cron mails a non-zero exit to the coordinator, so each code names what needs attention. When
+several apply to one run, the first in this order wins: ERROR, REJECTED, OVERDUE (USAGE and
+LOCKED end a run before it does anything).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What a command's exit status means (see MEANINGS)."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    REJECTED = 3
+    LOCKED = 4
+    OVERDUE = 5
+
+
+MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "ok: everything done, nothing needs attention",
+    ExitCode.ERROR: "error: something failed or doctor found a problem (the message says what)",
+    ExitCode.USAGE: "usage: the command line is wrong (unknown option, missing argument)",
+    ExitCode.REJECTED: "rows rejected or files quarantined: look in quarantine/",
+    ExitCode.LOCKED: "another run holds the workspace lock: this one did nothing",
+    ExitCode.OVERDUE: "inspections are overdue (only with --fail-on-overdue)",
+}
