@@ -1,0 +1,222 @@
+"""Commands for running unattended: ``daily``, ``cron``, ``doctor`` and ``backup``."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inspect_cli.cli.app import app
+from inspect_cli.cli.common import (
+    DateOption,
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    now,
+    open_workspace,
+    parse_day,
+    print_json,
+    stderr,
+    user_errors,
+)
+from inspect_cli.errors import InspectError
+from inspect_cli.exit_codes import ExitCode
+
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")
+]
+
+
+@app.command()
+def daily(
+    workspace: WorkspaceOption = None,
+    day: DateOption = None,
+    quiet: QuietOption = False,
+    fail_on_overdue: Annotated[
+        bool,
+        typer.Option("--fail-on-overdue", help="Exit 5 when open inspections are overdue."),
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Ingest the inbox, select, and write the day's inspection lists: what cron runs.
+
+    Imported files move to archive/YYYY/MM/, unreadable ones to quarantine/ with a .reason.txt.
+    Writes exports/inspections-new-DAY.csv (orders selected as of the day) and
+    exports/inspections-open-DAY.csv (every open inspection), then prints one summary line.
+    One run at a time; a second run the same day rewrites the same lists. Always logs to
+    logs/inspect-cli.log. Exit 0 ok, 1 error, 3 rows rejected or files quarantined, 4 another
+    run holds the lock, 5 overdue inspections (with --fail-on-overdue).
+
+    Example:
+
+        inspect-cli daily -w ./control --quiet
+    """
+    from inspect_cli.daily import run_daily, workspace_lock
+    from inspect_cli.logs import FILE_ONLY, LOG_FILE, logging_to
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        as_of = parse_day(day)
+        with workspace_lock(ws), logging_to(ws.logs, sys.stderr, quiet=quiet) as log:
+            try:
+                result = run_daily(
+                    ws,
+                    as_of=as_of,
+                    now=now(),
+                    log=log,
+                    file_progress=_file_progress(quiet or output is OutputFormat.json),
+                )
+            except InspectError as e:
+                log.error("daily run stopped: %s", e, extra=FILE_ONLY)
+                raise
+            except Exception as e:
+                log.error("daily run failed: %s: %s", type(e).__name__, e, exc_info=True)
+                raise InspectError(
+                    f"the daily run failed unexpectedly; details in {ws.logs / LOG_FILE}"
+                ) from None
+            code = result.exit_code(fail_on_overdue)
+            log.log(20 if code is ExitCode.OK else 30, result.summary(), extra=FILE_ONLY)
+    if not (quiet and code is ExitCode.OK):
+        if output is OutputFormat.json:
+            print_json(result.as_dict(fail_on_overdue))
+        else:
+            typer.echo(result.summary())
+    raise typer.Exit(int(code))
+
+
+def _file_progress(off: bool) -> Callable | None:
+    """A transient row counter per file on a terminal; None under cron or in a pipe."""
+    console = stderr()
+    if off or not console.is_terminal:
+        return None
+
+    @contextmanager
+    def bar(name: str) -> Iterator[Callable[[int], None]]:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn(f"{name}: {{task.completed:,}} rows read"),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(name, total=None)
+            yield lambda n: progress.advance(task, n)
+
+    return bar
+
+
+def _at(value: str) -> str:
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+        raise typer.BadParameter(f"expected HH:MM (00:00 to 23:59), got {value!r}")
+    return value
+
+
+@app.command()
+def cron(
+    workspace: WorkspaceOption = None,
+    at: Annotated[
+        str, typer.Option("--at", callback=_at, help="Time of day to run, HH:MM.")
+    ] = "06:30",
+) -> None:
+    """Print a crontab line that runs `daily` for this workspace on weekdays.
+
+    Absolute paths to the program and the workspace, --quiet so that cron mails only when
+    something needs attention. Nothing is installed: paste the line with `crontab -e`.
+
+    Example:
+
+        inspect-cli cron -w ./control --at 07:15
+    """
+    with user_errors():
+        ws = open_workspace(workspace)
+    hour, minute = (int(part) for part in at.split(":"))
+    command = [*_program(), "daily", "--workspace", str(ws.root), "--quiet"]
+    # cron turns an unescaped % into a newline.
+    line = shlex.join(command).replace("%", r"\%")
+    typer.echo(
+        f"# inspect-cli daily run for {ws.root}, Monday to Friday at {hour:02d}:{minute:02d}"
+    )
+    typer.echo("# Install: run `crontab -e` and paste these lines (this command edits nothing).")
+    typer.echo("# cron mails any output to MAILTO; --quiet prints only when something needs")
+    typer.echo(
+        f"# attention (exit code not 0). Every run is logged in {ws.logs / 'inspect-cli.log'}"
+    )
+    typer.echo(f"{minute} {hour} * * 1-5 {line}")
+
+
+def _program() -> list[str]:
+    """The installed `inspect-cli` script beside this Python, else `python -m inspect_cli`."""
+    script = Path(sys.executable).parent / "inspect-cli"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "inspect_cli"]
+
+
+@app.command()
+def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputFormat.table) -> None:
+    """Check the workspace: config, store integrity and schema, seed, folders, lock, inbox.
+
+    Reads only and repairs nothing. Exit 0 when healthy, 1 with a line per problem.
+
+    Example:
+
+        inspect-cli doctor -w ./control
+    """
+    from inspect_cli.doctor import as_json, check_workspace, healthy
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        checks = check_workspace(ws)
+    if output is OutputFormat.json:
+        print_json(as_json(checks))
+    else:
+        for c in checks:
+            typer.echo(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<8} {c.message}")
+        problems = sum(not c.ok for c in checks)
+        typer.echo(f"{problems} problem(s) in {ws.root}" if problems else f"{ws.root} is healthy")
+    if not healthy(checks):
+        raise typer.Exit(int(ExitCode.ERROR))
+
+
+@app.command()
+def backup(
+    dest: Annotated[Path, typer.Argument(help="Folder to put the backup folder in.")],
+    workspace: WorkspaceOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Copy the store (consistently, even while a run is busy), config and seed commitment.
+
+    Makes DEST/inspect-cli-backup-<UTC time>/ with RESTORE.txt. The seed is left out: keep it
+    apart, since whoever has it can predict the random sample.
+
+    Example:
+
+        inspect-cli backup -w ./control /mnt/backup/inspect-cli
+    """
+    from inspect_cli.backup import backup_workspace
+    from inspect_cli.logs import FILE_ONLY, logging_to
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        made = backup_workspace(ws, dest, now())
+    with logging_to(ws.logs, sys.stderr, quiet=True) as log:
+        log.info("backup written to %s", made.folder, extra=FILE_ONLY)
+    if output is OutputFormat.json:
+        print_json(
+            {
+                "folder": str(made.folder),
+                "files": [str(p) for p in made.files],
+                "seed_commitment": made.commitment,
+            }
+        )
+        return
+    typer.echo(f"Backup written to {made.folder}")
+    typer.echo(f"Seed commitment: {made.commitment}")
+    typer.echo("The seed is not in the backup: keep it apart. To restore, see RESTORE.txt there.")
