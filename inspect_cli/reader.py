@@ -1,0 +1,479 @@
+"""Read contractor files (CSV or XLSX) into chunks of all-text DataFrames.
+
+Nothing is interpreted here: every cell stays text so that money and dates are parsed exactly,
+once, by their own modules. The reader only decides how to *open* a file (format, encoding,
+delimiter, header row) and guarantees that every record of the file is accounted for: it is
+either yielded with its file row number or counted as blank.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pandas.errors import ParserError, ParserWarning
+
+EXTRA = "__extra__"
+"""Reserved column: the text of cells beyond the header's last named column ("" if none)."""
+ROW = "row"
+"""Name of the index of every chunk: the row number in the file (header = 1 normally)."""
+
+DELIMITERS = (",", ";", "\t", "|")
+# When two delimiters split the header equally well, the one that is rarer inside free text
+# wins: a comma inside "Bedrag (EUR, excl. btw)" says less than a semicolon does.
+_TIE_RANK = {",": 0, ";": 1, "|": 2, "\t": 3}
+_SAMPLE = 64 * 1024
+_BLOCK = 1 << 20
+_MAX_WIDTH = 20_000
+_XLSX_EXTRA_SEPARATOR = " | "
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table: empty, binary, corrupt or an unsupported format."""
+
+
+@dataclass
+class Table:
+    """An opened contractor file: how to read it, and what reading it found.
+
+    `blank_rows` and `rows` are filled in while `chunks()` runs; after a full iteration
+    `rows + blank_rows` is the number of records below the header.
+    """
+
+    path: Path
+    columns: list[str]
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int = 1
+    chunksize: int = 100_000
+    blank_rows: int = 0
+    rows: int = 0
+    _width: int = field(default=0, repr=False)
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """Yield the data rows as DataFrames of text.
+
+        Columns are `columns` plus `EXTRA`; every cell is a str and an empty cell is "".
+        The index, named `ROW`, is the row number in the file as a spreadsheet shows it:
+        the header is row `header_row` (1 unless blank rows precede it), the first data row is
+        the next. For CSV a row is a *record*, not a physical line: a quoted cell with embedded
+        line breaks still counts as one row. Blank rows (no cell with any non-whitespace text)
+        are not yielded but counted in `blank_rows`; their row numbers are skipped.
+
+        A row with more cells than the header keeps its surplus text in `EXTRA` (joined with the
+        delimiter, or " | " for XLSX) so that the caller can reject it with a reason; a row with
+        fewer cells is padded with "".
+        """
+        self.blank_rows = 0
+        self.rows = 0
+        if self.delimiter is None:
+            return self._xlsx_chunks()
+        return self._csv_chunks()
+
+    def _csv_chunks(self) -> Iterator[pd.DataFrame]:
+        # Fast path: pandas' C parser with exactly the header's width. A row with more cells
+        # than that makes the C parser raise (or, if it is the first row read, warn and drop
+        # data). Both are caught before the chunk is yielded; the parser is then restarted
+        # wider, skipping the records already yielded, so normal files pay nothing and ragged
+        # files keep every cell. Surplus cells end up in slot columns joined into EXTRA.
+        assert self.delimiter is not None
+        width = self._width
+        done = 0
+        while True:
+            names = self.columns + [f"__slot{i}__" for i in range(width - len(self.columns))]
+            reader = pd.read_csv(
+                self.path,
+                sep=self.delimiter,
+                header=None,
+                names=names,
+                index_col=False,
+                skiprows=self.header_row + done,
+                dtype=str,
+                na_filter=False,
+                skip_blank_lines=False,
+                encoding=self.encoding,
+                encoding_errors="replace",
+                engine="c",
+                chunksize=self.chunksize,
+            )
+            with reader:
+                while True:
+                    try:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("error", ParserWarning)
+                            raw = next(reader)
+                    except StopIteration:
+                        return
+                    except (ParserError, ParserWarning) as exc:
+                        width = self._wider(width, exc)
+                        break
+                    first = self.header_row + 1 + done
+                    done += len(raw)
+                    if len(raw):
+                        yield self._finish(raw, first)
+
+    def _wider(self, width: int, exc: Exception) -> int:
+        message = str(exc)
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+        if unclosed:
+            row = int(unclosed.group(1)) + 1
+            raise UnreadableFile(
+                f"{self.path.name}: the quoted cell that starts in row {row} is never closed"
+            ) from exc
+        saw = re.search(r"saw (\d+)", message)
+        if isinstance(exc, ParserError) and not saw:
+            raise UnreadableFile(f"{self.path.name} cannot be parsed as CSV: {message}") from exc
+        new = max(int(saw.group(1)) if saw else 2 * width, width + 1)
+        if new > _MAX_WIDTH:
+            raise UnreadableFile(f"{self.path.name} has a row with more than {_MAX_WIDTH} cells")
+        return new
+
+    def _finish(self, raw: pd.DataFrame, first: int) -> pd.DataFrame:
+        raw.index = pd.RangeIndex(first, first + len(raw), name=ROW)
+        blank = _blank_mask(raw)
+        named = len(self.columns)
+        df = raw if raw.shape[1] == named else raw.iloc[:, :named].copy()
+        df[EXTRA] = _surplus(raw.iloc[:, named:], self.delimiter or ",")
+        if blank.any():
+            self.blank_rows += int(blank.sum())
+            df = df[~blank]
+        self.rows += len(df)
+        return df
+
+    def _xlsx_chunks(self) -> Iterator[pd.DataFrame]:
+        width = len(self.columns)
+        labels = [*self.columns, EXTRA]
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        with _workbook(self.path) as wb:
+            for number, cells in _sheet_rows(self.path, wb[self.sheet], self.header_row + 1):
+                if not any(c.strip() for c in cells):
+                    self.blank_rows += 1
+                    continue
+                cells += [""] * (width - len(cells))
+                surplus = cells[width:]
+                while surplus and not surplus[-1].strip():
+                    surplus.pop()
+                rows.append([*cells[:width], _XLSX_EXTRA_SEPARATOR.join(surplus)])
+                numbers.append(number)
+                if len(rows) >= self.chunksize:
+                    yield self._frame(rows, numbers, labels)
+                    rows, numbers = [], []
+        if rows:
+            yield self._frame(rows, numbers, labels)
+
+    def _frame(self, rows: list[list[str]], numbers: list[int], labels: list[str]) -> pd.DataFrame:
+        self.rows += len(rows)
+        index = pd.Index(numbers, dtype="int64", name=ROW)
+        return pd.DataFrame(rows, columns=labels, index=index, dtype=str)
+
+
+def open_table(path: Path, sheet: str | None = None, chunksize: int = 100_000) -> Table:
+    """Open a contractor file, deciding its format by content rather than by extension.
+
+    Raises UnreadableFile with a one-line reason when the file is missing, empty, binary,
+    an old .xls, an OpenDocument file, a corrupt workbook, or when `sheet` does not exist.
+    `sheet` is ignored for CSV files. A header-only file is fine: it yields no chunk.
+    """
+    path = Path(path)
+    head = _read_head(path)
+    if head.startswith(_ZIP_MAGIC):
+        return _open_xlsx(path, sheet, chunksize)
+    if head.startswith(_OLE_MAGIC):
+        raise UnreadableFile(
+            f"{path.name} is an old Excel .xls workbook; open it in Excel and save it as .xlsx"
+        )
+    if head.startswith(b"%PDF"):
+        raise UnreadableFile(f"{path.name} is a PDF document, not a table")
+    return _open_csv(path, head, chunksize)
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(_SAMPLE)
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path.name} does not exist") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path.name} is a folder, not a file") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name} cannot be read: {exc.strerror}") from None
+
+
+def _open_csv(path: Path, head: bytes, chunksize: int) -> Table:
+    encoding = _detect_encoding(path, head)
+    text = head.decode(encoding, errors="replace")  # the utf-8-sig/utf-16 codecs drop the BOM
+    complete = len(head) < _SAMPLE
+    if not text.strip():
+        if complete or _only_whitespace(path, encoding):
+            raise UnreadableFile(f"{path.name} is empty")
+        raise UnreadableFile(f"{path.name} starts with more than 64 KiB of blank space")
+    if encoding != "utf-16" and "\x00" in text:
+        raise UnreadableFile(f"{path.name} is not a text table: it contains binary data")
+    if not complete:
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        if cut < 0:
+            raise UnreadableFile(
+                f"{path.name} is not a text table: no line break in its first 64 KiB"
+            )
+        text = text[:cut]
+    delimiter, fields, header_row = _sniff(text)
+    columns, width = _header_names(fields)
+    return Table(
+        path=path,
+        columns=columns,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=None,
+        header_row=header_row,
+        chunksize=chunksize,
+        _width=width,
+    )
+
+
+def _detect_encoding(path: Path, head: bytes) -> str:
+    """BOM first; otherwise UTF-8 if the *whole* file decodes, else Windows-1252.
+
+    The whole file is checked (streamed, about 1 GB/s) because one accented name deep in a
+    large file is enough to tell a Windows-1252 file from UTF-8.
+    """
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as f:
+        try:
+            while block := f.read(_BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _only_whitespace(path: Path, encoding: str) -> bool:
+    with path.open("r", encoding=encoding, errors="replace") as f:
+        while block := f.read(_BLOCK):
+            if block.strip():
+                return False
+    return True
+
+
+def _sniff(text: str) -> tuple[str, list[str], int]:
+    """Choose the delimiter that splits the header into most fields consistently with the rows.
+
+    Returns the delimiter, the header's fields and the header's row number (1-based, after any
+    leading blank rows). Parsing is quote-aware, so a delimiter inside a quoted name is ignored.
+    """
+    best: tuple[tuple[bool, bool, int, int], str, list[str], int] | None = None
+    for delimiter in DELIMITERS:
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        header: list[str] | None = None
+        header_row = 0
+        lengths: list[int] = []
+        for record in records:
+            if header is None:
+                header_row += 1
+                if any(cell.strip() for cell in record):
+                    header = record
+            elif any(cell.strip() for cell in record):
+                lengths.append(len(record))
+                if len(lengths) >= 50:
+                    break
+        if header is None:
+            continue
+        consistent = sum(n == len(header) for n in lengths) >= 0.8 * len(lengths)
+        score = (len(header) > 1, consistent, len(header), _TIE_RANK[delimiter])
+        if best is None or score > best[0]:
+            best = (score, delimiter, header, header_row)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _header_names(fields: Sequence[str]) -> tuple[list[str], int]:
+    """Clean header names; return them and the header's full width.
+
+    Trailing empty names (Excel's `,,,,` after the last column) are not columns: their cells are
+    treated as surplus. An empty name in the middle becomes "column N"; a repeated name gets
+    " (2)", " (3)"… so that every column can be addressed.
+    """
+    names = [str(f).replace("\ufeff", "").strip() for f in fields]
+    width = len(names)
+    while names and not names[-1]:
+        names.pop()
+    seen = {EXTRA}
+    columns: list[str] = []
+    for position, name in enumerate(names, start=1):
+        base = name or f"column {position}"
+        unique, n = base, 1
+        while unique in seen:
+            n += 1
+            unique = f"{base} ({n})"
+        seen.add(unique)
+        columns.append(unique)
+    return columns, width
+
+
+def _blank_mask(df: pd.DataFrame) -> pd.Series:
+    """True for rows where no cell has non-whitespace text.
+
+    Decided column by column so that the usual file (an order id in the first column) costs one
+    comparison and one whitespace check on a single column.
+    """
+    undecided = pd.Series(True, index=df.index)
+    for column in range(df.shape[1]):
+        values = df.iloc[:, column]
+        filled = undecided & (values != "")
+        if filled.any():
+            text = values[filled]
+            real = text.index[~text.str.isspace()]
+            undecided[real] = False
+            if not undecided.any():
+                break
+    return undecided
+
+
+def _surplus(slots: pd.DataFrame, delimiter: str) -> pd.Series | str:
+    if slots.shape[1] == 0:
+        return ""
+    has = (slots != "").any(axis=1)
+    if not has.any():
+        return ""
+    surplus = pd.Series("", index=slots.index, dtype=str)
+    for number in has.index[has]:
+        cells = slots.loc[number].tolist()
+        while cells and not cells[-1]:
+            cells.pop()
+        surplus[number] = delimiter.join(cells)
+    return surplus
+
+
+def _open_xlsx(path: Path, sheet: str | None, chunksize: int) -> Table:
+    _check_zip(path)
+    with _workbook(path) as wb:
+        names = wb.sheetnames
+        if sheet is None:
+            if not wb.worksheets:
+                raise UnreadableFile(f"{path.name} has no worksheet")
+            ws = wb.worksheets[0]
+            sheet = ws.title
+        elif sheet in names:
+            ws = wb[sheet]
+        else:
+            raise UnreadableFile(
+                f"sheet {sheet!r} not found in {path.name}; sheets are: {', '.join(names)}"
+            )
+        for number, cells in _sheet_rows(path, ws, 1):
+            if any(c.strip() for c in cells):
+                columns, _ = _header_names(cells)
+                header_row = number
+                break
+        else:
+            raise UnreadableFile(f"sheet {sheet!r} of {path.name} is empty")
+    return Table(
+        path=path,
+        columns=columns,
+        encoding=None,
+        delimiter=None,
+        sheet=sheet,
+        header_row=header_row,
+        chunksize=chunksize,
+        _width=len(columns),
+    )
+
+
+def _sheet_rows(path: Path, ws: Any, start: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row number, cell texts) from `start`, blank rows included, to keep numbering exact.
+
+    The stored sheet dimensions are ignored because some generators write them wrong.
+    """
+    ws.reset_dimensions()
+    try:
+        for number, values in enumerate(ws.iter_rows(min_row=start, values_only=True), start):
+            yield number, [_cell_text(v) for v in values]
+    except Exception as exc:
+        raise UnreadableFile(f"{path.name} is a corrupt .xlsx workbook ({exc})") from exc
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            mimetype = archive.read("mimetype") if "mimetype" in members else b""
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile(f"{path.name} is a corrupt .xlsx workbook ({exc})") from exc
+    if b"opendocument" in mimetype:
+        raise UnreadableFile(f"{path.name} is an OpenDocument spreadsheet; save it as .xlsx or CSV")
+    if "xl/workbook.xml" not in members:
+        raise UnreadableFile(f"{path.name} is a zip archive, not an .xlsx workbook")
+
+
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """Open read-only with cached formula results (the values Excel shows, not formulas).
+
+    A file object is passed so that openpyxl does not refuse a workbook named .csv; it is
+    closed here because openpyxl does not close a handle it did not open.
+    """
+    from openpyxl import load_workbook
+
+    with path.open("rb") as handle:
+        try:
+            wb = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:
+            raise UnreadableFile(f"{path.name} is a corrupt .xlsx workbook ({exc})") from exc
+        try:
+            yield wb
+        finally:
+            wb.close()
+
+
+def _cell_text(value: object) -> str:
+    """Render an XLSX cell as the text a user would type for it.
+
+    Floats keep Excel's 15 significant digits, so 1234.56 is "1234.56" rather than
+    "1234.5599999999999", 1000.0 is "1000" and no exponent appears. A date or datetime at
+    midnight is "YYYY-MM-DD"; with a time it is "YYYY-MM-DD HH:MM:SS".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        number = Decimal(f"{value:.15g}")
+        return "0" if number == 0 else format(number, "f")
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
