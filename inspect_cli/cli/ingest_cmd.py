@@ -1,0 +1,137 @@
+"""``inspect-cli ingest``: import contractor files into the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inspect_cli.cli.app import app
+from inspect_cli.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    now,
+    open_workspace,
+    print_json,
+    stderr,
+    stdout,
+    user_errors,
+)
+
+EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 3
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files of repair orders.")],
+    workspace: WorkspaceOption = None,
+    contractor: Annotated[
+        str | None,
+        typer.Option(
+            help="Contractor of files without a contractor column (or its config profile)."
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX sheet to read (default: the first).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count, store nothing.")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Import repair-order files: each row becomes new, unchanged, amended or rejected.
+
+    Rejected rows go to quarantine/ with a reason per field. Exit 0 when every row was
+    accepted, 3 when some rows were rejected, 1 when a file could not be read.
+
+    Example:
+
+        inspect-cli ingest -w ./control inbox/janssens-2026-11.csv inbox/dubois.xlsx
+    """
+    from inspect_cli.ingest import ingest_file
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        config = ws.config()
+        conn = ws.connect()
+    results = []
+    with _progress(output) as advance:
+        for path in files:
+            results.append(
+                ingest_file(
+                    conn,
+                    path,
+                    config,
+                    quarantine_dir=ws.quarantine,
+                    now=now(),
+                    contractor=contractor,
+                    sheet=sheet,
+                    dry_run=dry_run,
+                    progress=advance,
+                )
+            )
+    conn.close()
+    if output is OutputFormat.json:
+        print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
+    else:
+        _print_table(results, dry_run)
+    if any(r.error for r in results):
+        raise typer.Exit(EXIT_ERROR)
+    if any(r.rejected for r in results):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_table(results, dry_run: bool) -> None:
+    from rich.table import Table
+
+    table = Table(title="Dry run: nothing stored" if dry_run else None, box=None)
+    for name in ("file", "read", "new", "unchanged", "amended", "rejected"):
+        table.add_column(name, justify="left" if name == "file" else "right")
+    for r in results:
+        if r.error:
+            continue
+        table.add_row(
+            Path(r.file).name,
+            *(str(getattr(r, k)) for k in ("read", "new", "unchanged", "amended", "rejected")),
+        )
+    out = stdout()
+    if table.row_count:
+        out.print(table)
+    for r in results:
+        if r.not_completed:
+            name = Path(r.file).name
+            out.print(f"{name}: {r.not_completed} orders not completed yet (stored, decided later)")
+        if r.quarantine:
+            out.print(f"{Path(r.file).name}: {r.rejected} rejected rows in {r.quarantine}")
+    for r in results:
+        if r.error:
+            stderr().print(f"Error: {r.error}", markup=False, soft_wrap=True)
+
+
+class _progress:
+    """A row counter on stderr while files import, only on a terminal and for table output."""
+
+    def __init__(self, output: OutputFormat) -> None:
+        self._bar = None
+        if output is OutputFormat.table and stderr().is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.completed:,} rows read"),
+                console=stderr(),
+                transient=True,
+            )
+
+    def __enter__(self):
+        if self._bar is None:
+            return None
+        self._bar.start()
+        task = self._bar.add_task("ingest", total=None)
+        return lambda n: self._bar.advance(task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

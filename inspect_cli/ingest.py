@@ -1,0 +1,364 @@
+"""Importing one contractor file: every row ends as new, unchanged, amended or rejected.
+
+The file is one transaction: it is imported whole or not at all. Rows are parsed column-wise
+per chunk (pandas), staged in bulk and merged with set-based SQL, so memory stays flat and a
+million rows take seconds. Rejected rows go to the quarantine with a reason per field; the
+identity ``read = new + unchanged + amended + rejected`` holds for every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from inspect_cli import store
+from inspect_cli.config import Config, ContractorProfile
+from inspect_cli.dates import parse_dates
+from inspect_cli.errors import InspectError, MissingColumns, UnreadableFile
+from inspect_cli.headers import map_columns, missing_required
+from inspect_cli.money import detect_convention, parse_amounts
+from inspect_cli.quarantine import Quarantine
+from inspect_cli.reader import EXTRA, open_table
+from inspect_cli.reader import UnreadableFile as ReaderUnreadable
+from inspect_cli.store import orders as order_store
+
+TEXT_FIELDS = (
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+    "invoice_number",
+    "tenant_contact",
+)
+AMOUNT_FIELDS = ("amount_excl_vat", "amount_incl_vat")
+INPUT_FIELDS = (
+    "order_id",
+    "contractor",
+    *AMOUNT_FIELDS,
+    "vat_rate",
+    "completed_on",
+    "order_date",
+    *TEXT_FIELDS,
+)
+Progress = Callable[[int], None]
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file; ``error`` is set when it was not read at all."""
+
+    file: str
+    read: int = 0
+    new: int = 0
+    unchanged: int = 0
+    amended: int = 0
+    rejected: int = 0
+    not_completed: int = 0
+    quarantine: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    config: Config,
+    *,
+    quarantine_dir: Path,
+    now: datetime,
+    contractor: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> FileResult:
+    """Import one file of repair orders into the store.
+
+    A file that cannot be read as a whole (not a table, missing columns, corrupt) imports
+    nothing and comes back with ``error`` set; row problems never raise.
+    """
+    result = FileResult(file=str(path))
+    quarantine: Quarantine | None = None
+    try:
+        table = _open(path, sheet)
+        profile = config.profile_for(path.name, contractor)
+        columns = _columns(table.columns, profile, path)
+        quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
+        digest = file_sha256(path)
+        with store.transaction(conn):
+            import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
+            order_store.create_staging(conn)
+            _stage_file(conn, table, columns, profile, result, quarantine, progress)
+            _reject_conflicts(conn, table, result, quarantine)
+            result.new, result.amended = order_store.merge_staged(conn, import_id, now)
+            result.unchanged = result.read - result.rejected - result.new - result.amended
+            if dry_run:
+                raise _DryRun
+            published = quarantine.publish()
+            result.quarantine = str(published) if published else None
+            order_store.finish_import(
+                conn,
+                import_id,
+                read=result.read,
+                new=result.new,
+                unchanged=result.unchanged,
+                amended=result.amended,
+                rejected=result.rejected,
+                quarantine=result.quarantine,
+            )
+    except _DryRun:
+        quarantine.discard()
+    except InspectError as e:
+        if quarantine is not None:
+            quarantine.discard()
+        return FileResult(file=str(path), error=str(e))
+    except BaseException:
+        if quarantine is not None:
+            quarantine.discard()
+        raise
+    return result
+
+
+def _open(path: Path, sheet: str | None):
+    try:
+        return open_table(path, sheet=sheet)
+    except ReaderUnreadable as e:
+        raise UnreadableFile(str(e)) from None
+    except OSError as e:
+        raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def _columns(found: list[str], profile: ContractorProfile | None, path: Path) -> dict[str, str]:
+    """Canonical field -> column of the file; raise when a required one is absent."""
+    mapping = profile.columns if profile else None
+    columns = map_columns(found, mapping, fields=INPUT_FIELDS)
+    required = ["order_id"]
+    if profile is None:
+        required.append("contractor")
+    missing = missing_required(columns, required)
+    if "amount_excl_vat" not in columns and "amount_incl_vat" not in columns:
+        missing.append("amount_excl_vat")
+    if missing:
+        hint = "" if profile else " (or name the contractor with --contractor)"
+        raise MissingColumns(
+            f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
+            f"columns found: {', '.join(found) or 'none'}"
+        )
+    return columns
+
+
+def _stage_file(
+    conn: sqlite3.Connection,
+    table,
+    columns: dict[str, str],
+    profile: ContractorProfile | None,
+    result: FileResult,
+    quarantine: Quarantine,
+    progress: Progress | None,
+) -> None:
+    convention = profile.amount_convention if profile else None
+    for chunk in table.chunks():
+        if convention is None:
+            convention = _convention(chunk, columns)
+        parsed, problems = parse_orders(chunk, columns, profile, convention)
+        bad = problems.notna()
+        for row, reasons in problems[bad].items():
+            quarantine.add(int(row), chunk.loc[row, table.columns].tolist(), reasons)
+        good = parsed[~bad]
+        result.read += len(chunk)
+        result.rejected += int(bad.sum())
+        result.not_completed += int(good["completed_on"].isna().sum())
+        order_store.stage(conn, _records(good))
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
+    """Fix the decimal convention from the first chunk that shows one, for the whole file."""
+    for field in AMOUNT_FIELDS:
+        if field in columns:
+            found = detect_convention(chunk[columns[field]])
+            if found in ("comma", "point"):
+                return found
+    return None
+
+
+def _records(frame: pd.DataFrame):
+    """Rows as plain Python tuples in STAGED_FIELDS order (None for missing)."""
+    frame = frame.rename_axis("row").reset_index()[list(order_store.STAGED_FIELDS)]
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.itertuples(index=False, name=None)
+
+
+def parse_orders(
+    chunk: pd.DataFrame,
+    columns: dict[str, str],
+    profile: ContractorProfile | None,
+    convention: str | None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Parse a chunk of text rows into order values, column by column.
+
+    Returns the parsed frame (indexed by file row, columns ``order_id`` and the stored value
+    fields) and a Series of problems: None for a good row, else "field: reason; field: reason".
+    """
+    index = chunk.index
+    out = pd.DataFrame(index=index)
+    problems: dict[str, pd.Series] = {}
+
+    def text(field: str) -> pd.Series:
+        if field not in columns:
+            return pd.Series(None, index=index, dtype=object)
+        values = chunk[columns[field]].str.strip()
+        return values.where(values != "", None)
+
+    out["order_id"] = text("order_id")
+    problems["order_id"] = _required(out["order_id"], "order_id: empty")
+
+    contractor = text("contractor")
+    if profile is not None:
+        contractor = contractor.fillna(profile.name)
+    out["contractor"] = contractor
+    problems["contractor"] = _required(contractor, "contractor: empty")
+
+    out["amount_cents"], problems["amount"] = _amounts(chunk, columns, text, convention)
+
+    date_format = profile.date_format if profile else None
+    for field in ("completed_on", "order_date"):
+        if field in columns:
+            parsed = parse_dates(chunk[columns[field]], date_format)
+            out[field] = parsed.values.astype(object).where(parsed.values.notna(), None)
+            problems[field] = _prefixed(field, parsed.errors)
+        else:
+            out[field] = None
+
+    for field in TEXT_FIELDS:
+        out[field] = text(field)
+    out["vat_rate"] = text("vat_rate")
+
+    extra = chunk[EXTRA] if EXTRA in chunk else pd.Series("", index=index)
+    problems["row"] = pd.Series(
+        np.where(extra != "", "row: more cells than the header has columns", None),
+        index=index,
+        dtype=object,
+    )
+    return out, _join(problems, index)
+
+
+def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:
+    """Amount excl. VAT in cents, from the excl. column or from incl. VAT and the VAT rate."""
+    index = chunk.index
+    cents = pd.Series(pd.NA, index=index, dtype="Int64")
+    errors = pd.Series(None, index=index, dtype=object)
+    if "amount_excl_vat" in columns:
+        excl = parse_amounts(chunk[columns["amount_excl_vat"]], convention)
+        cents = excl.values.astype("Int64")
+        errors = _prefixed("amount_excl_vat", excl.errors)
+    if "amount_incl_vat" in columns:
+        missing = cents.isna() & errors.isna()
+        incl = parse_amounts(chunk[columns["amount_incl_vat"]], convention)
+        rates = text("vat_rate").map(_vat_basis_points, na_action="ignore")
+        derived = _excl_from_incl(incl.values, rates)
+        incl_errors = _prefixed("amount_incl_vat", incl.errors)
+        no_rate = incl.values.notna() & rates.isna()
+        incl_errors = incl_errors.where(
+            ~no_rate, "vat_rate: missing or not a percentage, needed with an amount incl. VAT"
+        )
+        cents = cents.where(~missing, derived)
+        errors = errors.where(~missing, incl_errors)
+    empty = cents.isna() & errors.isna()
+    errors = errors.where(~empty, "amount: empty")
+    return cents.astype(object).where(cents.notna(), None), errors
+
+
+def _vat_basis_points(text: str) -> int | None:
+    """'21', '21%', '21,00 %', '0.21' -> 2100; None when not a VAT rate."""
+    cleaned = text.replace("%", "").replace(",", ".").strip()
+    try:
+        rate = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if 0 < rate < 1:
+        rate *= 100
+    if not 0 <= rate <= 100 or rate != rate.quantize(Decimal("0.01")):
+        return None
+    return int(rate * 100)
+
+
+def _excl_from_incl(incl: pd.Series, basis_points: pd.Series) -> pd.Series:
+    """incl / (1 + rate), rounded half away from zero to the cent, in integer arithmetic."""
+    ok = incl.notna() & basis_points.notna()
+    result = pd.Series(pd.NA, index=incl.index, dtype="Int64")
+    if ok.any():
+        amount = incl[ok].astype("int64").to_numpy()
+        divisor = 10_000 + basis_points[ok].astype("int64").to_numpy()
+        scaled = np.abs(amount) * 10_000
+        rounded = (2 * scaled + divisor) // (2 * divisor)
+        result[ok] = np.sign(amount) * rounded
+    return result
+
+
+def _required(values: pd.Series, reason: str) -> pd.Series:
+    return pd.Series(np.where(values.isna(), reason, None), index=values.index, dtype=object)
+
+
+def _prefixed(field: str, errors: pd.Series) -> pd.Series:
+    return errors.map(lambda e: f"{field}: {e}", na_action="ignore")
+
+
+def _join(problems: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """One "a; b" text per row with problems, None elsewhere (joined only for bad rows)."""
+    frame = pd.DataFrame(problems, index=index)
+    bad = frame.notna().any(axis=1)
+    joined = pd.Series(None, index=index, dtype=object)
+    if bad.any():
+        joined[bad] = frame[bad].apply(lambda r: "; ".join(r.dropna()), axis=1)
+    return joined
+
+
+def _reject_conflicts(
+    conn: sqlite3.Connection, table, result: FileResult, quarantine: Quarantine
+) -> None:
+    """Rows of one file with the same id: identical ones count once, differing ones are all
+    rejected, since the file itself does not say which is right."""
+    duplicates = order_store.staged_duplicates(conn)
+    conflicting: dict[int, str] = {}
+    surplus: list[int] = []
+    for order_id, rows in duplicates.items():
+        numbers = [r[0] for r in rows]
+        if len({r[1:] for r in rows}) > 1:
+            listed = ", ".join(map(str, numbers))
+            for n in numbers:
+                conflicting[n] = (
+                    f"order_id: {order_id} appears in rows {listed} with different values"
+                )
+        else:
+            surplus.extend(numbers[1:])
+    order_store.drop_staged_rows(conn, [*conflicting, *surplus])
+    if conflicting:
+        for chunk in table.chunks():
+            for row in chunk.index.intersection(list(conflicting)):
+                quarantine.add(int(row), chunk.loc[row, table.columns].tolist(), conflicting[row])
+        result.rejected += len(conflicting)

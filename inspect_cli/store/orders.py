@@ -1,0 +1,154 @@
+"""Orders and imports: staging a file's rows and merging them into the store in bulk.
+
+A file's rows are first loaded into a temporary ``staging`` table, then classified against the
+stored orders with a handful of set-based statements (new, unchanged, amended), so that a file
+of a million rows never makes a million round trips.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from inspect_cli.store import timestamp
+
+# Stored values of an order besides its id, in table order.
+VALUE_FIELDS = (
+    "contractor",
+    "amount_cents",
+    "completed_on",
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+    "order_date",
+    "invoice_number",
+    "vat_rate",
+    "tenant_contact",
+)
+STAGED_FIELDS = ("row", "order_id", *VALUE_FIELDS)
+
+_COLS = ", ".join(VALUE_FIELDS)
+_DIFFERS = " OR ".join(f"o.{f} IS NOT s.{f}" for f in VALUE_FIELDS)
+_OLD_JSON = ", ".join(f"'{f}', o.{f}" for f in VALUE_FIELDS)
+
+
+def begin_import(
+    conn: sqlite3.Connection, kind: str, file_name: str, sha256: str, now: datetime
+) -> int:
+    """Record the start of an import (inside the file's transaction) and return its id."""
+    cur = conn.execute(
+        "INSERT INTO imports (kind, file_name, sha256, imported_at, read, new, unchanged, amended,"
+        " rejected) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)",
+        (kind, file_name, sha256, timestamp(now)),
+    )
+    return int(cur.lastrowid)
+
+
+def finish_import(
+    conn: sqlite3.Connection,
+    import_id: int,
+    *,
+    read: int,
+    new: int,
+    unchanged: int,
+    amended: int,
+    rejected: int,
+    quarantine: str | None,
+) -> None:
+    conn.execute(
+        "UPDATE imports SET read = ?, new = ?, unchanged = ?, amended = ?, rejected = ?,"
+        " quarantine = ? WHERE id = ?",
+        (read, new, unchanged, amended, rejected, quarantine, import_id),
+    )
+
+
+def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | None:
+    """(file name, time) of an earlier import of the same bytes, if any."""
+    return conn.execute(
+        "SELECT file_name, imported_at FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
+        (sha256,),
+    ).fetchone()
+
+
+def create_staging(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.staging")
+    conn.execute(
+        "CREATE TEMP TABLE staging (row INTEGER NOT NULL, order_id TEXT NOT NULL, "
+        + ", ".join(VALUE_FIELDS)
+        + ", status TEXT)"
+    )
+
+
+def stage(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    """Bulk-load parsed rows, each in the order of STAGED_FIELDS."""
+    marks = ", ".join("?" * len(STAGED_FIELDS))
+    conn.executemany(f"INSERT INTO staging ({', '.join(STAGED_FIELDS)}) VALUES ({marks})", rows)
+
+
+def staged_duplicates(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Rows of the file whose order id occurs more than once: id -> staged rows."""
+    conn.execute("CREATE INDEX temp.staging_order ON staging(order_id, row)")
+    ids = [
+        r[0]
+        for r in conn.execute("SELECT order_id FROM staging GROUP BY order_id HAVING COUNT(*) > 1")
+    ]
+    found: dict[str, list[tuple]] = {}
+    for order_id in ids:
+        found[order_id] = conn.execute(
+            f"SELECT row, {_COLS} FROM staging WHERE order_id = ? ORDER BY row", (order_id,)
+        ).fetchall()
+    return found
+
+
+def drop_staged_rows(conn: sqlite3.Connection, rows: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM staging WHERE row = ?", ((r,) for r in rows))
+
+
+def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
+    """Apply the staged rows to the store; returns (new, amended).
+
+    Staged rows must have unique order ids by now. Amended orders keep their old values as a
+    revision. A completed order that is new or changed is marked pending for selection.
+    """
+    at = timestamp(now)
+    amended = conn.execute(
+        "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
+        f"SELECT o.order_id, ?, ?, json_object({_OLD_JSON}) "
+        f"FROM staging s JOIN orders o ON o.order_id = s.order_id WHERE {_DIFFERS}",
+        (at, import_id),
+    ).rowcount
+    if amended:
+        assignments = ", ".join(f"{f} = s.{f}" for f in VALUE_FIELDS)
+        conn.execute(
+            f"UPDATE orders SET {assignments}, last_import_id = ?, updated_at = ?, "
+            "pending = (s.completed_on IS NOT NULL) "
+            "FROM staging s JOIN order_revisions r ON r.order_id = s.order_id "
+            "WHERE orders.order_id = s.order_id AND r.import_id = ?",
+            (import_id, at, import_id),
+        )
+    new = conn.execute(
+        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at, "
+        f"pending) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ?, "
+        "s.completed_on IS NOT NULL FROM staging s "
+        "WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id)",
+        (import_id, import_id, at),
+    ).rowcount
+    conn.execute("DROP TABLE temp.staging")
+    return new, amended
+
+
+def count_orders(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+
+
+def get_order(conn: sqlite3.Connection, order_id: str) -> dict | None:
+    """One order's current values as a dict, or None."""
+    cur = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))

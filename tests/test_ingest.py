@@ -1,0 +1,281 @@
+"""Ingest of one file: accounting, re-import, amendments, conflicts, encodings, file errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from conftest import NOW, SHARED_DATA, needs_shared_data
+
+from inspect_cli.config import Config, ContractorProfile
+from inspect_cli.ingest import FileResult, ingest_file
+from inspect_cli.workspace import Workspace
+
+EN_HEADER = "order_id,contractor,amount_excl_vat,completed_on,description\n"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def ingest(ws: Workspace, path: Path, config: Config | None = None, **kw) -> FileResult:
+    conn = ws.connect()
+    try:
+        result = ingest_file(
+            conn, path, config or ws.config(), quarantine_dir=ws.quarantine, now=NOW, **kw
+        )
+    finally:
+        conn.close()
+    assert result.error or result.read == (
+        result.new + result.unchanged + result.amended + result.rejected
+    )
+    return result
+
+
+def orders(ws: Workspace) -> dict[str, tuple]:
+    conn = ws.connect()
+    rows = conn.execute(
+        "SELECT order_id, contractor, amount_cents, completed_on, pending FROM orders"
+    ).fetchall()
+    conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def quarantined(result: FileResult) -> list[dict[str, str]]:
+    text = Path(result.quarantine).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(text.splitlines(), delimiter=";"))
+
+
+def test_new_orders_are_stored_in_cents(workspace, tmp_path):
+    path = write(
+        tmp_path / "a.csv",
+        EN_HEADER + "A1,Janssens,1000.00,2026-11-02,tap\nA2,Janssens,1000.01,2026-11-03,roof\n",
+    )
+    result = ingest(workspace, path)
+    assert (result.read, result.new, result.rejected, result.quarantine) == (2, 2, 0, None)
+    assert orders(workspace) == {
+        "A1": ("Janssens", 100000, "2026-11-02", 1),
+        "A2": ("Janssens", 100001, "2026-11-03", 1),
+    }
+
+
+def test_importing_the_same_file_twice_changes_nothing(workspace, tmp_path):
+    path = write(tmp_path / "a.csv", EN_HEADER + "A1,Janssens,12.50,2026-11-02,tap\n")
+    ingest(workspace, path)
+    before = orders(workspace)
+    again = ingest(workspace, path)
+    assert (again.read, again.new, again.unchanged, again.amended) == (1, 0, 1, 0)
+    assert orders(workspace) == before
+
+
+def test_amendment_keeps_the_old_values_as_a_revision(workspace, tmp_path):
+    ingest(workspace, write(tmp_path / "a.csv", EN_HEADER + "A1,Janssens,12.50,2026-11-02,tap\n"))
+    result = ingest(
+        workspace, write(tmp_path / "b.csv", EN_HEADER + "A1,Janssens,1250.00,2026-11-02,tap\n")
+    )
+    assert (result.new, result.amended) == (0, 1)
+    assert orders(workspace)["A1"][1] == 125000
+    conn = workspace.connect()
+    (old,) = conn.execute("SELECT old_values FROM order_revisions WHERE order_id = 'A1'").fetchone()
+    assert json.loads(old)["amount_cents"] == 1250
+
+
+def test_order_without_completion_date_is_stored_and_completed_later(workspace, tmp_path):
+    first = ingest(workspace, write(tmp_path / "a.csv", EN_HEADER + "A1,Janssens,80,,tap\n"))
+    assert (first.new, first.not_completed, first.rejected) == (1, 1, 0)
+    assert orders(workspace)["A1"] == ("Janssens", 8000, None, 0)
+    later = ingest(
+        workspace, write(tmp_path / "b.csv", EN_HEADER + "A1,Janssens,80,2026-11-20,tap\n")
+    )
+    assert later.amended == 1
+    assert orders(workspace)["A1"] == ("Janssens", 8000, "2026-11-20", 1)
+
+
+def test_conflicting_duplicates_in_one_file_are_both_rejected(workspace, tmp_path):
+    path = write(
+        tmp_path / "dup.csv",
+        EN_HEADER
+        + "A1,Janssens,10.00,2026-11-02,tap\n"
+        + "A2,Janssens,20.00,2026-11-02,tap\n"
+        + "A1,Janssens,11.00,2026-11-02,tap\n"
+        + "A3,Janssens,30.00,2026-11-02,tap\n"
+        + "A3,Janssens,30.00,2026-11-02,tap\n",
+    )
+    result = ingest(workspace, path)
+    assert (result.read, result.new, result.unchanged, result.rejected) == (5, 2, 1, 2)
+    assert set(orders(workspace)) == {"A2", "A3"}
+    rows = quarantined(result)
+    assert [r["source_row"] for r in rows] == ["2", "4"]
+    assert rows[0]["problems"] == "order_id: A1 appears in rows 2, 4 with different values"
+    assert rows[1]["amount_excl_vat"] == "11.00"
+
+
+def test_bad_rows_are_quarantined_with_a_reason_per_field(workspace, tmp_path):
+    path = write(
+        tmp_path / "bad.csv",
+        EN_HEADER
+        + "A1,Janssens,abc,31/02/2026,tap\n"
+        + ",Janssens,10.00,2026-11-02,no id\n"
+        + "A3,,10.00,2026-11-02,no contractor\n"
+        + "A4,Janssens,,2026-11-02,no amount\n"
+        + "A5,Janssens,10.00,2026-11-02,good\n",
+    )
+    result = ingest(workspace, path)
+    assert (result.read, result.new, result.rejected) == (5, 1, 4)
+    assert Path(result.quarantine).parent == workspace.quarantine
+    assert Path(result.quarantine).name.startswith("bad-")
+    rows = {r["source_row"]: r for r in quarantined(result)}
+    assert rows["2"]["problems"].startswith("amount_excl_vat: ")
+    assert "completed_on: " in rows["2"]["problems"]
+    assert rows["2"]["amount_excl_vat"] == "abc"
+    assert rows["3"]["problems"] == "order_id: empty"
+    assert rows["4"]["problems"] == "contractor: empty"
+    assert rows["5"]["problems"] == "amount: empty"
+
+
+def test_belgian_excel_export_in_windows_1252(workspace, tmp_path):
+    text = (
+        "Bonnummer;Aannemer;Bedrag excl. btw;Datum uitvoering;Omschrijving\n"
+        "JAN-1;Bouwbedrijf Janssens;1.234,56;27/11/2026;Vervanging kraan keukenblok\n"
+        "JAN-2;Bouwbedrijf Janssens;1.000,00;3 maart 2026;Dakgoot hersteld – één zijde\n"
+        "JAN-3;Bouwbedrijf Janssens;99,5;27.11.2026;Schilderwerk\n"
+    )
+    result = ingest(workspace, write(tmp_path / "be.csv", text, "cp1252"))
+    assert (result.read, result.new, result.rejected) == (3, 3, 0)
+    assert orders(workspace) == {
+        "JAN-1": ("Bouwbedrijf Janssens", 123456, "2026-11-27", 1),
+        "JAN-2": ("Bouwbedrijf Janssens", 100000, "2026-03-03", 1),
+        "JAN-3": ("Bouwbedrijf Janssens", 9950, "2026-11-27", 1),
+    }
+    conn = workspace.connect()
+    (description,) = conn.execute(
+        "SELECT description FROM orders WHERE order_id = 'JAN-2'"
+    ).fetchone()
+    assert description == "Dakgoot hersteld – één zijde"
+
+
+def test_utf8_with_bom_and_french_headers(workspace, tmp_path):
+    text = "N° bon;Entrepreneur;Montant HTVA;Date d'exécution\nD-1;Dubois;€ 1.500,00;1 févr. 2026\n"
+    result = ingest(workspace, write(tmp_path / "fr.csv", "\ufeff" + text))
+    assert result.new == 1
+    assert orders(workspace)["D-1"] == ("Dubois", 150000, "2026-02-01", 1)
+
+
+def test_amount_including_vat_is_converted_with_the_rate(workspace, tmp_path):
+    text = (
+        "order_id,contractor,amount incl vat,vat rate,completed_on\n"
+        "V1,Peeters,1210.00,21%,2026-11-02\n"
+        "V2,Peeters,106.00,6,2026-11-02\n"
+        "V3,Peeters,100.00,,2026-11-02\n"
+    )
+    result = ingest(workspace, write(tmp_path / "vat.csv", text))
+    assert (result.new, result.rejected) == (2, 1)
+    assert orders(workspace)["V1"][1] == 100000
+    assert orders(workspace)["V2"][1] == 10000
+    assert "vat_rate" in quarantined(result)[0]["problems"]
+
+
+def test_missing_required_columns_imports_nothing(workspace, tmp_path):
+    path = write(tmp_path / "cols.csv", "order_id,amount\nA1,10\n")
+    result = ingest(workspace, path)
+    assert result.error == (
+        f"{path}: missing required column(s): contractor (or name the contractor with "
+        "--contractor); columns found: order_id, amount"
+    )
+    assert orders(workspace) == {}
+    conn = workspace.connect()
+    assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (0,)
+
+
+def test_contractor_option_fills_a_file_without_contractor_column(workspace, tmp_path):
+    path = write(tmp_path / "cols.csv", "order_id,amount,date\nA1,10,2026-11-02\n")
+    result = ingest(workspace, path, contractor="Peeters Sanitair")
+    assert result.new == 1
+    assert orders(workspace)["A1"][0] == "Peeters Sanitair"
+
+
+def test_contractor_profile_maps_columns_and_month_first_dates(workspace, tmp_path):
+    profile = ContractorProfile(
+        name="Detroit Demolition",
+        files=("detroit*.csv",),
+        columns={"Parcel ID": "order_id", "Price": "amount_excl_vat", "Demo": "completed_on"},
+        date_format="%m/%d/%Y",
+    )
+    config = Config(contractors={profile.name: profile})
+    path = write(
+        tmp_path / "detroit-1.csv", 'Parcel ID,Price,Demo\n01005500.,"12,500.00",08/19/2019\n'
+    )
+    result = ingest(workspace, path, config)
+    assert result.new == 1
+    assert orders(workspace)["01005500."] == ("Detroit Demolition", 1250000, "2019-08-19", 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\x00\xff" * 50, ""),
+        (b"PK\x03\x04 not really a zip", ""),
+    ],
+)
+def test_unreadable_files_import_nothing_and_say_why(workspace, tmp_path, content, reason):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(content)
+    result = ingest(workspace, path)
+    assert result.error is not None
+    assert str(path.name) in result.error
+    assert reason in result.error
+    assert "\n" not in result.error
+    assert orders(workspace) == {}
+
+
+def test_header_only_file_reads_zero_rows(workspace, tmp_path):
+    result = ingest(workspace, write(tmp_path / "h.csv", EN_HEADER))
+    assert (result.error, result.read, result.new) == (None, 0, 0)
+
+
+def test_dry_run_stores_nothing_and_writes_no_quarantine(workspace, tmp_path):
+    path = write(tmp_path / "d.csv", EN_HEADER + "A1,J,10,2026-11-02,x\nA2,J,abc,2026-11-02,x\n")
+    result = ingest(workspace, path, dry_run=True)
+    assert (result.read, result.new, result.rejected, result.quarantine) == (2, 1, 1, None)
+    assert orders(workspace) == {}
+    assert list(workspace.quarantine.iterdir()) == []
+
+
+def test_a_failure_mid_file_rolls_the_whole_file_back(workspace, tmp_path, monkeypatch):
+    from inspect_cli.store import orders as order_store
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(order_store, "merge_staged", boom)
+    path = write(tmp_path / "a.csv", EN_HEADER + "A1,J,10,2026-11-02,x\nA2,J,abc,2026-11-02,x\n")
+    with pytest.raises(RuntimeError):
+        ingest(workspace, path)
+    assert orders(workspace) == {}
+    assert list(workspace.quarantine.iterdir()) == []
+    conn = workspace.connect()
+    assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (0,)
+
+
+def test_import_is_recorded_with_its_hash_and_counts(workspace, tmp_path):
+    path = write(tmp_path / "a.csv", EN_HEADER + "A1,J,10,2026-11-02,x\nA2,J,abc,2026-11-02,x\n")
+    result = ingest(workspace, path)
+    conn = workspace.connect()
+    row = conn.execute(
+        "SELECT file_name, length(sha256), read, new, unchanged, amended, rejected, quarantine"
+        " FROM imports"
+    ).fetchone()
+    assert row == ("a.csv", 64, 2, 1, 0, 0, 1, result.quarantine)
+
+
+@needs_shared_data
+def test_real_leeds_housing_payments_are_all_accounted_for(workspace):
+    result = ingest(workspace, SHARED_DATA / "leeds_almo_housing_payments_2011-2013.csv")
+    assert result.error is None
+    assert result.read == 6140
+    assert result.new + result.rejected == 6140
+    assert result.new > 6000
