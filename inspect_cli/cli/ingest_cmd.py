@@ -19,8 +19,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
-
-EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 3
+from inspect_cli.exit_codes import ExitCode
 
 
 @app.command()
@@ -78,9 +77,9 @@ def ingest(
     else:
         _print_table(results, dry_run)
     if any(r.error for r in results):
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(ExitCode.ERROR)
     if any(r.rejected for r in results):
-        raise typer.Exit(EXIT_REJECTED)
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 def _print_table(results, dry_run: bool) -> None:
