@@ -289,7 +289,8 @@ def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:
         cents = cents.where(~missing, derived)
         errors = errors.where(~missing, incl_errors)
     empty = cents.isna() & errors.isna()
-    errors = errors.where(~empty, "amount: empty")
+    field = "amount_excl_vat" if "amount_excl_vat" in columns else "amount_incl_vat"
+    errors = errors.where(~empty, f"{field}: empty")
     return cents.astype(object).where(cents.notna(), None), errors
 
 

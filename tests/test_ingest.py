@@ -133,7 +133,7 @@ def test_bad_rows_are_quarantined_with_a_reason_per_field(workspace, tmp_path):
     assert rows["2"]["amount_excl_vat"] == "abc"
     assert rows["3"]["problems"] == "order_id: empty"
     assert rows["4"]["problems"] == "contractor: empty"
-    assert rows["5"]["problems"] == "amount: empty"
+    assert rows["5"]["problems"] == "amount_excl_vat: empty"
 
 
 def test_belgian_excel_export_in_windows_1252(workspace, tmp_path):
