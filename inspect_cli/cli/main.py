@@ -1,5 +1,6 @@
 """Entry point: registers every command module on the app."""
 
+import inspect_cli.cli.daily_cmds  # registers commands
 from inspect_cli.cli import workspace_cmds  # noqa: F401  (registers commands)
 from inspect_cli.cli.app import app
 
