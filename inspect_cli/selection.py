@@ -1,0 +1,443 @@
+"""Which completed orders are inspected, and a record of each run that an auditor can verify.
+
+An order is decided once, by the first run that sees it completed:
+
+1. amount excl. VAT strictly above the threshold: mandatory (``above_threshold``);
+2. otherwise its ticket (see `inspect_cli.sampling`) below the sampling rate:
+   ``random_sample``;
+3. otherwise not selected.
+
+An order amended after its decision comes back pending. If it was not selected and is now above
+the threshold, it gets a second decision, ``amended_above_threshold``. A selected order amended
+down to the threshold or below stays selected; the run only reports it. Nothing else is ever
+decided twice, so new orders, file order or batch size never change an earlier decision.
+
+Each run is stored with its parameters and decisions and a SHA-256 hash over them and the
+previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from inspect_cli import store
+from inspect_cli.config import Config
+from inspect_cli.errors import SeedError, UnknownOrder
+from inspect_cli.money import format_cents
+from inspect_cli.sampling import sampled, seed_commitment, ticket_prefix
+from inspect_cli.stats import clopper_pearson
+from inspect_cli.store import orders as order_store
+from inspect_cli.store import selections as db
+from inspect_cli.workdays import due_date
+
+ABOVE_THRESHOLD = "above_threshold"
+RANDOM_SAMPLE = "random_sample"
+AMENDED_ABOVE_THRESHOLD = "amended_above_threshold"
+NOT_SELECTED = "not_selected"
+REASONS = (ABOVE_THRESHOLD, RANDOM_SAMPLE, AMENDED_ABOVE_THRESHOLD)
+KEPT_AFTER_DOWNWARD = "kept_after_downward_amendment"
+GENESIS_HASH = "0" * 64
+"""The prev_hash of the first run."""
+
+
+def is_above_threshold(amount_cents: int, threshold_cents: int) -> bool:
+    """The mandatory-control rule. Strictly above: the policy reads "every repair order above
+    EUR 1,000", so an order of exactly 1,000.00 is not above it and goes to the random draw."""
+    return amount_cents > threshold_cents
+
+
+Decision = tuple[str, int, int, str | None, str | None]
+"""(order_id, amount_cents, selected, reason, due_on) exactly as stored and hashed: selected
+is 0 or 1; reason and due_on (ISO date) are None when the order is not selected. Plain tuples,
+since a run may hold a million of them."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The outcome of deciding the pending orders, before anything is stored."""
+
+    decisions: list[Decision]
+    """Sorted by order id."""
+    counts: dict[str, int]
+    """Decisions per reason and not_selected, plus kept_after_downward_amendment."""
+    kept_after_downward: list[str]
+    """Selected orders amended to the threshold or below: they stay selected."""
+
+
+def decide(
+    new: Iterable[tuple[str, int]],
+    amended: Iterable[tuple[str, int, int | None]],
+    *,
+    seed: str,
+    as_of: date,
+    threshold_cents: int,
+    sample_rate: Decimal,
+    due_working_days: int,
+) -> Plan:
+    """Decide pending orders as of one day; pure, so dry runs and tests share it.
+
+    `new` are (order_id, amount_cents) never decided; `amended` are (order_id, amount_cents,
+    amount it was selected at or None) decided before and amended since. The tickets of all
+    the orders to draw are computed in one bulk call.
+    """
+    due_on = due_date(as_of, due_working_days).isoformat()
+    mandatory: list[tuple[str, int]] = []
+    draw: list[tuple[str, int]] = []
+    for order in new:
+        (mandatory if is_above_threshold(order[1], threshold_cents) else draw).append(order)
+    hits = sampled(seed, [order_id for order_id, _ in draw], sample_rate)
+    decisions: list[Decision] = [
+        (order_id, amount, 1, ABOVE_THRESHOLD, due_on) for order_id, amount in mandatory
+    ]
+    decisions += [
+        (order_id, amount, 1, RANDOM_SAMPLE, due_on) if hit else (order_id, amount, 0, None, None)
+        for (order_id, amount), hit in zip(draw, hits, strict=True)
+    ]
+    kept: list[str] = []
+    crossed = 0
+    for order_id, amount, selected_amount in amended:
+        above = is_above_threshold(amount, threshold_cents)
+        if selected_amount is None and above:
+            decisions.append((order_id, amount, 1, AMENDED_ABOVE_THRESHOLD, due_on))
+            crossed += 1
+        elif (
+            selected_amount is not None
+            and not above
+            and is_above_threshold(selected_amount, threshold_cents)
+        ):
+            kept.append(order_id)
+    # Order ids are unique, so the tuples sort by order id.
+    decisions.sort()
+    kept.sort()
+    sampled_count = sum(hits)
+    counts = {
+        ABOVE_THRESHOLD: len(mandatory),
+        RANDOM_SAMPLE: sampled_count,
+        AMENDED_ABOVE_THRESHOLD: crossed,
+        NOT_SELECTED: len(hits) - sampled_count,
+        KEPT_AFTER_DOWNWARD: len(kept),
+    }
+    return Plan(decisions, counts, kept)
+
+
+@dataclass(frozen=True)
+class RealisedRate:
+    """The random-sample share of every order that went through the draw, all runs so far."""
+
+    sampled: int
+    population: int
+    target: Decimal
+    interval: tuple[float, float]
+    """Clopper-Pearson 95% interval of the rate."""
+
+    @property
+    def rate(self) -> float | None:
+        return self.sampled / self.population if self.population else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sampled": self.sampled,
+            "population": self.population,
+            "rate": self.rate,
+            "target": str(self.target),
+            "interval_95": list(self.interval),
+        }
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A selection run as stored (or, for a dry run, as it would be)."""
+
+    run_id: int | None
+    """None for a dry run and when there was nothing to record."""
+    as_of: date
+    created_at: str
+    threshold_cents: int
+    sample_rate: Decimal
+    due_working_days: int
+    plan: Plan
+    left_pending: int
+    """Pending orders completed after the as-of date, left for a later run."""
+    prev_hash: str
+    hash: str | None
+    realised: RealisedRate
+    dry_run: bool = False
+
+    @property
+    def decided(self) -> int:
+        return len(self.plan.decisions)
+
+    @cached_property
+    def selected(self) -> list[Decision]:
+        return [d for d in self.plan.decisions if d[2]]
+
+    @property
+    def due_on(self) -> str | None:
+        """The due date of every order this run selected."""
+        return self.selected[0][4] if self.selected else None
+
+    def to_json(self) -> dict[str, Any]:
+        counts = self.plan.counts
+        return {
+            "run_id": self.run_id,
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "decided": self.decided,
+            "counts": {k: counts[k] for k in (*REASONS, NOT_SELECTED)},
+            "selected": [{"order_id": d[0], "reason": d[3]} for d in self.selected],
+            "due_on": self.due_on,
+            KEPT_AFTER_DOWNWARD: self.plan.kept_after_downward,
+            "left_pending": self.left_pending,
+            "threshold_cents": self.threshold_cents,
+            "sample_rate": str(self.sample_rate),
+            "hash": self.hash,
+            "prev_hash": self.prev_hash,
+            "realised_sample_rate": self.realised.to_json(),
+        }
+
+
+def run_hash(
+    *,
+    run_id: int,
+    created_at: str,
+    as_of: str,
+    seed_commitment: str,
+    threshold_cents: int,
+    sample_rate: str,
+    due_working_days: int,
+    counts: dict[str, int],
+    decisions: Iterable[Sequence[Any]],
+    prev_hash: str,
+) -> str:
+    """SHA-256 hex of the run's canonical JSON: the recipe the README gives auditors.
+
+    The document is an object with exactly these keys, serialised with sorted keys, no
+    whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
+    as bytes. Decisions are [order_id, amount_cents, selected, reason, due_on] as stored
+    (selected 0 or 1, reason and due_on null when not selected), sorted by order id.
+    """
+    document = {
+        "run_id": run_id,
+        "created_at": created_at,
+        "as_of": as_of,
+        "seed_commitment": seed_commitment,
+        "threshold_cents": threshold_cents,
+        "sample_rate": sample_rate,
+        "due_working_days": due_working_days,
+        "counts": counts,
+        "decisions": sorted(decisions),
+        "prev_hash": prev_hash,
+    }
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def check_seed(conn: sqlite3.Connection, seed: str) -> str:
+    """Return the seed's commitment after checking it is the one recorded at ``init``."""
+    stored = store.seed_commitment(conn)
+    commitment = seed_commitment(seed)
+    if stored is None:
+        raise SeedError("the store has no seed commitment; was the workspace made with `init`?")
+    if commitment != stored:
+        raise SeedError(
+            f"seed does not match the commitment {stored} recorded at init "
+            f"(its SHA-256 is {commitment})"
+        )
+    return commitment
+
+
+def run_selection(
+    conn: sqlite3.Connection,
+    *,
+    seed: str,
+    config: Config,
+    as_of: date,
+    now: datetime,
+    dry_run: bool = False,
+) -> RunResult:
+    """Decide every pending order completed by `as_of`, record the run and clear the flags.
+
+    Reading the pending orders, writing the run and its decisions and clearing the flags form
+    one transaction, so a concurrent ingest or a second run cannot slip in between and a crash
+    leaves either the whole run or nothing. Orders completed after `as_of` stay pending: a
+    backfill must not decide the future. A dry run only reads. A run that decides nothing and
+    notes no downward amendment is not recorded.
+    """
+    commitment = check_seed(conn, seed)
+    if dry_run:
+        return _plan_run(conn, seed, config, as_of, now, commitment, dry_run=True)
+    with db.unchecked_references(conn), store.transaction(conn):
+        result = _plan_run(conn, seed, config, as_of, now, commitment, dry_run=False)
+        if result.run_id is not None:
+            _record(conn, result, commitment, now)
+        db.clear_pending(conn, as_of.isoformat())
+    return result
+
+
+def _plan_run(
+    conn: sqlite3.Connection,
+    seed: str,
+    config: Config,
+    as_of: date,
+    now: datetime,
+    commitment: str,
+    *,
+    dry_run: bool,
+) -> RunResult:
+    day = as_of.isoformat()
+    plan = decide(
+        db.pending_new(conn, day),
+        db.pending_decided(conn, day),
+        seed=seed,
+        as_of=as_of,
+        threshold_cents=config.threshold_cents,
+        sample_rate=config.sample_rate,
+        due_working_days=config.due_working_days,
+    )
+    last = db.last_run_hash(conn)
+    prev_hash = last[1] if last else GENESIS_HASH
+    run_id = (last[0] if last else 0) + 1
+    recorded = not dry_run and bool(plan.decisions or plan.kept_after_downward)
+    created_at = store.timestamp(now)
+    digest = None
+    if recorded:
+        digest = run_hash(
+            run_id=run_id,
+            created_at=created_at,
+            as_of=day,
+            seed_commitment=commitment,
+            threshold_cents=config.threshold_cents,
+            sample_rate=str(config.sample_rate),
+            due_working_days=config.due_working_days,
+            counts=plan.counts,
+            decisions=plan.decisions,
+            prev_hash=prev_hash,
+        )
+    # The realised rate includes this run, also when it is a dry run.
+    k, n = db.sampling_totals(conn)
+    k += plan.counts[RANDOM_SAMPLE]
+    n += plan.counts[RANDOM_SAMPLE] + plan.counts[NOT_SELECTED]
+    return RunResult(
+        run_id=run_id if recorded else None,
+        as_of=as_of,
+        created_at=created_at,
+        threshold_cents=config.threshold_cents,
+        sample_rate=config.sample_rate,
+        due_working_days=config.due_working_days,
+        plan=plan,
+        left_pending=db.count_pending_after(conn, day),
+        prev_hash=prev_hash,
+        hash=digest,
+        realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
+        dry_run=dry_run,
+    )
+
+
+def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: datetime) -> None:
+    assert result.run_id is not None and result.hash is not None
+    db.insert_run(
+        conn,
+        run_id=result.run_id,
+        created_at=result.created_at,
+        as_of=result.as_of.isoformat(),
+        seed_commitment=commitment,
+        threshold_cents=result.threshold_cents,
+        sample_rate=str(result.sample_rate),
+        due_working_days=result.due_working_days,
+        counts=result.plan.counts,
+        prev_hash=result.prev_hash,
+        hash=result.hash,
+    )
+    db.insert_decisions(conn, result.run_id, result.selected)
+    not_selected = db.insert_not_selected(conn, result.run_id, result.as_of.isoformat())
+    if not_selected != result.plan.counts[NOT_SELECTED]:
+        # Both sides read the same pending orders in this transaction; a difference is a bug,
+        # and raising here rolls the whole run back.
+        raise RuntimeError(
+            f"run {result.run_id}: {not_selected} orders recorded as not selected, "
+            f"{result.plan.counts[NOT_SELECTED]} decided so"
+        )
+    # The audit log keeps each run's hash apart from the chain, so that deleting the newest
+    # run, which no later run links to, is still detected.
+    store.log_event(conn, now, "selection_run", f"run {result.run_id} {result.hash}")
+
+
+def order_report(
+    conn: sqlite3.Connection, order_id: str, *, seed: str | None, today: date
+) -> dict[str, Any]:
+    """Everything known about one order and why it was or was not selected (``show``).
+
+    Without the seed the ticket cannot be shown; the rest still can.
+    """
+    order = order_store.get_order(conn, order_id)
+    if order is None:
+        raise UnknownOrder(f"unknown order {order_id!r}")
+    decisions = db.order_decisions(conn, order_id)
+    inspections = db.order_inspections(conn, order_id)
+    ticket = ticket_prefix(seed, order_id) if seed is not None else None
+    for d in decisions:
+        d["selected"] = bool(d["selected"])
+        d["why"] = _why(d, ticket)
+    return {
+        "order": order,
+        "revisions": db.order_revisions(conn, order_id),
+        "imports": db.imports_by_id(conn, (order["first_import_id"], order["last_import_id"])),
+        "ticket": ticket,
+        "decisions": decisions,
+        "status": _status(order, decisions, inspections, today),
+        "inspections": inspections,
+        "satisfaction": db.order_satisfaction(conn, order_id),
+    }
+
+
+def _why(decision: dict[str, Any], ticket: str | None) -> str:
+    """The rule that made a decision, in words, with the numbers it compared."""
+    amount, threshold = (
+        format_cents(decision["amount_cents"]),
+        format_cents(decision["threshold_cents"]),
+    )
+    reason = decision["reason"]
+    if reason == ABOVE_THRESHOLD:
+        return f"amount {amount} is above the threshold {threshold}: mandatory control"
+    if reason == AMENDED_ABOVE_THRESHOLD:
+        return f"amended to {amount}, above the threshold {threshold}: mandatory control"
+    shown = f"ticket {ticket}…" if ticket else "the ticket (seed not available)"
+    rate = decision["sample_rate"]
+    if reason == RANDOM_SAMPLE:
+        return f"amount {amount} is not above {threshold}; {shown} is below the rate {rate}"
+    return f"amount {amount} is not above {threshold}; {shown} is not below the rate {rate}"
+
+
+def _status(
+    order: dict[str, Any],
+    decisions: list[dict[str, Any]],
+    inspections: list[dict[str, Any]],
+    today: date,
+) -> str:
+    if order["completed_on"] is None:
+        return "not completed yet: decided once a file gives its completion date"
+    if not decisions:
+        return "waiting for the next selection run"
+    chosen = next((d for d in decisions if d["selected"]), None)
+    if chosen is None:
+        if order["pending"]:
+            return "not selected; amended since, the next run looks at it again"
+        return "not selected"
+    final = [i for i in inspections if i["result"] != "no_access"]
+    if final:
+        last = final[-1]
+        return f"inspected on {last['inspected_on']}: {last['result']}"
+    status = f"open, due on {chosen['due_on']}"
+    if chosen["due_on"] < today.isoformat():
+        status += " (overdue)"
+    if inspections:
+        status += f"; no access on {inspections[-1]['inspected_on']}"
+    return status

@@ -1,0 +1,395 @@
+"""Queries of selection runs, decisions and the inspection list.
+
+Selection only ever reads the pending orders (partial index ``orders_pending``); the run record
+and its decisions are written in bulk by the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str]
+"""(run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate,
+due_working_days, counts, prev_hash, hash)."""
+
+DecisionRow = tuple[str, int, int, int, str | None, str | None]
+"""(order_id, run_id, amount_cents, selected, reason, due_on)."""
+
+
+def pending_new(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int]]:
+    """(order_id, amount_cents) of pending orders completed by `as_of` and never decided.
+
+    The pending flag has a partial index and the decisions lookup uses their primary key, so
+    the cost grows with the pending orders, never with the history.
+    """
+    return conn.execute(
+        """
+        SELECT o.order_id, o.amount_cents FROM orders o
+         WHERE o.pending = 1 AND o.completed_on <= ?
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+        """,
+        (as_of,),
+    ).fetchall()
+
+
+def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int, int | None]]:
+    """(order_id, amount_cents, amount it was selected at or None) of pending orders completed
+    by `as_of` that an earlier run decided: orders amended since."""
+    return conn.execute(
+        """
+        SELECT o.order_id, o.amount_cents,
+               (SELECT MAX(d.amount_cents) FROM decisions d
+                 WHERE d.order_id = o.order_id AND d.selected = 1)
+          FROM orders o
+         WHERE o.pending = 1 AND o.completed_on <= ?
+           AND EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+        """,
+        (as_of,),
+    ).fetchall()
+
+
+def count_pending_after(conn: sqlite3.Connection, as_of: str) -> int:
+    """Pending orders completed after `as_of`: a backfill run leaves them for a later run."""
+    return conn.execute(
+        "SELECT COUNT(*) FROM orders WHERE pending = 1 AND completed_on > ?", (as_of,)
+    ).fetchone()[0]
+
+
+def last_run_hash(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(run_id, hash) of the newest run, the link the next run chains to."""
+    return conn.execute(
+        "SELECT run_id, hash FROM selection_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchone()
+
+
+def insert_run(
+    conn: sqlite3.Connection,
+    *,
+    run_id: int,
+    created_at: str,
+    as_of: str,
+    seed_commitment: str,
+    threshold_cents: int,
+    sample_rate: str,
+    due_working_days: int,
+    counts: dict[str, int],
+    prev_hash: str,
+    hash: str,
+) -> None:
+    conn.execute(
+        """
+        INSERT INTO selection_runs (run_id, created_at, as_of, seed_commitment, threshold_cents,
+            sample_rate, due_working_days, counts, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            run_id,
+            created_at,
+            as_of,
+            seed_commitment,
+            threshold_cents,
+            sample_rate,
+            due_working_days,
+            json.dumps(counts, sort_keys=True),
+            prev_hash,
+            hash,
+        ),
+    )
+
+
+@contextmanager
+def unchecked_references(conn: sqlite3.Connection) -> Iterator[None]:
+    """Skip foreign-key checks for a bulk insert whose references the caller just read.
+
+    Checking that each of a million decisions points to an existing order costs more than the
+    insert itself. The pragma only takes effect outside a transaction, so this goes around it.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def insert_decisions(
+    conn: sqlite3.Connection, run_id: int, decisions: Iterable[Sequence[Any]]
+) -> None:
+    """Bulk insert of one run's (order_id, amount_cents, selected, reason, due_on) tuples."""
+    conn.executemany(
+        "INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id) "
+        f"VALUES (?, ?, ?, ?, ?, {int(run_id)})",
+        decisions,
+    )
+
+
+def insert_not_selected(conn: sqlite3.Connection, run_id: int, as_of: str) -> int:
+    """Record "not selected" for every pending order completed by `as_of` that has no decision
+    yet, and return how many. Run after the run's selected decisions are in, these are exactly
+    the orders the draw passed over.
+
+    Binding a million rows from Python costs several times more than copying them inside
+    SQLite, and most decisions are "not selected".
+    """
+    return conn.execute(
+        """
+        INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
+        SELECT o.order_id, o.amount_cents, 0, NULL, NULL, ? FROM orders o
+         WHERE o.pending = 1 AND o.completed_on <= ?
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+        """,
+        (run_id, as_of),
+    ).rowcount
+
+
+def clear_pending(conn: sqlite3.Connection, as_of: str) -> int:
+    """Clear the pending flag of every order the run has looked at (completed by `as_of`).
+
+    Orders completed later stay pending: a backfill run must not decide the future.
+    """
+    return conn.execute(
+        "UPDATE orders SET pending = 0 WHERE pending = 1 AND completed_on <= ?", (as_of,)
+    ).rowcount
+
+
+def sampling_totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(randomly sampled, sampling population) over all runs, for the realised rate.
+
+    The population is every order that went through the random draw: not selected, or
+    selected by its ticket.
+    """
+    row = conn.execute(
+        "SELECT COALESCE(SUM(reason = 'random_sample'), 0), COUNT(*) FROM decisions "
+        "WHERE reason IS NULL OR reason = 'random_sample'"
+    ).fetchone()
+    return row[0], row[1]
+
+
+def _run_row(row: Sequence[Any]) -> RunRow:
+    return (*row[:7], json.loads(row[7]), row[8], row[9])  # type: ignore[return-value]
+
+
+def runs(conn: sqlite3.Connection) -> list[RunRow]:
+    """Every run, oldest first."""
+    return [
+        _run_row(r)
+        for r in conn.execute(
+            "SELECT run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate, "
+            "due_working_days, counts, prev_hash, hash FROM selection_runs ORDER BY run_id"
+        )
+    ]
+
+
+def all_decisions(conn: sqlite3.Connection) -> list[DecisionRow]:
+    """Every decision, by run and then order id (the order the run hash lists them in)."""
+    return conn.execute(
+        "SELECT order_id, run_id, amount_cents, selected, reason, due_on FROM decisions "
+        "ORDER BY run_id, order_id"
+    ).fetchall()
+
+
+def run_decisions(conn: sqlite3.Connection, run_id: int) -> list[DecisionRow]:
+    return conn.execute(
+        "SELECT order_id, run_id, amount_cents, selected, reason, due_on FROM decisions "
+        "WHERE run_id = ? ORDER BY order_id",
+        (run_id,),
+    ).fetchall()
+
+
+def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
+    """Details of the 'selection_run' audit log entries, oldest first."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT detail FROM audit_log WHERE event = 'selection_run' ORDER BY id"
+        )
+    ]
+
+
+def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(order_id, completed_on) of completed, no longer pending orders without any decision.
+
+    Selection clears the pending flag only together with a decision, so such an order means
+    decisions (or a whole run) were removed from the store.
+    """
+    return conn.execute(
+        """
+        SELECT o.order_id, o.completed_on FROM orders o
+         WHERE o.pending = 0 AND o.completed_on IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+         ORDER BY o.order_id
+        """
+    ).fetchall()
+
+
+def missed_mandatory(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
+    """(order_id, amount_cents, threshold_cents) of settled orders above the threshold of the
+    run that last decided them, yet never selected: a mandatory control that went missing."""
+    return conn.execute(
+        """
+        SELECT o.order_id, o.amount_cents, r.threshold_cents
+          FROM orders o
+          JOIN decisions d ON d.order_id = o.order_id
+           AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
+          JOIN selection_runs r ON r.run_id = d.run_id
+         WHERE o.pending = 0 AND o.amount_cents > r.threshold_cents
+           AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
+                           AND s.selected = 1)
+         ORDER BY o.order_id
+        """
+    ).fetchall()
+
+
+# --- one order, for `show` ------------------------------------------------------------------
+
+
+def order_revisions(conn: sqlite3.Connection, order_id: str) -> list[dict[str, Any]]:
+    """Earlier values of an amended order, oldest first, with the file that amended it."""
+    rows = conn.execute(
+        """
+        SELECT r.revised_at, r.import_id, i.file_name, r.old_values
+          FROM order_revisions r LEFT JOIN imports i ON i.id = r.import_id
+         WHERE r.order_id = ? ORDER BY r.id
+        """,
+        (order_id,),
+    ).fetchall()
+    return [
+        {"revised_at": at, "import_id": iid, "file": name, "old_values": json.loads(old)}
+        for at, iid, name, old in rows
+    ]
+
+
+def imports_by_id(conn: sqlite3.Connection, import_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = sorted(set(import_ids))
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"SELECT id, file_name, sha256, imported_at FROM imports "
+        f"WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY id",
+        ids,
+    ).fetchall()
+    return [
+        {"import_id": i, "file": name, "sha256": sha, "imported_at": at}
+        for i, name, sha, at in rows
+    ]
+
+
+def order_decisions(conn: sqlite3.Connection, order_id: str) -> list[dict[str, Any]]:
+    """The order's decisions with the parameters of the run that made each."""
+    rows = conn.execute(
+        """
+        SELECT d.run_id, r.as_of, d.amount_cents, d.selected, d.reason, d.due_on,
+               r.threshold_cents, r.sample_rate
+          FROM decisions d JOIN selection_runs r ON r.run_id = d.run_id
+         WHERE d.order_id = ? ORDER BY d.run_id
+        """,
+        (order_id,),
+    ).fetchall()
+    keys = (
+        "run_id",
+        "selected_on",
+        "amount_cents",
+        "selected",
+        "reason",
+        "due_on",
+        "threshold_cents",
+        "sample_rate",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def order_inspections(conn: sqlite3.Connection, order_id: str) -> list[dict[str, Any]]:
+    """Current (not superseded) inspection outcomes of an order, oldest first."""
+    rows = conn.execute(
+        """
+        SELECT inspector, inspected_on, result, findings, correction_cents
+          FROM inspections WHERE order_id = ? AND superseded_by IS NULL
+         ORDER BY inspected_on, id
+        """,
+        (order_id,),
+    ).fetchall()
+    keys = ("inspector", "inspected_on", "result", "findings", "correction_cents")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def order_satisfaction(conn: sqlite3.Connection, order_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        """
+        SELECT score, scale, responded_on, comment FROM satisfaction
+         WHERE order_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1
+        """,
+        (order_id,),
+    ).fetchone()
+    return (
+        dict(zip(("score", "scale", "responded_on", "comment"), row, strict=True)) if row else None
+    )
+
+
+# --- the inspection list ----------------------------------------------------------------------
+
+LIST_FIELDS = (
+    "order_id",
+    "reason",
+    "contractor",
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+    "amount_cents",
+    "completed_on",
+    "selected_on",
+    "due_on",
+    "inspector",
+    "inspected_on",
+    "result",
+    "findings",
+    "correction_cents",
+)
+
+# The selected decision of each order (there is at most one), its order's current values and,
+# when there is one, the order's latest final outcome (a visit that found no access is not final).
+_LIST_SELECT = """
+    SELECT d.order_id, d.reason, o.contractor, o.dwelling_id, o.address, o.postcode,
+           o.municipality, o.category, o.description, o.amount_cents, o.completed_on,
+           r.as_of, d.due_on, f.inspector, f.inspected_on, f.result, f.findings,
+           f.correction_cents
+      FROM decisions d
+      JOIN orders o ON o.order_id = d.order_id
+      JOIN selection_runs r ON r.run_id = d.run_id
+      LEFT JOIN inspections f ON f.id = (
+           SELECT i.id FROM inspections i
+            WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
+              AND i.result != 'no_access'
+            ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1)
+     WHERE d.selected = 1
+"""
+
+
+def inspection_list(
+    conn: sqlite3.Connection,
+    *,
+    open_only: bool,
+    since: str | None = None,
+    run_id: int | None = None,
+) -> list[tuple[Any, ...]]:
+    """Rows of LIST_FIELDS for the selected orders (unsorted; the export orders them).
+
+    open_only keeps the orders without a final outcome; since keeps those selected on or after
+    that day; run_id keeps those one run selected.
+    """
+    sql = _LIST_SELECT
+    params: list[Any] = []
+    if open_only:
+        sql += " AND f.id IS NULL"
+    if since is not None:
+        sql += " AND r.as_of >= ?"
+        params.append(since)
+    if run_id is not None:
+        sql += " AND d.run_id = ?"
+        params.append(run_id)
+    return conn.execute(sql, params).fetchall()
