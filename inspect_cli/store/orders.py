@@ -7,6 +7,7 @@ of a million rows never makes a million round trips.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -29,7 +30,7 @@ VALUE_FIELDS = (
     "vat_rate",
     "tenant_contact",
 )
-STAGED_FIELDS = ("row", "order_id", *VALUE_FIELDS)
+STAGED_FIELDS = ("row", "id_hash", "order_id", *VALUE_FIELDS)
 
 _COLS = ", ".join(VALUE_FIELDS)
 _DIFFERS = " OR ".join(f"o.{f} IS NOT s.{f}" for f in VALUE_FIELDS)
@@ -77,9 +78,8 @@ def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | 
 def create_staging(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.staging")
     conn.execute(
-        "CREATE TEMP TABLE staging (row INTEGER NOT NULL, order_id TEXT NOT NULL, "
-        + ", ".join(VALUE_FIELDS)
-        + ", status TEXT)"
+        "CREATE TEMP TABLE staging (row INTEGER NOT NULL, id_hash INTEGER NOT NULL, "
+        "order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ", status TEXT)"
     )
 
 
@@ -89,23 +89,30 @@ def stage(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
     conn.executemany(f"INSERT INTO staging ({', '.join(STAGED_FIELDS)}) VALUES ({marks})", rows)
 
 
-def staged_duplicates(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
-    """Rows of the file whose order id occurs more than once: id -> staged rows."""
-    conn.execute("CREATE INDEX temp.staging_order ON staging(order_id, row)")
-    ids = [
-        r[0]
-        for r in conn.execute("SELECT order_id FROM staging GROUP BY order_id HAVING COUNT(*) > 1")
-    ]
+def staged_duplicates(conn: sqlite3.Connection, id_hashes: list[int]) -> dict[str, list[tuple]]:
+    """Staged rows whose order id occurs more than once: id -> (row, values...) by row.
+
+    ``id_hashes`` are the hashes seen more than once while staging; equal hashes of different
+    ids are told apart here.
+    """
+    if not id_hashes:
+        return {}
+    rows = conn.execute(
+        f"SELECT order_id, row, {_COLS} FROM staging "
+        "WHERE id_hash IN (SELECT value FROM json_each(?)) ORDER BY order_id, row",
+        (json.dumps(id_hashes),),
+    ).fetchall()
     found: dict[str, list[tuple]] = {}
-    for order_id in ids:
-        found[order_id] = conn.execute(
-            f"SELECT row, {_COLS} FROM staging WHERE order_id = ? ORDER BY row", (order_id,)
-        ).fetchall()
-    return found
+    for order_id, *rest in rows:
+        found.setdefault(order_id, []).append(tuple(rest))
+    return {order_id: rows for order_id, rows in found.items() if len(rows) > 1}
 
 
-def drop_staged_rows(conn: sqlite3.Connection, rows: Iterable[int]) -> None:
-    conn.executemany("DELETE FROM staging WHERE row = ?", ((r,) for r in rows))
+def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> None:
+    if rows:
+        conn.execute(
+            "DELETE FROM staging WHERE row IN (SELECT value FROM json_each(?))", (json.dumps(rows),)
+        )
 
 
 def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
