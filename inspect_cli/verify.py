@@ -1,0 +1,276 @@
+"""Recompute every selection from the seed and check the run chain: the auditor's proof.
+
+Each stored decision is decided again from the seed, the amount stored with the decision and
+the threshold and rate of the run that made it; each run's hash is recomputed from its stored
+fields and decisions and must link to the previous run. Every run's hash is also written to the
+audit log when it is made, so deleting the newest run, which nothing links to yet, shows too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from inspect_cli import store
+from inspect_cli.errors import SeedError
+from inspect_cli.money import format_cents
+from inspect_cli.sampling import sampled
+from inspect_cli.selection import (
+    ABOVE_THRESHOLD,
+    AMENDED_ABOVE_THRESHOLD,
+    GENESIS_HASH,
+    NOT_SELECTED,
+    RANDOM_SAMPLE,
+    REASONS,
+    check_seed,
+    is_above_threshold,
+    run_hash,
+)
+from inspect_cli.store import selections as db
+from inspect_cli.workdays import due_date
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not reproduce. kind: decision, chain, undecided or mandatory."""
+
+    kind: str
+    message: str
+    run_id: int | None = None
+    order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    seed_commitment: str
+    runs: int
+    decisions: int
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "seed_commitment": self.seed_commitment,
+            "runs": self.runs,
+            "decisions": self.decisions,
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
+    """Check the store against the seed and write the outcome to the audit log.
+
+    A seed that does not match the commitment raises SeedError (and is logged too).
+    """
+    try:
+        commitment = check_seed(conn, seed)
+    except SeedError as e:
+        with store.transaction(conn):
+            store.log_event(conn, now, "verify", f"failed: {e}")
+        raise
+    runs = db.runs(conn)
+    decisions = db.all_decisions(conn)
+    problems = [
+        *_check_decisions(seed, runs, decisions),
+        *_check_chain(commitment, runs, decisions, db.logged_run_hashes(conn)),
+        *_check_completeness(conn),
+    ]
+    result = Verification(commitment, len(runs), len(decisions), problems)
+    outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
+    with store.transaction(conn):
+        store.log_event(
+            conn,
+            now,
+            "verify",
+            f"{outcome}; {result.decisions} decisions in {result.runs} runs; "
+            f"seed commitment {commitment}",
+        )
+    return result
+
+
+def _label(reason: str | None) -> str:
+    return reason or NOT_SELECTED.replace("_", " ")
+
+
+def _check_decisions(
+    seed: str, runs: list[db.RunRow], decisions: list[db.DecisionRow]
+) -> list[Problem]:
+    """Decide every stored decision again and report those that differ.
+
+    Decisions come in run order, so an order's earlier decisions are known when its later one
+    (``amended_above_threshold``) is checked. Tickets are drawn in one bulk call per rate.
+    """
+    params = {r[0]: r for r in runs}
+    problems: list[Problem] = []
+    expected: dict[int, str | None] = {}  # decision index -> recomputed reason
+    draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
+    ever_selected: dict[str, bool] = {}
+    for i, (order_id, run_id, amount, selected, _reason, _due) in enumerate(decisions):
+        run = params.get(run_id)
+        before = ever_selected.get(order_id)
+        ever_selected[order_id] = bool(before) or bool(selected)
+        if run is None:
+            problems.append(
+                Problem(
+                    "decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id
+                )
+            )
+        elif before is None:
+            if is_above_threshold(amount, run[4]):
+                expected[i] = ABOVE_THRESHOLD
+            else:
+                draws[run[5]].append(i)
+        elif not before and is_above_threshold(amount, run[4]):
+            expected[i] = AMENDED_ABOVE_THRESHOLD
+        else:
+            why = "it was already selected" if before else "it is not above the threshold"
+            problems.append(
+                Problem(
+                    "decision",
+                    f"order {order_id} (run {run_id}): decided a second time, but {why}",
+                    run_id,
+                    order_id,
+                )
+            )
+    for rate, indexes in draws.items():
+        hits = sampled(seed, [decisions[i][0] for i in indexes], Decimal(rate))
+        for i, hit in zip(indexes, hits, strict=True):
+            expected[i] = RANDOM_SAMPLE if hit else None
+    for i, want in expected.items():
+        order_id, run_id, _amount, selected, reason, due_on = decisions[i]
+        if reason != want or bool(selected) != (want is not None):
+            problems.append(
+                Problem(
+                    "decision",
+                    f"order {order_id} (run {run_id}): stored {_label(reason)}, "
+                    f"recomputed {_label(want)}",
+                    run_id,
+                    order_id,
+                )
+            )
+            continue
+        run = params[run_id]
+        want_due = due_date(date.fromisoformat(run[2]), run[6]).isoformat() if want else None
+        if due_on != want_due:
+            problems.append(
+                Problem(
+                    "decision",
+                    f"order {order_id} (run {run_id}): stored due date {due_on}, "
+                    f"recomputed {want_due}",
+                    run_id,
+                    order_id,
+                )
+            )
+    problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
+    return problems
+
+
+def _check_chain(
+    commitment: str,
+    runs: list[db.RunRow],
+    decisions: list[db.DecisionRow],
+    logged: list[str],
+) -> list[Problem]:
+    """Recompute each run's hash, its link to the previous run and its audit log entry."""
+    by_run: dict[int, list[tuple[str, int, int, str | None, str | None]]] = defaultdict(list)
+    for order_id, run_id, amount, selected, reason, due_on in decisions:
+        by_run[run_id].append((order_id, amount, selected, reason, due_on))
+    logged_hashes: dict[int, str] = {}
+    for detail in logged:
+        _, run_id, digest = detail.split(" ")
+        logged_hashes[int(run_id)] = digest
+    problems: list[Problem] = []
+    previous: db.RunRow | None = None
+    for run in runs:
+        run_id, created_at, as_of, seed_commitment, threshold, rate, days, counts = run[:8]
+        prev_hash, digest = run[8], run[9]
+        link = previous[9] if previous else GENESIS_HASH
+        if prev_hash != link:
+            after = f"run {previous[0]}" if previous else "the start of the chain"
+            missing = (previous[0] + 1 if previous else 1) != run_id
+            problems.append(
+                Problem(
+                    "chain",
+                    f"run {run_id}: does not link to {after}"
+                    + (" (the runs in between were deleted)" if missing else ""),
+                    run_id,
+                )
+            )
+        own = by_run.get(run_id, [])
+        recomputed = run_hash(
+            run_id=run_id,
+            created_at=created_at,
+            as_of=as_of,
+            seed_commitment=seed_commitment,
+            threshold_cents=threshold,
+            sample_rate=rate,
+            due_working_days=days,
+            counts=counts,
+            decisions=own,
+            prev_hash=prev_hash,
+        )
+        if recomputed != digest:
+            problems.append(
+                Problem(
+                    "chain",
+                    f"run {run_id}: its record or decisions changed after it was made "
+                    "(hash mismatch)",
+                    run_id,
+                )
+            )
+        if seed_commitment != commitment:
+            problems.append(
+                Problem("chain", f"run {run_id}: made with another seed commitment", run_id)
+            )
+        recount = dict.fromkeys((*REASONS, NOT_SELECTED), 0)
+        for _order_id, _amount, _selected, reason, _due_on in own:
+            recount[reason or NOT_SELECTED] += 1
+        if any(counts.get(k) != v for k, v in recount.items()):
+            problems.append(
+                Problem("chain", f"run {run_id}: its counts do not match its decisions", run_id)
+            )
+        logged_hash = logged_hashes.pop(run_id, None)
+        if logged_hash != digest:
+            where = (
+                "is not in the audit log"
+                if logged_hash is None
+                else ("differs from the one in the audit log")
+            )
+            problems.append(Problem("chain", f"run {run_id}: its hash {where}", run_id))
+        previous = run
+    problems.extend(
+        Problem("chain", f"run {run_id}: in the audit log but missing from the store", run_id)
+        for run_id in sorted(logged_hashes)
+    )
+    return problems
+
+
+def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
+    """Orders the runs should have decided or selected and did not."""
+    problems = [
+        Problem(
+            "undecided",
+            f"order {order_id}: completed on {completed_on} but has no decision "
+            "(decisions or a run were deleted)",
+            order_id=order_id,
+        )
+        for order_id, completed_on in db.undecided_orders(conn)
+    ]
+    problems.extend(
+        Problem(
+            "mandatory",
+            f"order {order_id}: {format_cents(amount)} is above the threshold "
+            f"{format_cents(threshold)} but the order was never selected",
+            order_id=order_id,
+        )
+        for order_id, amount, threshold in db.missed_mandatory(conn)
+    )
+    return problems
