@@ -96,11 +96,13 @@ class Table:
         # Fast path: pandas' C parser with exactly the header's width. A row with more cells
         # than that makes the C parser raise (or, if it is the first row read, warn and drop
         # data). Both are caught before the chunk is yielded; the parser is then restarted
-        # wider, skipping the records already yielded, so normal files pay nothing and ragged
-        # files keep every cell. Surplus cells end up in slot columns joined into EXTRA.
+        # wider and the records already yielded are read again and dropped here, so normal
+        # files pay nothing and ragged files keep every cell: surplus cells land in slot
+        # columns that are joined into EXTRA. Records are never skipped with `skiprows`: the
+        # C parser's skipping loses track of a quoted cell that follows an empty first cell.
         assert self.delimiter is not None
         width = self._width
-        done = 0
+        handled = self.header_row  # records dealt with so far: header (and above), yielded rows
         while True:
             names = self.columns + [f"__slot{i}__" for i in range(width - len(self.columns))]
             reader = pd.read_csv(
@@ -109,7 +111,6 @@ class Table:
                 header=None,
                 names=names,
                 index_col=False,
-                skiprows=self.header_row + done,
                 dtype=str,
                 na_filter=False,
                 skip_blank_lines=False,
@@ -118,21 +119,29 @@ class Table:
                 engine="c",
                 chunksize=self.chunksize,
             )
+            parsed = 0
             with reader:
                 while True:
                     try:
                         with warnings.catch_warnings():
                             warnings.simplefilter("error", ParserWarning)
-                            raw = next(reader)
+                            # Ask for the rows still to skip on top of a full chunk.
+                            raw = reader.get_chunk(self.chunksize + max(0, handled - parsed))
                     except StopIteration:
                         return
                     except (ParserError, ParserWarning) as exc:
                         width = self._wider(width, exc)
                         break
-                    first = self.header_row + 1 + done
-                    done += len(raw)
-                    if len(raw):
-                        yield self._finish(raw, first)
+                    if raw.empty:
+                        return
+                    start, parsed = parsed, parsed + len(raw)
+                    if parsed <= handled:
+                        continue
+                    if start < handled:
+                        raw = raw.iloc[handled - start :]
+                        start = handled
+                    handled = parsed
+                    yield self._finish(raw, start + 1)
 
     def _wider(self, width: int, exc: Exception) -> int:
         message = str(exc)
