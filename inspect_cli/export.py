@@ -1,0 +1,241 @@
+"""The inspection list: one row per selected order, as CSV (two dialects) or XLSX.
+
+The columns and their order are a contract with scripts and with ``record``, which reads the
+filled-in list back. Rows are built from the store by `inspection_rows` or `run_rows` and
+written by `write_export`; the daily run calls the same functions with its own rows and path.
+
+A file written twice from the same rows is byte-identical (no timestamps inside, rows sorted by
+due date then order id), so an unchanged list never looks changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from operator import attrgetter
+from pathlib import Path
+from typing import Any, Literal
+
+from inspect_cli.money import cents_to_decimal, format_cents
+from inspect_cli.spreadsheet import DIALECTS, neutralise
+from inspect_cli.store import selections as db
+
+FileFormat = Literal["csv", "xlsx"]
+Status = Literal["open", "all"]
+
+COLUMNS = (
+    "order_id",
+    "reason",
+    "contractor",
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+    "amount_excl_vat",
+    "completed_on",
+    "selected_on",
+    "due_on",
+    "inspector",
+    "inspected_on",
+    "result",
+    "findings",
+    "correction_eur",
+)
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One line of the inspection list. The last five fields are the inspector's to fill in;
+    they carry the recorded outcome only for orders already inspected (``--status all``)."""
+
+    order_id: str
+    reason: str
+    contractor: str
+    dwelling_id: str | None
+    address: str | None
+    postcode: str | None
+    municipality: str | None
+    category: str | None
+    description: str | None
+    amount_cents: int
+    completed_on: date
+    selected_on: date
+    due_on: date
+    inspector: str | None = None
+    inspected_on: date | None = None
+    result: str | None = None
+    findings: str | None = None
+    correction_cents: int | None = None
+
+
+_DATE_FIELDS = frozenset({"completed_on", "selected_on", "due_on", "inspected_on"})
+_MONEY_FIELDS = frozenset({"amount_cents", "correction_cents"})
+_FIELD_NAMES = tuple(f.name for f in fields(InspectionRow))
+_values = attrgetter(*_FIELD_NAMES)
+
+
+def build_rows(records: Iterable[Sequence[Any]]) -> list[InspectionRow]:
+    """Rows from store records (values in COLUMNS order, dates as ISO text), sorted by due
+    date and then order id so that the same selection always gives the same file."""
+    rows = []
+    for record in records:
+        values = [
+            date.fromisoformat(v) if name in _DATE_FIELDS and v is not None else v
+            for name, v in zip(_FIELD_NAMES, record, strict=True)
+        ]
+        rows.append(InspectionRow(*values))
+    rows.sort(key=lambda r: (r.due_on, r.order_id))
+    return rows
+
+
+def inspection_rows(
+    conn: sqlite3.Connection, *, status: Status = "open", since: date | None = None
+) -> list[InspectionRow]:
+    """The list for inspectors: selected orders without a final outcome (``open``: a visit
+    without access is not final) or every selected order (``all``), optionally only those
+    selected on or after `since`."""
+    return build_rows(
+        db.inspection_list(
+            conn,
+            open_only=status == "open",
+            since=since.isoformat() if since else None,
+        )
+    )
+
+
+def run_rows(conn: sqlite3.Connection, run_id: int) -> list[InspectionRow]:
+    """The orders one selection run selected (e.g. today's new selections), still open or not."""
+    return build_rows(db.inspection_list(conn, open_only=False, run_id=run_id))
+
+
+def default_path(exports: Path, day: date, fmt: FileFormat) -> Path:
+    return exports / f"inspections-{day.isoformat()}.{fmt}"
+
+
+def write_export(
+    rows: Sequence[InspectionRow], path: Path, *, fmt: FileFormat, dialect: str
+) -> Path:
+    """Write the list atomically (a temporary file renamed into place) and return its path."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}")
+    data = _xlsx_bytes(rows, dialect) if fmt == "xlsx" else _csv_bytes(rows, dialect)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return path
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else neutralise(value)
+
+
+def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
+    delimiter, encoding, decimal = DIALECTS[dialect]
+    date_format = "%d/%m/%Y" if dialect == "excel-be" else "%Y-%m-%d"
+
+    def day(d: date | None) -> str:
+        return "" if d is None else d.strftime(date_format)
+
+    def money(cents: int | None) -> str:
+        return "" if cents is None else format_cents(cents, decimal)
+
+    convert = [
+        day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
+        for name in _FIELD_NAMES
+    ]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([f(v) for f, v in zip(convert, _values(row), strict=True)] for row in rows)
+    return out.getvalue().encode(encoding)
+
+
+# Fixed zip entry times and document properties: openpyxl stamps both with the current time.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+_FIXED_TIME = b"2000-01-01T00:00:00Z"
+_COLUMN_WIDTHS = (16, 22, 24, 12, 30, 9, 18, 14, 40, 12, 12, 12, 12, 16, 12, 10, 40, 12)
+
+
+def _xlsx_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
+    """XLSX with real number and date cells; text cells are always strings, never formulas.
+
+    Written in openpyxl's streaming (write-only) mode: an inspection list can be long.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Inspections")
+    for c, width in enumerate(_COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    date_format = "dd/mm/yyyy" if dialect == "excel-be" else "yyyy-mm-dd"
+    bold = Font(bold=True)
+
+    def header(name: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        return cell
+
+    def day(d: date | None) -> WriteOnlyCell | None:
+        if d is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=d)
+        cell.number_format = date_format
+        return cell
+
+    def money(cents: int | None) -> WriteOnlyCell | None:
+        if cents is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=cents_to_decimal(cents))
+        cell.number_format = "#,##0.00"
+        return cell
+
+    def text(value: str | None) -> WriteOnlyCell | None:
+        if value is None:
+            return None
+        # Text starting with "=" would become a formula and "#N/A" an error cell: neutralise,
+        # drop the control characters XML cannot hold, and force a string cell.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
+        cell.data_type = "s"
+        return cell
+
+    convert = [
+        day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else text
+        for name in _FIELD_NAMES
+    ]
+    sheet.append([header(name) for name in COLUMNS])
+    for row in rows:
+        sheet.append([f(v) for f, v in zip(convert, _values(row), strict=True)])
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _reproducible_zip(raw.getvalue())
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so equal content gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + _FIXED_TIME + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, content)
+    return out.getvalue()
