@@ -1,0 +1,519 @@
+"""Benchmark of issue 6: is a million orders ordinary work, and does the daily run stay flat?
+
+Every step runs as its own process, timed against `pandas.read_csv` of the same file measured
+in the same run, so that the ratios hold on a slow or busy machine:
+
+    python benchmarks/bench.py                    # N = 1,000,000 orders, every timing 3 times
+    python benchmarks/bench.py --quick            # N = 50,000, once (CI)
+    python benchmarks/bench.py --orders 200000 --json bench.json --keep /tmp/bench
+
+Exit 0 when every step ran and the stored selections equal the reference computation below,
+1 when they differ, 2 when a command failed. Timings against their targets are reported, never
+a failure. Unix only (peak memory comes from `os.wait4`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT / "examples" / "generate.py"
+CLI = [sys.executable, "-m", "inspect_cli"]
+SEED = "20261127000000000042"
+"""Fixed, so that the reference computation knows it."""
+# The generator's Belgian file completes its orders in September 2026 (ids JAN-2026-…); the new
+# orders of the daily run start in 2027 (ids JAN-2027-…), so they never collide with the store.
+SELECT_DAY = "2027-02-15"
+DAILY_DAY = "2027-02-16"
+DAILY_START = "2027-01-01"
+DAILY_ORDERS = 500
+SMALL_STORE = 10_000
+CHECK_ORDERS = 2_000
+MB = 1024 * 1024
+# ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+RSS_UNIT = 1 if sys.platform == "darwin" else 1024
+# Ingest and daily exit 3 when rows were rejected: the generator plants bad rows on purpose.
+INGEST_OK = (0, 3)
+COMMANDS = ("init", "ingest", "select", "export", "verify", "report", "daily")
+
+
+@dataclass(frozen=True)
+class Target:
+    step: str
+    against: str
+    limit: float
+    label: str
+
+
+TARGETS = (
+    Target("ingest", "baseline", 3.0, "ingest N orders"),
+    Target("select", "baseline", 1.0, "select N orders"),
+    Target("export", "baseline", 1.0, "export --status all"),
+    Target("verify", "baseline", 1.0, "verify"),
+    Target("report", "baseline", 1.0, "report contractors"),
+    Target("daily_n", "daily_10k", 1.5, "daily, store of N vs 10k"),
+    Target("help", "import_typer", 2.0, "inspect-cli --help"),
+)
+PEAK_LIMIT_MB = 1.5 * 1024
+PEAK_AT_ORDERS = 1_000_000
+SCALING_LIMIT = 1.5
+
+
+@dataclass
+class Step:
+    """Wall times and peak memory of one command, repeated; status ok, failed or skipped."""
+
+    name: str
+    command: str
+    walls_s: list[float] = field(default_factory=list)
+    peaks_mb: list[float] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+    status: str = "ok"
+    note: str = ""
+
+    @property
+    def wall_s(self) -> float | None:
+        return statistics.median(self.walls_s) if self.walls_s else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        return max(self.peaks_mb) if self.peaks_mb else None
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "wall_s": self.wall_s, "peak_mb": self.peak_mb}
+
+
+class CommandFailed(Exception):
+    """A preparation command (not a timed one) exited with an unexpected code."""
+
+
+class Bench:
+    """One benchmark run: a work folder, the steps measured so far, and a log of all output."""
+
+    def __init__(self, work: Path, repeat: int) -> None:
+        self.work = work
+        self.repeat = repeat
+        self.log = work / "bench.log"
+        self.steps: dict[str, Step] = {}
+        self.available: set[str] = set()
+        self.env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+        self.env.pop("INSPECT_CLI_HOME", None)
+
+    def run(self, cmd: list[str]) -> tuple[float, float, int]:
+        """Run one child; return its wall time, peak RSS in MB (its own, via wait4) and exit code.
+
+        Output goes to the log file, never to a pipe, so a chatty child cannot block on it.
+        """
+        with self.log.open("ab") as out:
+            out.write(f"\n$ {' '.join(cmd)}\n".encode())
+            out.flush()
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return wall, usage.ru_maxrss * RSS_UNIT / MB, proc.returncode
+
+    def tail(self, lines: int = 5) -> str:
+        """The last lines of output, for a failure message (the log may be a temporary file)."""
+        text = self.log.read_text(encoding="utf-8", errors="replace").strip()
+        return "\n".join(text.splitlines()[-lines:])
+
+    def prepare(self, cmd: list[str], ok: tuple[int, ...] = (0,)) -> None:
+        _, _, code = self.run(cmd)
+        if code not in ok:
+            raise CommandFailed(f"exit {code}: {' '.join(cmd)}\n{self.tail()}")
+
+    def measure(
+        self,
+        name: str,
+        cmd: Callable[[Path], list[str]] | list[str],
+        fresh: Callable[[int], Path] | None = None,
+        ok: tuple[int, ...] = (0,),
+        needs: str | None = None,
+        repeat: int | None = None,
+    ) -> Step:
+        """Time `cmd` `repeat` times; with `fresh`, each time in a workspace fresh(i) returns.
+
+        A command the CLI does not have yet is skipped with a note; one that exits with an
+        unexpected code is marked failed and not repeated.
+        """
+        shown = cmd(Path("WS")) if callable(cmd) else cmd
+        step = Step(name, " ".join(Path(a).name if a == sys.executable else a for a in shown))
+        self.steps[name] = step
+        if needs is not None and needs not in self.available:
+            step.status, step.note = "skipped", f"`inspect-cli {needs}` does not exist yet"
+            return step
+        for i in range(repeat or self.repeat):
+            ws = fresh(i) if fresh else self.work
+            wall, peak, code = self.run(cmd(ws) if callable(cmd) else cmd)
+            step.exit_codes.append(code)
+            if code not in ok:
+                step.status, step.note = "failed", f"exit {code}: {self.tail(1)}"
+                break
+            step.walls_s.append(wall)
+            step.peaks_mb.append(peak)
+        return step
+
+    def copies(self, template: Path, stem: str) -> Callable[[int], Path]:
+        """A factory of fresh copies of a prepared workspace; each copy replaces the last."""
+
+        def fresh(i: int) -> Path:
+            target = self.work / f"{stem}-run"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(template, target)
+            return target
+
+        return fresh
+
+
+def generate(out: Path, orders: int, seed: int = 1, start: str | None = None) -> Path:
+    """The project's deterministic generator, Belgian Excel shape; returns the file written."""
+    cmd = [sys.executable, str(GENERATOR), "--out", str(out), "--orders", str(orders)]
+    cmd += ["--shape", "be", "--seed", str(seed)]
+    if start:
+        cmd += ["--start", start]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    (path,) = out.glob("*.csv")
+    return path
+
+
+def reference_selected(
+    seed: str, order_id: str, amount_cents: int, threshold: int, rate: Decimal
+) -> tuple[int, str | None]:
+    """The straightforward rule, written independently of inspect_cli.sampling.
+
+    Above the threshold (strictly): mandatory. Otherwise the consistent_sampler ticket of the
+    order decides: sampled when it is below the rate.
+    """
+    if amount_cents > threshold:
+        return 1, "above_threshold"
+    seed_hash = hashlib.sha256(seed.encode()).hexdigest()
+    n = int(hashlib.sha256((seed_hash + order_id).encode()).hexdigest(), 16)
+    ticket = Decimal("0." + f"{n:064d}"[::-1])
+    return (1, "random_sample") if ticket < rate else (0, None)
+
+
+def check_selections(ws: Path, sample: int = CHECK_ORDERS) -> dict[str, object]:
+    """Compare the stored decisions of about `sample` orders (every k-th) with the reference.
+
+    Also checks that every completed order was decided exactly once and no other was.
+    """
+    config = tomllib.loads((ws / "inspect-cli.toml").read_text(encoding="utf-8"))
+    threshold = int(Decimal(config["threshold_eur"]) * 100)
+    rate = Decimal(config["sample_rate"])
+    seed = (ws / "seed.secret").read_text(encoding="utf-8").strip()
+    conn = sqlite3.connect(f"file:{ws / 'inspect-cli.sqlite'}?mode=ro", uri=True)
+    try:
+        completed = conn.execute(
+            "SELECT count(*) FROM orders WHERE completed_on IS NOT NULL"
+        ).fetchone()[0]
+        decided, decisions = conn.execute(
+            "SELECT count(DISTINCT order_id), count(*) FROM decisions"
+        ).fetchone()
+        total = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+        step = max(1, total // sample)
+        rows = conn.execute(
+            "SELECT o.order_id, o.amount_cents, o.completed_on, d.selected, d.reason "
+            "FROM orders o LEFT JOIN decisions d ON d.order_id = o.order_id "
+            "WHERE o.rowid % ? = 0 ORDER BY o.order_id",
+            (step,),
+        ).fetchall()
+    finally:
+        conn.close()
+    mismatches = []
+    sampled = 0
+    for order_id, amount, completed_on, selected, reason in rows:
+        if completed_on is None:
+            expected: tuple[int | None, str | None] = (None, None)
+        else:
+            expected = reference_selected(seed, order_id, amount, threshold, rate)
+        sampled += expected[1] == "random_sample"
+        if (selected, reason) != expected:
+            mismatches.append(f"{order_id}: stored {(selected, reason)}, expected {expected}")
+    problems = mismatches[:10]
+    if not (completed == decided == decisions):
+        problems.append(
+            f"{completed} completed orders but {decisions} decisions on {decided} orders"
+        )
+    return {
+        "checked": len(rows),
+        "random_sample_in_subset": sampled,
+        "mismatches": len(mismatches),
+        "completed_orders": completed,
+        "decided_orders": decided,
+        "ok": bool(rows) and not problems,
+        "problems": problems,
+    }
+
+
+def machine() -> dict[str, object]:
+    info: dict[str, object] = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "pandas": metadata.version("pandas"),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    if hasattr(os, "sched_getaffinity"):
+        info["cores_usable"] = len(os.sched_getaffinity(0))
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        info["memory_gb"] = round(pages / 1024**3, 1)
+    except (ValueError, OSError):
+        pass
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    return info
+
+
+def ratios(bench: Bench, orders: int, scaling: Step | None) -> list[dict[str, object]]:
+    """Each target's measured ratio and whether it is met (None when it could not be measured)."""
+    rows: list[dict[str, object]] = []
+    for t in TARGETS:
+        a, b = bench.steps.get(t.step), bench.steps.get(t.against)
+        value = a.wall_s / b.wall_s if a and b and a.wall_s and b.wall_s else None
+        rows.append(
+            {
+                "what": t.label,
+                "value": value,
+                "target": f"<= {t.limit:.1f}x {t.against}",
+                "met": None if value is None else value <= t.limit,
+            }
+        )
+    peak = bench.steps["ingest"].peak_mb if "ingest" in bench.steps else None
+    rows.append(
+        {
+            "what": "ingest peak RSS (MB)",
+            "value": peak,
+            "target": f"<= {PEAK_LIMIT_MB:.0f} MB at N = {PEAK_AT_ORDERS:,}",
+            "met": None if peak is None else peak <= PEAK_LIMIT_MB,
+        }
+    )
+    if scaling is not None:
+        value = scaling.peak_mb / peak if scaling.peak_mb and peak else None
+        rows.append(
+            {
+                "what": "ingest peak RSS, 4xN vs N",
+                "value": value,
+                "target": f"< {SCALING_LIMIT:.1f}x",
+                "met": None if value is None else value < SCALING_LIMIT,
+            }
+        )
+    return rows
+
+
+def table(bench: Bench, ratio_rows: list[dict[str, object]], orders: int) -> str:
+    lines = [f"{'step':<14} {'median s':>9} {'peak MB':>8} {'runs':>4}  status", "-" * 60]
+    for s in bench.steps.values():
+        wall = f"{s.wall_s:9.2f}" if s.wall_s is not None else f"{'-':>9}"
+        peak = f"{s.peak_mb:8.0f}" if s.peak_mb is not None else f"{'-':>8}"
+        note = f" ({s.note})" if s.note else ""
+        lines.append(f"{s.name:<14} {wall} {peak} {len(s.walls_s):>4}  {s.status}{note}")
+    heading = f"target (N = {orders:,})"
+    lines += ["", f"{heading:<30} {'ratio':>8}  {'target':<28} met"]
+    lines.append("-" * 75)
+    for r in ratio_rows:
+        value = r["value"]
+        shown = f"{value:8.2f}" if isinstance(value, float) else f"{'-':>8}"
+        met = {True: "yes", False: "NO", None: "-"}[r["met"]]  # type: ignore[index]
+        lines.append(f"{r['what']:<30} {shown}  {r['target']:<28} {met}")
+    return "\n".join(lines)
+
+
+@contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+    else:
+        with tempfile.TemporaryDirectory(prefix="inspect-bench-") as tmp:
+            yield Path(tmp)
+
+
+def available_commands(bench: Bench) -> set[str]:
+    """The commands this checkout's CLI has (teammates may still be writing some)."""
+    return {c for c in COMMANDS if bench.run([*CLI, c, "--help"])[2] == 0}
+
+
+def prepare_store(bench: Bench, name: str, path: Path) -> Path:
+    """A workspace holding `path` ingested and selected as of SELECT_DAY."""
+    ws = bench.work / name
+    shutil.rmtree(ws, ignore_errors=True)
+    bench.prepare([*CLI, "init", str(ws), "--seed", SEED])
+    bench.prepare([*CLI, "ingest", "-w", str(ws), str(path)], ok=INGEST_OK)
+    bench.prepare([*CLI, "select", "-w", str(ws), "--date", SELECT_DAY])
+    return ws
+
+
+def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
+    orders = args.orders
+    bench = Bench(work, args.repeat)
+    bench.log.write_text("")
+    print(f"work folder {work}; generating {orders:,} orders ...", file=sys.stderr)
+    data = generate(work / "data", orders)
+    small = generate(work / "data-10k", SMALL_STORE)
+    inbox = generate(work / "data-daily", DAILY_ORDERS, seed=2, start=DAILY_START)
+    bench.available = available_commands(bench)
+    missing = [c for c in ("init", "ingest") if c not in bench.available]
+    if missing:
+        raise CommandFailed(f"the CLI has no {', '.join(missing)} command")
+
+    # The 10k daily store first: it also warms up bytecode caches for the timed runs.
+    small_ws = None
+    if {"select", "daily"} <= bench.available:
+        small_ws = prepare_store(bench, "store-10k", small)
+    print("timing ...", file=sys.stderr)
+
+    py = sys.executable
+    read = "import sys, pandas; pandas.read_csv(sys.argv[1], sep=';', dtype=str, encoding='cp1252')"
+    bench.measure("baseline", [py, "-c", read, str(data)])
+
+    empty = work / "empty"
+    shutil.rmtree(empty, ignore_errors=True)
+    bench.prepare([*CLI, "init", str(empty), "--seed", SEED])
+    ingest = bench.measure(
+        "ingest",
+        lambda ws: [*CLI, "ingest", "-w", str(ws), str(data)],
+        fresh=bench.copies(empty, "ingest"),
+        ok=INGEST_OK,
+    )
+    ingested = work / "ingest-run"
+    selected = work / "select-run"
+    if ingest.status == "ok":
+        bench.measure(
+            "select",
+            lambda ws: [*CLI, "select", "-w", str(ws), "--date", SELECT_DAY],
+            fresh=bench.copies(ingested, "select"),
+            needs="select",
+        )
+    done = "select" in bench.steps and bench.steps["select"].status == "ok"
+    for name, cmd in (
+        ("export", ["export", "--status", "all", "--out", str(work / "export.csv")]),
+        ("verify", ["verify"]),
+        ("report", ["report", "contractors", "--date", SELECT_DAY]),
+    ):
+        if done:
+            bench.measure(
+                name,
+                lambda ws, cmd=cmd: [*CLI, cmd[0], "-w", str(ws), *cmd[1:]],
+                fresh=lambda i: selected,
+                needs=cmd[0],
+            )
+        else:
+            bench.steps[name] = Step(name, cmd[0], status="skipped", note="no selected store")
+
+    correctness: dict[str, object] = {"ok": False, "problems": ["no selected store to check"]}
+    if done:
+        correctness = check_selections(selected)
+
+    if small_ws is not None and done:
+        for name, store in (("daily_10k", small_ws), ("daily_n", selected)):
+            fresh = bench.copies(store, name)
+
+            def with_inbox(i: int, fresh: Callable[[int], Path] = fresh) -> Path:
+                ws = fresh(i)
+                shutil.copy2(inbox, ws / "inbox" / inbox.name)
+                return ws
+
+            bench.measure(
+                name,
+                lambda ws: [*CLI, "daily", "-w", str(ws), "--date", DAILY_DAY],
+                fresh=with_inbox,
+                ok=INGEST_OK,
+                needs="daily",
+            )
+    else:
+        for name in ("daily_10k", "daily_n"):
+            note = "`daily` or `select` missing or failed"
+            bench.steps[name] = Step(name, "daily", status="skipped", note=note)
+
+    help_repeat = max(3, args.repeat)
+    bench.measure("help", [*CLI, "--help"], repeat=help_repeat)
+    bench.measure("import_typer", [py, "-c", "import typer"], repeat=help_repeat)
+
+    scaling = None
+    if args.memory_scaling:
+        print(f"generating {4 * orders:,} orders for the memory scaling ...", file=sys.stderr)
+        big = generate(work / "data-4n", 4 * orders)
+        scaling = bench.measure(
+            "ingest_4n",
+            lambda ws: [*CLI, "ingest", "-w", str(ws), str(big)],
+            fresh=bench.copies(empty, "ingest-4n"),
+            ok=INGEST_OK,
+            repeat=1,
+        )
+    ratio_rows = ratios(bench, orders, scaling)
+    print(table(bench, ratio_rows, orders))
+    verdict = "OK" if correctness["ok"] else "FAILED"
+    print(
+        f"\ncorrectness: {verdict}: {correctness.get('checked', 0)} orders checked against the "
+        f"reference ({correctness.get('random_sample_in_subset', 0)} of them sampled), "
+        f"{correctness.get('mismatches', '-')} mismatches"
+    )
+    for problem in correctness.get("problems", []):  # type: ignore[union-attr]
+        print(f"  {problem}")
+    info = machine()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    return {
+        "orders": orders,
+        "repeat": args.repeat,
+        "machine": info,
+        "steps": {name: s.to_json() for name, s in bench.steps.items()},
+        "ratios": ratio_rows,
+        "correctness": correctness,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=1_000_000, help="N (default 1,000,000)")
+    parser.add_argument("--quick", action="store_true", help="N = 50,000 and one repeat (CI)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median kept)")
+    parser.add_argument("--json", type=Path, help="write every number to this file")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--memory-scaling", action="store_true", help="also ingest 4 x N once (slow)"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.orders, args.repeat = 50_000, 1
+    with work_folder(args.keep) as work:
+        try:
+            result = benchmark(args, work)
+        except CommandFailed as e:
+            print(f"Error: {e}", file=sys.stderr)
+            return 2
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if not result["correctness"]["ok"]:  # type: ignore[index]
+        return 1
+    steps = result["steps"].values()  # type: ignore[union-attr]
+    return 2 if any(s["status"] == "failed" for s in steps) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
