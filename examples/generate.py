@@ -185,7 +185,11 @@ CONTRACTORS = {
 
 @dataclass
 class Orders:
-    """One file's orders, column-wise (fast to build and to write). Amounts are cents or text."""
+    """One file's orders, column-wise (fast to build and to write).
+
+    Amounts are cents, or text for the planted bad values; `ordered` (order dates) is only
+    drawn for the en shape, the only one with that column. Special rows are 0-based positions.
+    """
 
     contractor: Contractor
     ids: list[str]
@@ -204,6 +208,8 @@ class Orders:
 
 @dataclass
 class Summary:
+    """What one generated file holds; row numbers are file rows (header = 1)."""
+
     file: str
     shape: str
     contractor: str
@@ -237,7 +243,7 @@ def make_dwellings(seed: int) -> list[tuple[str, str, str, str]]:
 def make_orders(contractor: Contractor, n: int, seed: int, start: date, days: int) -> Orders:
     """Draw `n` orders for one contractor, then plant the special rows at random positions."""
     if n < MIN_ORDERS:
-        raise SystemExit(f"each file needs at least {MIN_ORDERS} orders, got {n}")
+        raise ValueError(f"each file needs at least {MIN_ORDERS} orders, got {n}")
     rng = random.Random(f"{seed}-{contractor.prefix}")
     r = rng.random
     first, span = window(contractor, start, days)
@@ -715,7 +721,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=61, help="length of the period in days")
     parser.add_argument("--readme", type=Path, help="also write the README with exact counts")
     args = parser.parse_args(argv)
-    summaries = generate(args.out, args.orders, args.seed, args.shape, args.start, args.days)
+    try:
+        summaries = generate(args.out, args.orders, args.seed, args.shape, args.start, args.days)
+    except ValueError as exc:
+        parser.error(str(exc))
     for s in summaries:
         print(
             f"{args.out / s.file}: {s.rows} rows, {s.good} good, "
