@@ -1,0 +1,642 @@
+"""Reports for management and auditors: summary, contractor scorecard, overdue, satisfaction.
+
+Which orders a report covers: the orders *completed* in the period (``completed_on``), and
+everything that happened to those orders since: their selection, inspection outcomes,
+corrections and tenant scores, whenever they were recorded. One population for every figure,
+so that rates compare like with like (inspected / selected, failures / inspected) and a
+contractor's failures belong to the work of that period. A period's figures still move while its
+open inspections are done. Open and overdue are counted as of ``today``.
+
+This module computes; ``store.reports`` fetches the aggregates and the CLI formats. A report
+is columns plus rows of plain values (money in cents, rates as fractions), written the same way
+to CSV and JSON; the table view formats the same values for people.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from inspect_cli.errors import InvalidValue
+from inspect_cli.money import format_cents
+from inspect_cli.stats import clopper_pearson, mean_difference_interval
+from inspect_cli.store import reports as db
+
+REPORTS = ("summary", "contractors", "overdue", "satisfaction")
+MIN_RESPONSES = 10
+"""Fewer scores than this on either side of a comparison: too few responses to conclude."""
+TOO_FEW = "too few responses to conclude"
+CONFIDENCE = 0.95
+
+
+# --- period ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Completion dates covered, both ends inclusive; None is open-ended."""
+
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.start is None and self.end is None:
+            return "all completed orders"
+        return f"completed {self.start or '…'} to {self.end or '…'}"
+
+
+def parse_period(period: str | None, start: str | None, end: str | None) -> Period:
+    """--period 2026 | 2026-Q4 | 2026-11, or --from/--to as YYYY-MM-DD (either may be left out)."""
+    if period is not None:
+        if start is not None or end is not None:
+            raise InvalidValue("use either --period or --from/--to, not both")
+        return _named_period(period.strip())
+    first = _day(start, "--from")
+    last = _day(end, "--to")
+    if first and last and first > last:
+        raise InvalidValue(f"--from {first} is after --to {last}")
+    return Period(first, last)
+
+
+def _named_period(text: str) -> Period:
+    if m := re.fullmatch(r"(\d{4})", text):
+        year = int(m[1])
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text):
+        year, quarter = int(m[1]), int(m[2])
+        last_month = 3 * quarter
+        return Period(
+            date(year, last_month - 2, 1),
+            date(year, last_month, calendar.monthrange(year, last_month)[1]),
+        )
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return Period(
+                date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+            )
+    raise InvalidValue(f"--period must look like 2026, 2026-Q4 or 2026-11, got {text!r}")
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"{option} must be a date as YYYY-MM-DD, got {text!r}") from None
+
+
+# --- report shape ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A figure of a report.
+
+    kind says how to write the value: int, text, date, money (cents -> "1234.56"), rate (a
+    fraction), mean (a score). In tables, columns with a higher ``drop`` are left out first when
+    the terminal is too narrow (0: always shown); ``interval`` names the columns holding the 95%
+    bounds, shown inside this one; ``hidden`` columns are only in CSV and JSON.
+    """
+
+    key: str
+    label: str
+    kind: str = "int"
+    drop: int = 0
+    interval: tuple[str, str] | None = None
+    hidden: bool = False
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+    single: bool = False
+    """One record (the summary): JSON writes an object instead of a list."""
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows with every value written for CSV and JSON (money as exact text)."""
+        return [
+            {c.key: machine_value(row.get(c.key), c.kind) for c in self.columns}
+            for row in self.rows
+        ]
+
+    def to_json(self) -> dict[str, Any] | list[dict[str, Any]]:
+        records = self.records()
+        return records[0] if self.single else records
+
+
+def machine_value(value: Any, kind: str) -> Any:
+    """A value as CSV and JSON carry it: money as "1234.56", rates to 4 and means to 2 decimals."""
+    if value is None:
+        return None
+    if kind == "money":
+        return format_cents(value)
+    if kind == "rate":
+        return round(value, 4)
+    if kind == "mean":
+        return round(value, 2)
+    if kind == "date":
+        return str(value)
+    return value
+
+
+SEPARATORS = {"excel-be": (",", "."), "standard": (".", ",")}
+"""Decimal and thousands separators of the table view, after the workspace's csv_dialect."""
+
+
+def human_value(value: Any, kind: str, dialect: str = "standard") -> str:
+    """A value as the table shows it: 1.234,56 or 1,234.56 after the dialect, rates as
+    percentages, means to one decimal, "–" when there is none."""
+    if value is None:
+        return "–"
+    decimal, thousands = SEPARATORS[dialect]
+    if kind == "money":
+        return format_cents(value, decimal, thousands)
+    if kind == "int":
+        return f"{value:,}".replace(",", thousands)
+    if kind == "rate":
+        return f"{100 * value:.1f}".replace(".", decimal) + "%"
+    if kind == "mean":
+        return f"{value:.1f}".replace(".", decimal)
+    return str(value)
+
+
+def human_cell(row: dict[str, Any], column: Column, dialect: str = "standard") -> str:
+    """A table cell: the value, followed by its 95% interval when the column has one."""
+    text = human_value(row.get(column.key), column.kind, dialect)
+    if column.interval is None or row.get(column.interval[0]) is None:
+        return text
+    low, high = (human_value(row[k], column.kind, dialect) for k in column.interval)
+    if column.kind == "rate":
+        low = low.removesuffix("%")
+    return f"{text} ({low} to {high})"
+
+
+# --- summary and contractors -----------------------------------------------------------------
+
+
+def _rate(k: int, n: int) -> tuple[float | None, float | None, float | None]:
+    """k / n with its exact 95% interval; all None when n is 0."""
+    if n == 0:
+        return None, None, None
+    low, high = clopper_pearson(k, n, CONFIDENCE)
+    return k / n, low, high
+
+
+def sample_rate_check(low: float | None, high: float | None, target: Decimal) -> str:
+    """Is the realised sample rate what the target rate gives, up to chance?"""
+    if low is None or high is None:
+        return "no orders went through the random draw"
+    if float(target) < low:
+        return "above target: more orders sampled than chance explains"
+    if float(target) > high:
+        return "below target: fewer orders sampled than chance explains"
+    return "within chance of the target"
+
+
+@dataclass(frozen=True)
+class ScoreGroups:
+    """Scores of inspected and of not inspected repairs, on the workspace's scale."""
+
+    inspected: list[float]
+    not_inspected: list[float]
+
+
+def _rescaled(score: int, scale: int, target_scale: int) -> float:
+    """A score on another scale, mapped linearly so that 1 stays 1 and the top stays the top."""
+    if scale == target_scale:
+        return float(score)
+    return 1 + (score - 1) * (target_scale - 1) / (scale - 1)
+
+
+def group_scores(
+    counts: list[db.ScoreCount], scale: int, key: str | None = None
+) -> dict[str, ScoreGroups]:
+    """Expand score counts into value lists per group: key None (all), "contractor" or
+    "quarter"."""
+    groups: dict[str, ScoreGroups] = {}
+    for contractor, quarter, inspected, score, score_scale, n in counts:
+        name = contractor if key == "contractor" else quarter if key == "quarter" else "all"
+        group = groups.setdefault(name, ScoreGroups([], []))
+        values = group.inspected if inspected else group.not_inspected
+        values.extend([_rescaled(score, score_scale, scale)] * n)
+    return groups
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+SUMMARY_COLUMNS = (
+    Column("period_from", "Completed from", "date"),
+    Column("period_to", "Completed to", "date"),
+    Column("as_of", "Open and overdue as of", "date"),
+    Column("orders", "Orders completed"),
+    Column("spend_eur", "Spend excl. VAT (EUR)", "money"),
+    Column("above_threshold", "Orders above the threshold"),
+    Column("selected", "Selected for inspection"),
+    Column("mandatory", "  mandatory (above the threshold)"),
+    Column("sampled", "  random sample"),
+    Column("sampling_population", "Orders in the random draw"),
+    Column(
+        "sample_rate",
+        "Realised sample rate",
+        "rate",
+        interval=("sample_rate_low", "sample_rate_high"),
+    ),
+    Column("sample_rate_low", "Sample rate, 95% low", "rate", hidden=True),
+    Column("sample_rate_high", "Sample rate, 95% high", "rate", hidden=True),
+    Column("target_rate", "Target sample rate", "rate"),
+    Column("sample_rate_check", "Sample rate check", "text"),
+    Column("inspected", "Inspected (final outcome)"),
+    Column("open", "Open (selected, not inspected)"),
+    Column("overdue", "  of which overdue"),
+    Column("failed_visits", "Failed visits (no access)"),
+    Column("ok", "Result ok"),
+    Column("minor", "Result minor"),
+    Column("major", "Result major"),
+    Column("not_done", "Result not done"),
+    Column(
+        "failure_rate",
+        "Failure rate (major + not done)",
+        "rate",
+        interval=("failure_rate_low", "failure_rate_high"),
+    ),
+    Column("failure_rate_low", "Failure rate, 95% low", "rate", hidden=True),
+    Column("failure_rate_high", "Failure rate, 95% high", "rate", hidden=True),
+    Column("corrections_eur", "Recovered by corrections (EUR)", "money"),
+    Column("satisfaction_scale", "Satisfaction scale (top score)"),
+    Column("satisfaction_inspected", "Satisfaction, inspected repairs", "mean"),
+    Column("responses_inspected", "  responses"),
+    Column("satisfaction_not_inspected", "Satisfaction, not inspected", "mean"),
+    Column("responses_not_inspected", "  responses"),
+)
+
+
+def _total(counts: list[db.ContractorCounts]) -> db.ContractorCounts:
+    total = db.ContractorCounts("all")
+    for c in counts:
+        for name in db.COUNT_FIELDS:
+            setattr(total, name, getattr(total, name) + getattr(c, name))
+    return total
+
+
+def summary(
+    counts: list[db.ContractorCounts],
+    scores: list[db.ScoreCount],
+    *,
+    period: Period,
+    today: date,
+    target_rate: Decimal,
+    scale: int,
+) -> Report:
+    """One record with every headline figure of the period."""
+    t = _total(counts)
+    rate, rate_low, rate_high = _rate(t.sampled, t.sampling_population)
+    failure, failure_low, failure_high = _rate(t.major + t.not_done, t.inspected)
+    groups = group_scores(scores, scale).get("all", ScoreGroups([], []))
+    row = {
+        "period_from": period.start,
+        "period_to": period.end,
+        "as_of": today,
+        "orders": t.orders,
+        "spend_eur": t.spend_cents,
+        "above_threshold": t.above_threshold,
+        "selected": t.selected,
+        "mandatory": t.mandatory,
+        "sampled": t.sampled,
+        "sampling_population": t.sampling_population,
+        "sample_rate": rate,
+        "sample_rate_low": rate_low,
+        "sample_rate_high": rate_high,
+        "target_rate": float(target_rate),
+        "sample_rate_check": sample_rate_check(rate_low, rate_high, target_rate),
+        "inspected": t.inspected,
+        "open": t.open,
+        "overdue": t.overdue,
+        "failed_visits": t.failed_visits,
+        "ok": t.ok,
+        "minor": t.minor,
+        "major": t.major,
+        "not_done": t.not_done,
+        "failure_rate": failure,
+        "failure_rate_low": failure_low,
+        "failure_rate_high": failure_high,
+        "corrections_eur": t.corrections_cents,
+        "satisfaction_scale": scale,
+        "satisfaction_inspected": _mean(groups.inspected),
+        "responses_inspected": len(groups.inspected),
+        "satisfaction_not_inspected": _mean(groups.not_inspected),
+        "responses_not_inspected": len(groups.not_inspected),
+    }
+    return Report(
+        "summary",
+        f"Summary: {period.label}",
+        SUMMARY_COLUMNS,
+        [row],
+        notes=[
+            "Rates show their exact (Clopper-Pearson) 95% interval.",
+            "Failure rate = (major + not done) / inspected; failed visits are not inspections.",
+        ],
+        single=True,
+    )
+
+
+CONTRACTOR_COLUMNS = (
+    Column("contractor", "Contractor", "text"),
+    Column("orders", "Orders"),
+    Column("spend_eur", "Spend (EUR)", "money", drop=4),
+    Column("above_threshold_share", "> threshold", "rate", drop=5),
+    Column("selected", "Selected", drop=8),
+    Column("inspected", "Inspected"),
+    Column("ok", "ok", hidden=True),
+    Column("minor", "minor", hidden=True),
+    Column("major", "major", hidden=True),
+    Column("not_done", "not done", hidden=True),
+    Column(
+        "failure_rate",
+        "Failure rate (95%)",
+        "rate",
+        interval=("failure_rate_low", "failure_rate_high"),
+    ),
+    Column("failure_rate_low", "Failure rate, 95% low", "rate", hidden=True),
+    Column("failure_rate_high", "Failure rate, 95% high", "rate", hidden=True),
+    Column("failed_visits", "Failed visits", hidden=True),
+    Column("open", "Open", hidden=True),
+    Column("overdue", "Overdue", drop=7),
+    Column("corrections_eur", "Corrections (EUR)", "money", drop=3),
+    Column("satisfaction", "Satisf.", "mean", drop=2),
+    Column("responses", "Resp.", drop=6),
+)
+
+SORTS = {
+    "failure_rate": "failure rate, highest first (default)",
+    "orders": "number of orders, most first",
+    "spend": "spend, highest first",
+    "inspected": "inspected orders, most first",
+    "corrections": "corrections, highest first",
+    "satisfaction": "average satisfaction, lowest first",
+    "overdue": "overdue inspections, most first",
+    "contractor": "name",
+}
+
+
+def contractors(
+    counts: list[db.ContractorCounts],
+    scores: list[db.ScoreCount],
+    *,
+    period: Period,
+    scale: int,
+    sort: str = "failure_rate",
+) -> Report:
+    """A scorecard row per contractor, worst failure rate first unless sorted otherwise."""
+    if sort not in SORTS:
+        raise InvalidValue(f"--sort must be one of {', '.join(SORTS)}, got {sort!r}")
+    groups = group_scores(scores, scale, "contractor")
+    rows = []
+    for c in counts:
+        failure, low, high = _rate(c.major + c.not_done, c.inspected)
+        g = groups.get(c.contractor, ScoreGroups([], []))
+        all_scores = g.inspected + g.not_inspected
+        rows.append(
+            {
+                "contractor": c.contractor,
+                "orders": c.orders,
+                "spend_eur": c.spend_cents,
+                "above_threshold_share": c.above_threshold / c.orders if c.orders else None,
+                "selected": c.selected,
+                "inspected": c.inspected,
+                "ok": c.ok,
+                "minor": c.minor,
+                "major": c.major,
+                "not_done": c.not_done,
+                "failure_rate": failure,
+                "failure_rate_low": low,
+                "failure_rate_high": high,
+                "failed_visits": c.failed_visits,
+                "open": c.open,
+                "overdue": c.overdue,
+                "corrections_eur": c.corrections_cents,
+                "satisfaction": _mean(all_scores),
+                "responses": len(all_scores),
+            }
+        )
+    rows.sort(key=lambda r: r["contractor"])
+    rows.sort(key=_sort_key(sort))
+    return Report(
+        "contractors",
+        f"Contractors: {period.label}",
+        CONTRACTOR_COLUMNS,
+        rows,
+        notes=[
+            f"Sorted by {SORTS[sort]}.",
+            "Failure rate = (major + not done) / inspected, with its exact 95% interval.",
+        ],
+    )
+
+
+def _sort_key(sort: str):
+    """Sort key for contractor rows; rows without a value (no inspections) go last."""
+    if sort == "contractor":
+        return lambda r: r["contractor"].casefold()
+    key = {"spend": "spend_eur", "corrections": "corrections_eur"}.get(sort, sort)
+    sign = 1 if sort == "satisfaction" else -1
+
+    def by(row: dict[str, Any]) -> tuple[bool, float]:
+        value = row[key]
+        return value is None, 0.0 if value is None else sign * value
+
+    return by
+
+
+# --- overdue ---------------------------------------------------------------------------------
+
+OVERDUE_COLUMNS = (
+    Column("order_id", "Order", "text"),
+    Column("contractor", "Contractor", "text"),
+    Column("reason", "Reason", "text", drop=3),
+    Column("amount_eur", "Amount (EUR)", "money", drop=4),
+    Column("completed_on", "Completed", "date", drop=5),
+    Column("selected_on", "Selected", "date", hidden=True),
+    Column("due_on", "Due", "date"),
+    Column("days_overdue", "Days over"),
+    Column("failed_visits", "No access", drop=2),
+    Column("address", "Address", "text", hidden=True),
+    Column("municipality", "Municipality", "text", drop=6),
+)
+
+
+def overdue(rows: list[db.OverdueRow], *, period: Period, today: date) -> Report:
+    """Open selections past their due date, oldest due date first."""
+    return Report(
+        "overdue",
+        f"Overdue inspections as of {today}: {period.label}",
+        OVERDUE_COLUMNS,
+        [
+            {
+                "order_id": r.order_id,
+                "contractor": r.contractor,
+                "reason": r.reason,
+                "amount_eur": r.amount_cents,
+                "completed_on": r.completed_on,
+                "selected_on": r.selected_on,
+                "due_on": r.due_on,
+                "days_overdue": (today - date.fromisoformat(r.due_on)).days,
+                "failed_visits": r.failed_visits,
+                "address": r.address,
+                "municipality": r.municipality,
+            }
+            for r in rows
+        ],
+        notes=[f"{len(rows)} open inspections are past their due date."],
+    )
+
+
+# --- satisfaction ----------------------------------------------------------------------------
+
+SATISFACTION_COLUMNS = (
+    Column("group_by", "By", "text", hidden=True),
+    Column("group", "Group", "text"),
+    Column("inspected_mean", "Inspected", "mean"),
+    Column("inspected_n", "n"),
+    Column("not_inspected_mean", "Not insp.", "mean"),
+    Column("not_inspected_n", "n"),
+    Column(
+        "difference",
+        "Difference (95%)",
+        "mean",
+        drop=1,
+        interval=("difference_low", "difference_high"),
+    ),
+    Column("difference_low", "Difference, 95% low", "mean", hidden=True),
+    Column("difference_high", "Difference, 95% high", "mean", hidden=True),
+    Column("conclusion", "Conclusion", "text"),
+)
+
+
+def compare(inspected: list[float], not_inspected: list[float]) -> dict[str, Any]:
+    """Mean score of both groups, the difference with its 95% (Welch) interval, and what it
+    allows to say."""
+    interval = None
+    if min(len(inspected), len(not_inspected)) >= MIN_RESPONSES:
+        interval = mean_difference_interval(inspected, not_inspected, CONFIDENCE)
+    if interval is None:
+        difference = low = high = None
+        conclusion = TOO_FEW
+    else:
+        difference, low, high = interval
+        if low > 0:
+            conclusion = "inspected repairs score higher"
+        elif high < 0:
+            conclusion = "inspected repairs score lower"
+        else:
+            conclusion = "no clear difference"
+    return {
+        "inspected_mean": _mean(inspected),
+        "inspected_n": len(inspected),
+        "not_inspected_mean": _mean(not_inspected),
+        "not_inspected_n": len(not_inspected),
+        "difference": difference,
+        "difference_low": low,
+        "difference_high": high,
+        "conclusion": conclusion,
+    }
+
+
+def satisfaction(scores: list[db.ScoreCount], *, period: Period, scale: int) -> Report:
+    """Inspected versus not inspected repairs: all, per contractor, per quarter of completion."""
+    rows = []
+    for key in (None, "contractor", "quarter"):
+        for name, g in sorted(group_scores(scores, scale, key).items()):
+            rows.append(
+                {"group_by": key or "all", "group": name, **compare(g.inspected, g.not_inspected)}
+            )
+    if not rows:
+        rows.append({"group_by": "all", "group": "all", **compare([], [])})
+    return Report(
+        "satisfaction",
+        f"Tenant satisfaction (1 to {scale}): {period.label}",
+        SATISFACTION_COLUMNS,
+        rows,
+        notes=[
+            "Inspected: a final outcome is recorded. Difference = inspected minus not inspected.",
+            f"With fewer than {MIN_RESPONSES} responses on either side: {TOO_FEW}.",
+            "Orders above the threshold are always inspected, so a difference is not by itself "
+            "the effect of inspecting.",
+        ],
+    )
+
+
+# --- building a report from the store ---------------------------------------------------------
+
+
+def build_report(
+    conn: sqlite3.Connection,
+    name: str,
+    *,
+    period: Period,
+    today: date,
+    threshold_cents: int,
+    target_rate: Decimal,
+    scale: int,
+    contractor: str | None = None,
+    sort: str | None = None,
+) -> Report:
+    """Fetch the aggregates a report needs and compute it."""
+    if name not in REPORTS:
+        raise InvalidValue(f"unknown report {name!r}; reports are: {', '.join(REPORTS)}")
+    if sort is not None and name != "contractors":
+        raise InvalidValue("--sort applies to `report contractors` only")
+    if contractor is not None:
+        contractor = _match_contractor(conn, contractor)
+    scope = db.Scope(
+        period.start.isoformat() if period.start else None,
+        period.end.isoformat() if period.end else None,
+        contractor,
+    )
+    report: Report
+    if name == "overdue":
+        report = overdue(
+            db.overdue(conn, scope, today=today.isoformat()), period=period, today=today
+        )
+    elif name == "satisfaction":
+        report = satisfaction(db.score_counts(conn, scope), period=period, scale=scale)
+    else:
+        counts = db.contractor_counts(
+            conn, scope, threshold_cents=threshold_cents, today=today.isoformat()
+        )
+        scores = db.score_counts(conn, scope)
+        if name == "summary":
+            report = summary(
+                counts, scores, period=period, today=today, target_rate=target_rate, scale=scale
+            )
+        else:
+            report = contractors(
+                counts, scores, period=period, scale=scale, sort=sort or "failure_rate"
+            )
+    if contractor is not None:
+        report.title += f", contractor {contractor}"
+    return report
+
+
+def _match_contractor(conn: sqlite3.Connection, name: str) -> str:
+    """The stored contractor name, matched exactly or else ignoring case."""
+    names = db.contractor_names(conn)
+    if name in names:
+        return name
+    folded = [n for n in names if n.casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    shown = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
+    raise InvalidValue(f"no orders of contractor {name!r}; contractors are: {shown or 'none'}")
