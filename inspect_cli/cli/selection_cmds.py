@@ -1,0 +1,343 @@
+"""Selection commands: ``select``, ``verify``, ``show`` and ``export``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from inspect_cli.cli.app import app
+from inspect_cli.cli.common import (
+    DateOption,
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    now,
+    open_workspace,
+    parse_day,
+    print_json,
+    stdout,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from inspect_cli.selection import RunResult
+    from inspect_cli.verify import Verification
+
+# How many problems `verify` lists in a table before it only counts the rest.
+SHOWN_PROBLEMS = 50
+
+
+@app.command()
+def select(
+    workspace: WorkspaceOption = None,
+    day: DateOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be selected; store nothing.")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Decide every completed order not decided yet: inspect it, or not, and why.
+
+    Above the threshold: mandatory control. Otherwise a random sample by ticket, which an
+    auditor can recompute from the seed. Each run is recorded in a hash chain.
+
+    Example:
+
+        inspect-cli select -w ./control --date 2026-11-27
+    """
+    from inspect_cli.selection import run_selection
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        as_of = parse_day(day)
+        config = ws.config()
+        seed = ws.read_seed()
+        conn = ws.connect()
+        try:
+            result = run_selection(
+                conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
+            )
+        finally:
+            conn.close()
+    if output is OutputFormat.json:
+        print_json(result.to_json())
+    else:
+        _print_run(result)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.2f}%"
+
+
+def _print_run(result: RunResult) -> None:
+    out = stdout()
+    counts = result.plan.counts
+    if result.dry_run:
+        out.print(f"Dry run as of {result.as_of}: nothing stored.")
+    elif result.run_id is None:
+        out.print(f"Nothing to decide as of {result.as_of}; no run recorded.")
+    else:
+        out.print(f"Selection run {result.run_id} as of {result.as_of}, hash {result.hash}")
+    labels = {
+        "above_threshold": "above threshold",
+        "amended_above_threshold": "amended above threshold",
+        "random_sample": "random sample",
+        "not_selected": "not selected",
+    }
+    for key, label in labels.items():
+        out.print(f"  {label:<26}{counts[key]:>9,}")
+    out.print(f"  {'decided':<26}{result.decided:>9,}")
+    if result.selected:
+        out.print(f"{len(result.selected):,} to inspect, due on {result.due_on}.")
+    if result.plan.kept_after_downward:
+        kept = result.plan.kept_after_downward
+        listed = ", ".join(kept[:20]) + (f", … {len(kept) - 20} more" if len(kept) > 20 else "")
+        out.print(f"Kept selected after a downward amendment: {len(kept)} ({listed})", markup=False)
+    if result.left_pending:
+        out.print(
+            f"Left for a later run: {_count(result.left_pending, 'order')} "
+            f"completed after {result.as_of}."
+        )
+    realised = result.realised
+    if realised.rate is None:
+        out.print(f"Realised sample rate: no orders drawn yet; target {realised.target}.")
+    else:
+        lo, hi = realised.interval
+        out.print(
+            f"Realised sample rate so far: {_percent(realised.rate)} "
+            f"({realised.sampled:,} of {realised.population:,}; 95% interval "
+            f"{_percent(lo)} to {_percent(hi)}), target {_percent(float(realised.target))}."
+        )
+
+
+@app.command()
+def verify(
+    workspace: WorkspaceOption = None,
+    seed: Annotated[
+        str | None,
+        typer.Option(
+            help="The revealed seed to check (default: the workspace's own). It must match "
+            "the commitment recorded at init.",
+            show_default=False,
+        ),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Recompute every selection from the seed and check the chain of runs.
+
+    Exit 0 when every decision reproduces and the chain is intact; exit 1 listing each
+    decision that differs, each run whose hash breaks, or a seed that does not match.
+
+    Example:
+
+        inspect-cli verify -w ./control --seed 37195408226615390473
+    """
+    from inspect_cli.verify import verify as run_verify
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        conn = ws.connect()
+        try:
+            result = run_verify(conn, seed if seed is not None else ws.read_seed(), now())
+        finally:
+            conn.close()
+    if output is OutputFormat.json:
+        print_json(result.to_json())
+    else:
+        _print_verification(result)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _print_verification(result: Verification) -> None:
+    out = stdout()
+    if result.ok:
+        out.print(
+            f"OK: all {_count(result.decisions, 'decision')} reproduce and the chain of "
+            f"{_count(result.runs, 'run')} is intact (seed commitment {result.seed_commitment})."
+        )
+        return
+    out.print(
+        f"FAILED: {_count(len(result.problems), 'problem')} in "
+        f"{_count(result.decisions, 'decision')} and {_count(result.runs, 'run')}:"
+    )
+    for problem in result.problems[:SHOWN_PROBLEMS]:
+        out.print(f"  {problem.message}", markup=False)
+    if len(result.problems) > SHOWN_PROBLEMS:
+        out.print(f"  … and {len(result.problems) - SHOWN_PROBLEMS:,} more (--format json)")
+
+
+@app.command()
+def show(
+    order_id: Annotated[str, typer.Argument(help="The order id, as in the contractor's file.")],
+    workspace: WorkspaceOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Everything known about one order, and why it was or was not selected.
+
+    Its values and earlier values, the files it came from, each decision with its reason,
+    its ticket and the rate it was compared to, and its inspection status.
+
+    Example:
+
+        inspect-cli show -w ./control WB-2026-000123
+    """
+    from datetime import date
+
+    from inspect_cli.errors import SeedError
+    from inspect_cli.selection import order_report
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        try:
+            seed: str | None = ws.read_seed()
+        except SeedError:
+            seed = None
+        conn = ws.connect()
+        try:
+            report = order_report(conn, order_id, seed=seed, today=date.today())
+        finally:
+            conn.close()
+    if output is OutputFormat.json:
+        print_json(report)
+    else:
+        _print_report(report)
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    from inspect_cli.money import format_cents
+
+    out = stdout()
+
+    def say(text: str) -> None:
+        out.print(text, markup=False)
+
+    order = report["order"]
+    say(f"Order {order['order_id']}")
+    values = {**order, "amount_cents": format_cents(order["amount_cents"])}
+    labels = {
+        "contractor": "contractor",
+        "amount_cents": "amount excl. VAT",
+        "completed_on": "completed on",
+        "dwelling_id": "dwelling",
+        "address": "address",
+        "postcode": "postcode",
+        "municipality": "municipality",
+        "category": "category",
+        "description": "description",
+        "order_date": "order date",
+        "invoice_number": "invoice",
+    }
+    for key, label in labels.items():
+        if values.get(key) not in (None, ""):
+            say(f"  {label:<18}{values[key]}")
+    for imported in report["imports"]:
+        say(f"Imported from {imported['file']} at {imported['imported_at']}")
+    for revision in report["revisions"]:
+        old = ", ".join(f"{k} was {v}" for k, v in revision["old_values"].items())
+        say(f"Amended at {revision['revised_at']} by {revision['file']}: {old}")
+    ticket = report["ticket"]
+    say(f"Ticket: {ticket}…" if ticket else "Ticket: not available (no seed in this workspace)")
+    if not report["decisions"]:
+        say("Decision: none yet")
+    for d in report["decisions"]:
+        verdict = f"selected, {d['reason']}" if d["selected"] else "not selected"
+        say(f"Decision (run {d['run_id']}, {d['selected_on']}): {verdict}")
+        say(f"  because {d['why']}")
+    say(f"Status: {report['status']}")
+    for i in report["inspections"]:
+        findings = f", {i['findings']}" if i["findings"] else ""
+        say(f"Inspection {i['inspected_on']} by {i['inspector']}: {i['result']}{findings}")
+    satisfaction = report["satisfaction"]
+    if satisfaction:
+        say(f"Tenant satisfaction: {satisfaction['score']}/{satisfaction['scale']}")
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Dialect(StrEnum):
+    excel_be = "excel-be"
+    standard = "standard"
+
+
+class Status(StrEnum):
+    open = "open"
+    all = "all"
+
+
+@app.command()
+def export(
+    workspace: WorkspaceOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write (default: exports/inspections-<today>.csv in the workspace).",
+            show_default=False,
+        ),
+    ] = None,
+    file_format: Annotated[
+        FileFormat | None,
+        typer.Option(
+            "--format", help="csv or xlsx (default: from --out, else csv).", show_default=False
+        ),
+    ] = None,
+    dialect: Annotated[
+        Dialect | None,
+        typer.Option(
+            help="CSV for Belgian Excel (; and decimal comma) or standard (, and point). "
+            "Default: csv_dialect in the config.",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        Status, typer.Option(help="open: not inspected yet; all: every selected order.")
+    ] = Status.open,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only orders selected on or after this day (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the inspection list: one row per selected order, with columns to fill in.
+
+    Prints the path written.
+
+    Example:
+
+        inspect-cli export -w ./control --format xlsx --status open
+    """
+    from datetime import date
+
+    from inspect_cli.errors import InvalidValue
+    from inspect_cli.export import default_path, inspection_rows, write_export
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        since_day = parse_day(since, "--since") if since is not None else None
+        fmt = file_format or (
+            FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else FileFormat.csv
+        )
+        chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
+        conn = ws.connect()
+        try:
+            rows = inspection_rows(conn, status=status.value, since=since_day)
+        finally:
+            conn.close()
+        path = out or default_path(ws.exports, date.today(), fmt.value)
+        try:
+            write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect)
+        except OSError as e:
+            raise InvalidValue(f"cannot write {path}: {e.strerror or e}") from None
+    stdout().print(f"Wrote {_count(len(rows), 'order')} ({status.value}) to {path}", markup=False)
