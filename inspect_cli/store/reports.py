@@ -118,10 +118,11 @@ def contractor_counts(
               FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
              WHERE d.selected = 1 AND {where}
         )
-        SELECT contractor, SUM(reason = 'above_threshold'), SUM(reason IN ({mandatory})),
-               SUM(reason = 'random_sample'), COUNT(*), SUM(final IS NOT NULL),
-               SUM(final = 'ok'), SUM(final = 'minor'), SUM(final = 'major'),
-               SUM(final = 'not_done'), SUM(final IS NULL), SUM(final IS NULL AND due_on < ?)
+        SELECT contractor, SUM(reason IS 'above_threshold'), SUM(reason IN ({mandatory})),
+               SUM(reason IS 'random_sample'), COUNT(*), SUM(final IS NOT NULL),
+               SUM(final IS 'ok'), SUM(final IS 'minor'), SUM(final IS 'major'),
+               SUM(final IS 'not_done'), SUM(final IS NULL),
+               SUM(final IS NULL AND due_on < ?)
           FROM f GROUP BY contractor
         """,
         [*params, today],
