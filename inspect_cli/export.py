@@ -125,8 +125,8 @@ def write_export(
     rows: Sequence[InspectionRow], path: Path, *, fmt: FileFormat, dialect: str
 ) -> Path:
     """Write the list atomically (a temporary file renamed into place) and return its path."""
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown dialect {dialect!r}")
+    if dialect not in DIALECTS or fmt not in ("csv", "xlsx"):
+        raise ValueError(f"unknown export format {fmt!r} or dialect {dialect!r}")
     data = _xlsx_bytes(rows, dialect) if fmt == "xlsx" else _csv_bytes(rows, dialect)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")

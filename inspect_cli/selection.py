@@ -375,14 +375,16 @@ def order_report(
 ) -> dict[str, Any]:
     """Everything known about one order and why it was or was not selected (``show``).
 
-    Without the seed the ticket cannot be shown; the rest still can.
+    Without the seed, or with one that does not match the commitment, the ticket cannot be
+    shown; the rest still can.
     """
     order = order_store.get_order(conn, order_id)
     if order is None:
         raise UnknownOrder(f"unknown order {order_id!r}")
     decisions = db.order_decisions(conn, order_id)
     inspections = db.order_inspections(conn, order_id)
-    ticket = ticket_prefix(seed, order_id) if seed is not None else None
+    usable = seed is not None and seed_commitment(seed) == store.seed_commitment(conn)
+    ticket = ticket_prefix(seed, order_id) if usable else None
     for d in decisions:
         d["selected"] = bool(d["selected"])
         d["why"] = _why(d, ticket)
@@ -409,7 +411,7 @@ def _why(decision: dict[str, Any], ticket: str | None) -> str:
         return f"amount {amount} is above the threshold {threshold}: mandatory control"
     if reason == AMENDED_ABOVE_THRESHOLD:
         return f"amended to {amount}, above the threshold {threshold}: mandatory control"
-    shown = f"ticket {ticket}…" if ticket else "the ticket (seed not available)"
+    shown = f"ticket {ticket}…" if ticket else "its ticket"
     rate = decision["sample_rate"]
     if reason == RANDOM_SAMPLE:
         return f"amount {amount} is not above {threshold}; {shown} is below the rate {rate}"

@@ -474,6 +474,10 @@ def test_order_report_explains_the_decision(workspace: Workspace, tmp_path: Path
     assert second["reason"] == AMENDED_ABOVE_THRESHOLD
     assert second["why"] == "amended to 1800.00, above the threshold 1000.00: mandatory control"
     assert report["status"] == "open, due on 2026-12-11 (overdue)"
+    # A seed that is not the committed one would show a wrong ticket: none is shown.
+    other = order_report(conn, order_id, seed="not the seed", today=TODAY)
+    assert other["ticket"] is None
+    assert other["decisions"][0]["why"].endswith("its ticket is not below the rate 0.02")
     with pytest.raises(UnknownOrder, match="unknown order 'nope'"):
         order_report(conn, "nope", seed=SEED, today=TODAY)
     conn.close()

@@ -244,7 +244,7 @@ def _print_report(report: dict[str, Any]) -> None:
         old = ", ".join(f"{k} was {v}" for k, v in revision["old_values"].items())
         say(f"Amended at {revision['revised_at']} by {revision['file']}: {old}")
     ticket = report["ticket"]
-    say(f"Ticket: {ticket}…" if ticket else "Ticket: not available (no seed in this workspace)")
+    say(f"Ticket: {ticket}…" if ticket else "Ticket: not shown (the workspace seed is missing)")
     if not report["decisions"]:
         say("Decision: none yet")
     for d in report["decisions"]:
