@@ -85,6 +85,7 @@ class Step:
     command: str
     walls_s: list[float] = field(default_factory=list)
     peaks_mb: list[float] = field(default_factory=list)
+    cpus_s: list[float] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
     status: str = "ok"
     note: str = ""
@@ -94,11 +95,15 @@ class Step:
         return statistics.median(self.walls_s) if self.walls_s else None
 
     @property
+    def cpu_s(self) -> float | None:
+        return statistics.median(self.cpus_s) if self.cpus_s else None
+
+    @property
     def peak_mb(self) -> float | None:
         return max(self.peaks_mb) if self.peaks_mb else None
 
     def to_json(self) -> dict[str, object]:
-        return {**asdict(self), "wall_s": self.wall_s, "peak_mb": self.peak_mb}
+        return {**asdict(self), "wall_s": self.wall_s, "cpu_s": self.cpu_s, "peak_mb": self.peak_mb}
 
 
 class CommandFailed(Exception):
@@ -117,8 +122,9 @@ class Bench:
         self.env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
         self.env.pop("INSPECT_CLI_HOME", None)
 
-    def run(self, cmd: list[str]) -> tuple[float, float, int]:
-        """Run one child; return its wall time, peak RSS in MB (its own, via wait4) and exit code.
+    def run(self, cmd: list[str]) -> tuple[float, float, float, int]:
+        """Run one child; return its wall time, CPU time (user + system), peak RSS in MB (its
+        own, via wait4) and exit code.
 
         Output goes to the log file, never to a pipe, so a chatty child cannot block on it.
         """
@@ -130,7 +136,8 @@ class Bench:
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        return wall, usage.ru_maxrss * RSS_UNIT / MB, proc.returncode
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, cpu, usage.ru_maxrss * RSS_UNIT / MB, proc.returncode
 
     def tail(self, lines: int = 5) -> str:
         """The last lines of output, for a failure message (the log may be a temporary file)."""
@@ -138,7 +145,7 @@ class Bench:
         return "\n".join(text.splitlines()[-lines:])
 
     def prepare(self, cmd: list[str], ok: tuple[int, ...] = (0,)) -> None:
-        _, _, code = self.run(cmd)
+        *_, code = self.run(cmd)
         if code not in ok:
             raise CommandFailed(f"exit {code}: {' '.join(cmd)}\n{self.tail()}")
 
@@ -164,12 +171,13 @@ class Bench:
             return step
         for i in range(repeat or self.repeat):
             ws = fresh(i) if fresh else self.work
-            wall, peak, code = self.run(cmd(ws) if callable(cmd) else cmd)
+            wall, cpu, peak, code = self.run(cmd(ws) if callable(cmd) else cmd)
             step.exit_codes.append(code)
             if code not in ok:
                 step.status, step.note = "failed", f"exit {code}: {self.tail(1)}"
                 break
             step.walls_s.append(wall)
+            step.cpus_s.append(cpu)
             step.peaks_mb.append(peak)
         return step
 
@@ -327,12 +335,14 @@ def ratios(bench: Bench, orders: int, scaling: Step | None) -> list[dict[str, ob
 
 
 def table(bench: Bench, ratio_rows: list[dict[str, object]], orders: int) -> str:
-    lines = [f"{'step':<14} {'median s':>9} {'peak MB':>8} {'runs':>4}  status", "-" * 60]
+    lines = [f"{'step':<14} {'median s':>9} {'cpu s':>6} {'peak MB':>8} {'runs':>4}  status"]
+    lines.append("-" * 60)
     for s in bench.steps.values():
         wall = f"{s.wall_s:9.2f}" if s.wall_s is not None else f"{'-':>9}"
+        cpu = f"{s.cpu_s:6.2f}" if s.cpu_s is not None else f"{'-':>6}"
         peak = f"{s.peak_mb:8.0f}" if s.peak_mb is not None else f"{'-':>8}"
         note = f" ({s.note})" if s.note else ""
-        lines.append(f"{s.name:<14} {wall} {peak} {len(s.walls_s):>4}  {s.status}{note}")
+        lines.append(f"{s.name:<14} {wall} {cpu} {peak} {len(s.walls_s):>4}  {s.status}{note}")
     heading = f"target (N = {orders:,})"
     lines += ["", f"{heading:<30} {'ratio':>8}  {'target':<28} met"]
     lines.append("-" * 75)
@@ -356,7 +366,7 @@ def work_folder(keep: Path | None) -> Iterator[Path]:
 
 def available_commands(bench: Bench) -> set[str]:
     """The commands this checkout's CLI has (teammates may still be writing some)."""
-    return {c for c in COMMANDS if bench.run([*CLI, c, "--help"])[2] == 0}
+    return {c for c in COMMANDS if bench.run([*CLI, c, "--help"])[-1] == 0}
 
 
 def prepare_store(bench: Bench, name: str, path: Path) -> Path:
