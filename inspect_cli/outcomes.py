@@ -375,10 +375,10 @@ def record_outcome(
     with store.transaction(conn):
         _settle(conn, [c], replace)
         if c.problems:
-            reason = c.problems[0].split(": ", 1)[1]
+            field, reason = c.problems[0].split(": ", 1)
             if c.status == "unknown":
                 raise UnknownOrder(reason)
-            raise InvalidValue(reason)
+            raise InvalidValue(f"--date {reason}" if field == "inspected_on" else reason)
         if c.status != "unchanged":
             _store(conn, c, now, None)
     return c.status

@@ -39,6 +39,16 @@ def test_csv_and_json_carry_the_same_content(cli, fixed, name):
         assert row == {k: "" if v is None else str(v) for k, v in record.items()}
 
 
+def test_csv_neutralises_formula_like_text(cli, fixed):
+    conn = fixed.connect()
+    conn.execute("UPDATE orders SET contractor = '=Peeters' WHERE contractor = 'Peeters'")
+    conn.close()
+    out = run(cli, fixed, "contractors", "--sort", "contractor", "--format", "csv")
+    assert out.splitlines()[1].startswith("'=Peeters,")
+    rows = json.loads(run(cli, fixed, "contractors", "--sort", "contractor", "--format", "json"))
+    assert rows[0]["contractor"] == "=Peeters"
+
+
 def test_summary_json(cli, fixed):
     data = json.loads(run(cli, fixed, "summary", "--period", "2026-Q4", "--format", "json"))
     # October to December 2026: HB-003 … HB-011.

@@ -474,7 +474,7 @@ def test_one_outcome_by_hand(selected):
             record_outcome(conn, Outcome("HB-005", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
         with pytest.raises(InvalidValue, match=r"--date 2026-11-28 is in the future"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-11-28"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match="is before the repair was completed"):
+        with pytest.raises(InvalidValue, match=r"^--date 2026-10-01 is before the repair was"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-10-01"), today=TODAY, now=NOW)
     finally:
         conn.close()

@@ -131,15 +131,26 @@ def report(
 
 
 def _print_csv(result: Report) -> None:
-    """Standard CSV (comma, decimal point) with the report's keys as header."""
+    """Standard CSV (comma, decimal point) with the report's keys as header.
+
+    Text that a spreadsheet would run as a formula (a contractor named "=...") gets a leading
+    quote, as in the export: managers open these files in Excel.
+    """
     import csv
     import io
+
+    from inspect_cli.spreadsheet import neutralise
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in result.columns])
     for record in result.records():
-        writer.writerow(["" if v is None else v for v in record.values()])
+        writer.writerow(
+            [
+                "" if v is None else neutralise(v) if isinstance(v, str) else v
+                for v in record.values()
+            ]
+        )
     typer.echo(out.getvalue(), nl=False)
 
 
