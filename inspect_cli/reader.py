@@ -37,7 +37,8 @@ DELIMITERS = (",", ";", "\t", "|")
 _TIE_RANK = {",": 0, ";": 1, "|": 2, "\t": 3}
 _SAMPLE = 64 * 1024
 _BLOCK = 1 << 20
-_MAX_WIDTH = 20_000
+_MAX_WIDTH = 10_000
+_CELL_BUDGET = 4_000_000  # cells per chunk (about 32 MB of references): caps very wide rows
 _XLSX_EXTRA_SEPARATOR = " | "
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -105,6 +106,7 @@ class Table:
         handled = self.header_row  # records dealt with so far: header (and above), yielded rows
         while True:
             names = self.columns + [f"__slot{i}__" for i in range(width - len(self.columns))]
+            step = max(1, min(self.chunksize, _CELL_BUDGET // width))
             reader = pd.read_csv(
                 self.path,
                 sep=self.delimiter,
@@ -117,7 +119,7 @@ class Table:
                 encoding=self.encoding,
                 encoding_errors="replace",
                 engine="c",
-                chunksize=self.chunksize,
+                chunksize=step,
             )
             parsed = 0
             with reader:
@@ -125,8 +127,10 @@ class Table:
                     try:
                         with warnings.catch_warnings():
                             warnings.simplefilter("error", ParserWarning)
-                            # Ask for the rows still to skip on top of a full chunk.
-                            raw = reader.get_chunk(self.chunksize + max(0, handled - parsed))
+                            # Rows still to skip come on top of a full chunk when they are
+                            # few (the header), in chunks of their own when many (a restart).
+                            skip = handled - parsed
+                            raw = reader.get_chunk(step + skip if 0 < skip <= step else step)
                     except StopIteration:
                         return
                     except (ParserError, ParserWarning) as exc:
@@ -248,7 +252,10 @@ def _open_csv(path: Path, head: bytes, chunksize: int) -> Table:
                 f"{path.name} is not a text table: no line break in its first 64 KiB"
             )
         text = text[:cut]
-    delimiter, fields, header_row = _sniff(text)
+    sniffed = _sniff(text)
+    if sniffed is None:
+        raise UnreadableFile(f"{path.name} has no header row: no row has any text")
+    delimiter, fields, header_row = sniffed
     columns, width = _header_names(fields)
     return Table(
         path=path,
@@ -290,11 +297,12 @@ def _only_whitespace(path: Path, encoding: str) -> bool:
     return True
 
 
-def _sniff(text: str) -> tuple[str, list[str], int]:
+def _sniff(text: str) -> tuple[str, list[str], int] | None:
     """Choose the delimiter that splits the header into most fields consistently with the rows.
 
     Returns the delimiter, the header's fields and the header's row number (1-based, after any
-    leading blank rows). Parsing is quote-aware, so a delimiter inside a quoted name is ignored.
+    leading blank rows), or None when no row has any text (a lone `"`, say). Parsing is
+    quote-aware, so a delimiter inside a quoted name is ignored.
     """
     best: tuple[tuple[bool, bool, int, int], str, list[str], int] | None = None
     for delimiter in DELIMITERS:
@@ -317,8 +325,7 @@ def _sniff(text: str) -> tuple[str, list[str], int]:
         score = (len(header) > 1, consistent, len(header), _TIE_RANK[delimiter])
         if best is None or score > best[0]:
             best = (score, delimiter, header, header_row)
-    assert best is not None
-    return best[1], best[2], best[3]
+    return None if best is None else (best[1], best[2], best[3])
 
 
 def _header_names(fields: Sequence[str]) -> tuple[list[str], int]:
@@ -365,17 +372,23 @@ def _blank_mask(df: pd.DataFrame) -> pd.Series:
 
 
 def _surplus(slots: pd.DataFrame, delimiter: str) -> pd.Series | str:
+    """Surplus cells per row joined with the delimiter, trailing empty cells dropped.
+
+    Done on one numpy array: a row of thousands of surplus cells must not cost a pandas
+    operation per column.
+    """
     if slots.shape[1] == 0:
         return ""
-    has = (slots != "").any(axis=1)
+    values = slots.to_numpy(dtype=object)
+    has = (values != "").any(axis=1)
     if not has.any():
         return ""
     surplus = pd.Series("", index=slots.index, dtype=str)
-    for number in has.index[has]:
-        cells = slots.loc[number].tolist()
+    for position in has.nonzero()[0]:
+        cells = values[position].tolist()
         while cells and not cells[-1]:
             cells.pop()
-        surplus[number] = delimiter.join(cells)
+        surplus.iloc[position] = delimiter.join(cells)
     return surplus
 
 

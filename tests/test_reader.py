@@ -312,6 +312,24 @@ def test_a_restart_after_a_ragged_row_keeps_quoted_cells_after_an_empty_first_ce
     ]
 
 
+def test_a_thousand_surplus_cells_are_kept_in_bounded_chunks(tmp_path):
+    wide = ";".join(["A-2", "20", *["v"] * 1_000])
+    text = "Bon;Bedrag\n" + "A-1;10\n" * 5_000 + wide + "\nA-3;30\n"
+    table = open_table(write(tmp_path, text))
+    chunks = list(table.chunks())
+    assert max(len(c) for c in chunks) < 5_000  # a 1,002-cell width shrinks the chunks
+    frame = pd.concat(chunks)
+    assert len(frame) == 5_002 and frame.index[-1] == 5_003
+    assert frame.loc[5_002, EXTRA] == ";".join(["v"] * 1_000)
+
+
+def test_an_absurdly_wide_row_makes_the_file_unreadable(tmp_path):
+    text = "Bon;Bedrag\nA-1;10\n" + ";".join(["v"] * 30_000) + "\n"
+    table = open_table(write(tmp_path, text))
+    with pytest.raises(UnreadableFile, match=r"^orders\.csv has a row with more than 10000 cells$"):
+        read_all(table)
+
+
 def test_short_rows_are_padded_with_empty_cells(tmp_path):
     table = open_table(write(tmp_path, "Bon;Bedrag;Datum\nA-1;10\nA-2\n"))
     assert rows(table) == [[2, "A-1", "10", "", ""], [3, "A-2", "", "", ""]]
@@ -367,6 +385,11 @@ def test_chunks_can_be_read_twice(tmp_path):
 def test_empty_file(tmp_path, data):
     with pytest.raises(UnreadableFile, match=r"^orders\.csv is empty$"):
         open_table(write(tmp_path, data))
+
+
+def test_a_lone_quote_is_no_table(tmp_path):
+    with pytest.raises(UnreadableFile, match=r"^orders\.csv has no header row"):
+        open_table(write(tmp_path, b'"'))
 
 
 def test_missing_file(tmp_path):
