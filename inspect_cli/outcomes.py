@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -116,6 +116,8 @@ def open_filled_table(
         table = open_table(path, sheet=sheet)
     except UnreadableFile as e:
         raise UnreadableInput(str(e)) from None
+    except OSError as e:
+        raise UnreadableInput(f"{path}: cannot read: {e.strerror or e}") from None
     columns = map_columns(table.columns, None, fields=tuple(fields))
     missing = missing_required(columns, list(required))
     if missing:
@@ -151,9 +153,7 @@ def read_candidates(
     return found
 
 
-def settle_duplicates(
-    candidates: Sequence[Candidate], key: Callable[[Candidate], Hashable]
-) -> list[Candidate]:
+def settle_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates still to decide, one per order id.
 
     Only rows without problems and with a status still open to decide take part. Rows of one
@@ -166,7 +166,7 @@ def settle_duplicates(
             groups.setdefault(c.order_id or "", []).append(c)
     unique = []
     for order_id, group in groups.items():
-        if len({key(c) for c in group}) > 1:
+        if len({c.record for c in group}) > 1:
             rows = ", ".join(str(c.row) for c in group)
             for c in group:
                 c.problems.append(
@@ -462,7 +462,7 @@ def _code_or_reason(text: str) -> tuple[str, str | None]:
 
 def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
     """Give every candidate still to decide its status against the file and the store."""
-    valid = settle_duplicates(candidates, lambda c: c.record)
+    valid = settle_duplicates(candidates)
     ids = [c.order_id for c in valid]
     facts = db.order_facts(conn, ids)
     stored = db.valid_outcomes(conn, ids)

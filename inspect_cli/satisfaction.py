@@ -236,7 +236,7 @@ def _score_or_reason(text: str, scale: int) -> tuple[int, str | None]:
 def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
     """Give every valid candidate its status against the file and the store:
     new, unchanged, replaced, or a problem (unknown order, conflict, different score)."""
-    valid = settle_duplicates(candidates, lambda c: c.record)
+    valid = settle_duplicates(candidates)
     ids = [c.order_id for c in valid]
     known = db.known_orders(conn, ids)
     current = db.current_scores(conn, ids)
