@@ -273,7 +273,8 @@ def run_selection(
     """
     commitment = check_seed(conn, seed)
     if dry_run:
-        return _plan_run(conn, seed, config, as_of, now, commitment, dry_run=True)
+        with db.snapshot(conn):
+            return _plan_run(conn, seed, config, as_of, now, commitment, dry_run=True)
     with db.unchecked_references(conn), store.transaction(conn):
         result = _plan_run(conn, seed, config, as_of, now, commitment, dry_run=False)
         if result.run_id is not None:

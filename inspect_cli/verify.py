@@ -76,12 +76,15 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         with store.transaction(conn):
             store.log_event(conn, now, "verify", f"failed: {e}")
         raise
-    runs = db.runs(conn)
-    decisions = db.all_decisions(conn)
+    with db.snapshot(conn):
+        runs = db.runs(conn)
+        decisions = db.all_decisions(conn)
+        logged = db.logged_run_hashes(conn)
+        completeness = _check_completeness(conn)
     problems = [
         *_check_decisions(seed, runs, decisions),
-        *_check_chain(commitment, runs, decisions, db.logged_run_hashes(conn)),
-        *_check_completeness(conn),
+        *_check_chain(commitment, runs, decisions, logged),
+        *completeness,
     ]
     result = Verification(commitment, len(runs), len(decisions), problems)
     outcome = "ok" if result.ok else f"failed: {len(problems)} problems"

@@ -102,6 +102,17 @@ def insert_run(
 
 
 @contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read several queries from one consistent state of the store (a deferred read
+    transaction), so a run committed meanwhile by cron cannot show up half."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+@contextmanager
 def unchecked_references(conn: sqlite3.Connection) -> Iterator[None]:
     """Skip foreign-key checks for a bulk insert whose references the caller just read.
 
