@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from inspect_cli.errors import ConfigError
+from inspect_cli.headers import FIELDS
 
 CONFIG_FILE = "inspect-cli.toml"
 DIALECTS = ("excel-be", "standard")
@@ -147,6 +148,12 @@ def _profile(name: str, section: object, path: Path) -> ContractorProfile:
         raise ConfigError(f"{where}: files must be a list of name patterns")
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise ConfigError(f"{where}: columns must map headers to field names")
+    unknown = sorted(set(columns.values()) - set(FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown field(s) {', '.join(unknown)} in columns; "
+            f"fields are: {', '.join(FIELDS)}"
+        )
     convention = section.get("amount_convention")
     if convention not in (None, "comma", "point"):
         raise ConfigError(f'{where}: amount_convention must be "comma" or "point"')

@@ -22,12 +22,11 @@ import pandas as pd
 from inspect_cli import store
 from inspect_cli.config import Config, ContractorProfile
 from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, MissingColumns, UnreadableFile
+from inspect_cli.errors import InspectError, MissingColumns
 from inspect_cli.headers import map_columns, missing_required
 from inspect_cli.money import detect_convention, parse_amounts
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.reader import EXTRA, open_table
-from inspect_cli.reader import UnreadableFile as ReaderUnreadable
 from inspect_cli.store import orders as order_store
 
 TEXT_FIELDS = (
@@ -103,7 +102,7 @@ def ingest_file(
     result = FileResult(file=str(path))
     quarantine: Quarantine | None = None
     try:
-        table = _open(path, sheet)
+        table = open_table(path, sheet=sheet)
         profile = config.profile_for(path.name, contractor)
         columns = _columns(table.columns, profile, path)
         quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
@@ -140,15 +139,6 @@ def ingest_file(
             quarantine.discard()
         raise
     return result
-
-
-def _open(path: Path, sheet: str | None):
-    try:
-        return open_table(path, sheet=sheet)
-    except ReaderUnreadable as e:
-        raise UnreadableFile(str(e)) from None
-    except OSError as e:
-        raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
 
 
 def _columns(found: list[str], profile: ContractorProfile | None, path: Path) -> dict[str, str]:

@@ -26,6 +26,8 @@ from typing import Any
 import pandas as pd
 from pandas.errors import ParserError, ParserWarning
 
+from inspect_cli.errors import UnreadableFile
+
 EXTRA = "__extra__"
 """Reserved column: the text of cells beyond the header's last named column ("" if none)."""
 ROW = "row"
@@ -48,10 +50,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a table: empty, binary, corrupt or an unsupported format."""
 
 
 @dataclass

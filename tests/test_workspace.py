@@ -61,6 +61,10 @@ def test_find_prefers_option_then_environment_then_current_folder(workspace, tmp
         ("satisfaction_scale = 7", "satisfaction_scale must be 10 or 5"),
         ('csv_dialect = "tsv"', "csv_dialect must be one of"),
         ("due_working_days = -1", "due_working_days must be a whole number"),
+        (
+            '[contractors.X]\ncolumns = { "Ref" = "order_nr" }',
+            r'\[contractors."X"\]: unknown field\(s\) order_nr in columns',
+        ),
     ],
 )
 def test_invalid_config_names_the_key(tmp_path, line, message):
