@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, SEED, TODAY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from inspect_cli.errors import InvalidValue, UnknownOrder
 from inspect_cli.export import COLUMNS, inspection_rows, write_export
@@ -531,3 +533,35 @@ def test_unquote_undoes_only_the_formula_guard():
     assert unquote("'-5 tegels") == "-5 tegels"
     assert unquote("'t is in orde") == "'t is in orde"
     assert unquote(neutralise("@home")) == "@home"
+
+
+ROW_IDS = st.sampled_from(["HB-002", "HB-003", "HB-004", "HB-005", "HB-999", "", "HB-012"])
+ROW_RESULTS = st.sampled_from(["ok", "major", "no_access", "Not done", "", "prima"])
+ROW_DAYS = st.sampled_from(
+    ["2026-11-10", "10/11/2026", "2026-11-12", "2026-09-01", "2099-01-01", ""]
+)
+ROW_AMOUNTS = st.sampled_from(["", "0", "12,50", "1.200,00", "-5", "x"])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    rows=st.lists(
+        st.tuples(ROW_IDS, st.sampled_from(["An", ""]), ROW_DAYS, ROW_RESULTS, ROW_AMOUNTS),
+        max_size=8,
+    )
+)
+def test_every_row_is_counted_once_and_a_second_import_changes_nothing(selected, tmp_path, rows):
+    path = tmp_path / "random.csv"
+    text = "order_id;inspector;inspected_on;result;correction_eur\n"
+    path.write_text(text + "".join(";".join(r) + "\n" for r in rows), encoding="utf-8")
+    first = record(selected, path)  # record() asserts the accounting identity
+    assert first.read == sum(any(cell.strip() for cell in r) for r in rows)
+    before = count_inspections(selected)
+    second = record(selected, path)
+    assert (second.recorded, second.replaced) == (0, 0)
+    assert second.unchanged == first.unchanged + first.recorded + first.replaced
+    assert count_inspections(selected) == before
