@@ -1,4 +1,4 @@
-"""Money amounts as exact integer cents.
+"""Columns of money amounts parsed into exact integer cents.
 
 Contractor files write amounts in many ways (``1.234,56``, ``1,234.56``, ``€ 1 234,56``,
 ``EUR 999``, ``123,45-``). Every value becomes integer cents or a plain one-line reason;
@@ -27,10 +27,8 @@ Separators, per value:
 
 from __future__ import annotations
 
-import operator
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
 import numpy as np
@@ -320,8 +318,8 @@ def _ambiguous_reason(text: str, note: str) -> str:
     return f"ambiguous: {text} could be {written} or {re.sub(r'[.,]', '', written)}; {note}"
 
 
-def parse_amount(text: str, convention: Convention | None = None) -> int:
-    """Parse one amount (a CLI argument such as ``--correction "12,50"``) into cents.
+def parse_single(text: str, convention: Convention | None = None) -> int:
+    """Parse one amount into cents (see :func:`inspect_cli.money.parse_amount`).
 
     Same rules as :func:`parse_amounts`, with no column to show a convention: an ambiguous
     value needs ``convention`` or cents. Raises ValueError with the plain reason.
@@ -333,16 +331,3 @@ def parse_amount(text: str, convention: Convention | None = None) -> int:
     if error is not None:
         raise ValueError(error)
     return int(parsed.values.iloc[0])
-
-
-def format_cents(cents: int, decimal_sep: str = ".", thousands_sep: str = "") -> str:
-    """Write cents as an amount: 123456 -> "1234.56"; with (",", ".") -> "1.234,56"."""
-    cents = operator.index(cents)  # a float here would already have lost exactness
-    euros, rest = divmod(abs(cents), 100)
-    whole = f"{euros:,}".replace(",", thousands_sep)
-    return f"{'-' if cents < 0 else ''}{whole}{decimal_sep}{rest:02d}"
-
-
-def cents_to_decimal(cents: int) -> Decimal:
-    """Cents as an exact Decimal with two places: 123456 -> Decimal("1234.56")."""
-    return Decimal(operator.index(cents)).scaleb(-2)

@@ -25,7 +25,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from inspect_cli.money import ParsedColumn, code_points, column_texts, factorize_rows
+from inspect_cli.amounts import ParsedColumn, code_points, column_texts, factorize_rows
 
 # Outside these years a date is a typo (0202, 9999 as "no end"), not a repair.
 FIRST_YEAR, END_YEAR = 1900, 2100

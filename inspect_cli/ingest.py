@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from inspect_cli import store
+from inspect_cli.amounts import detect_convention, parse_amounts
 from inspect_cli.config import Config, ContractorProfile
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, MissingColumns
 from inspect_cli.headers import map_columns, missing_required
-from inspect_cli.money import detect_convention, parse_amounts
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.reader import EXTRA, open_table
 from inspect_cli.store import orders as order_store

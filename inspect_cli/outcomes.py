@@ -34,13 +34,13 @@ from typing import Any
 import pandas as pd
 
 from inspect_cli import store
+from inspect_cli.amounts import parse_amounts
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, InvalidValue, MissingColumns, UnknownOrder
 from inspect_cli.errors import UnreadableFile as UnreadableInput
 from inspect_cli.headers import map_columns, missing_required
 from inspect_cli.ingest import file_sha256
-from inspect_cli.money import parse_amounts
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.reader import EXTRA, Table, UnreadableFile, open_table
 from inspect_cli.spreadsheet import FORMULA_TRIGGERS

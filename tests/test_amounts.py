@@ -9,13 +9,8 @@ from conftest import SHARED_DATA, needs_shared_data
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inspect_cli.money import (
-    cents_to_decimal,
-    detect_convention,
-    format_cents,
-    parse_amount,
-    parse_amounts,
-)
+from inspect_cli.amounts import detect_convention, parse_amounts
+from inspect_cli.money import cents_to_decimal, format_cents, parse_amount
 
 
 def column(*values: object) -> tuple[list[object], list[object]]:
