@@ -101,9 +101,10 @@ class Column:
     """A figure of a report.
 
     kind says how to write the value: int, text, date, money (cents -> "1234.56"), rate (a
-    fraction), mean (a score). In tables, columns with a higher ``drop`` are left out first when
-    the terminal is too narrow (0: always shown); ``interval`` names the columns holding the 95%
-    bounds, shown inside this one; ``hidden`` columns are only in CSV and JSON.
+    fraction), mean (a score), difference (of two means). In tables, columns with a higher
+    ``drop`` are left out first when the terminal is too narrow (0: always shown); ``interval``
+    names the columns holding the 95% bounds, shown inside this one; ``hidden`` columns are
+    only in CSV and JSON.
     """
 
     key: str
@@ -144,7 +145,7 @@ def machine_value(value: Any, kind: str) -> Any:
         return format_cents(value)
     if kind == "rate":
         return round(value, 4)
-    if kind == "mean":
+    if kind in ("mean", "difference"):
         return round(value, 2)
     if kind == "date":
         return str(value)
@@ -169,6 +170,8 @@ def human_value(value: Any, kind: str, dialect: str = "standard") -> str:
         return f"{100 * value:.1f}".replace(".", decimal) + "%"
     if kind == "mean":
         return f"{value:.1f}".replace(".", decimal)
+    if kind == "difference":
+        return f"{value:+.2f}".replace(".", decimal)
     return str(value)
 
 
@@ -515,12 +518,11 @@ SATISFACTION_COLUMNS = (
     Column(
         "difference",
         "Difference (95%)",
-        "mean",
-        drop=1,
+        "difference",
         interval=("difference_low", "difference_high"),
     ),
-    Column("difference_low", "Difference, 95% low", "mean", hidden=True),
-    Column("difference_high", "Difference, 95% high", "mean", hidden=True),
+    Column("difference_low", "Difference, 95% low", "difference", hidden=True),
+    Column("difference_high", "Difference, 95% high", "difference", hidden=True),
     Column("conclusion", "Conclusion", "text"),
 )
 

@@ -103,7 +103,7 @@ def header_words(table: str) -> list[str]:
 def test_contractors_table_drops_optional_columns_when_narrow(cli, fixed, monkeypatch):
     narrow = run(cli, fixed, "contractors", "--period", "2026")
     words = header_words(narrow)
-    assert {"Contractor", "Orders", "Inspected", "Corrections", "Satisf."} <= set(words)
+    assert {"Contractor", "Orders", "Inspected", "Failure", "Satisf."} <= set(words)
     assert "Resp." not in words and "Spend" not in words
     assert "100,0% (2,5 to 100,0%)" in narrow
     monkeypatch.setenv("COLUMNS", "200")

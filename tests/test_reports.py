@@ -470,3 +470,11 @@ def test_build_fixed_is_repeatable(tmp_path: Path):
             assert record_outcome(conn, outcome, today=TODAY, now=NOW) == "unchanged"
     finally:
         conn.close()
+
+
+def test_a_difference_shows_its_sign_and_two_decimals():
+    from inspect_cli.reports import SATISFACTION_COLUMNS
+
+    row = {"group": "all", **compare(INSPECTED, NOT_INSPECTED)}
+    column = next(c for c in SATISFACTION_COLUMNS if c.key == "difference")
+    assert human_cell(row, column, "excel-be") == "+3,00 (+1,60 to +4,40)"

@@ -186,35 +186,43 @@ def _figures(result: Report, dialect: str) -> Table:
 
 
 def _fitted(result: Report, dialect: str, console: Console) -> Table:
-    """A table that fits the terminal: while it is too wide, optional columns are left out,
-    highest drop first. Then every column gets a width between the narrowest it can be
-    without breaking a word or a number and its natural width, so headers and text wrap at
-    spaces and nothing is cut."""
+    """A table that fits the terminal, never by cutting a value.
+
+    Numbers and values with their interval keep their natural width while optional columns
+    (highest drop first) can still be left out; text may wrap at spaces. Only when nothing
+    optional is left do intervals wrap too. Spare room goes to intervals, then to text.
+    """
     from inspect_cli.reports import human_cell
 
     columns = [c for c in result.columns if not c.hidden]
     cells = {c.key: [human_cell(row, c, dialect) for row in result.rows] for c in columns}
     least = {c.key: _min_width(c, cells[c.key]) for c in columns}
-    while True:
+    natural = {c.key: max(len(t) for t in (c.label, *cells[c.key])) for c in columns}
+    preferred = {c.key: least[c.key] if c.kind == "text" else natural[c.key] for c in columns}
+
+    def spare(widths: dict[str, int]) -> int:
         # box=None: two spaces between columns and none at the edges (pad_edge=False).
-        spare = console.width - sum(least[c.key] for c in columns) - 2 * (len(columns) - 1)
-        optional = [c for c in columns if c.drop]
-        if spare >= 0 or not optional:
-            break
-        columns.remove(max(optional, key=lambda c: c.drop))
-    widths = {}
-    for c in columns:
-        natural = max(len(text) for text in (c.label, *cells[c.key]))
-        widths[c.key] = least[c.key] + min(max(spare, 0), natural - least[c.key])
-        spare -= widths[c.key] - least[c.key]
+        return console.width - sum(widths[c.key] for c in columns) - 2 * (len(columns) - 1)
+
+    while spare(preferred) < 0 and any(c.drop for c in columns):
+        columns.remove(max(columns, key=lambda c: c.drop))
+    widths = preferred if spare(preferred) >= 0 else least
+    room = max(spare(widths), 0)
+    for c in sorted(columns, key=lambda c: c.kind == "text"):
+        grow = min(room, natural[c.key] - widths[c.key])
+        widths = {**widths, c.key: widths[c.key] + grow}
+        room -= grow
     return _build(result, columns, cells, widths)
 
 
 def _min_width(column: Column, cells: list[str]) -> int:
-    """Narrowest a column can be without breaking a word (header or text) or a number."""
+    """Narrowest a column can be without breaking a word (header or text) or a number.
+
+    Text, and a value with its interval ("40,0% (5,3 to 85,3%)"), may wrap at spaces.
+    """
     longest_word = max((len(w) for text in (column.label, *cells) for w in text.split()), default=0)
     longest_cell = max((len(cell) for cell in cells), default=0)
-    if column.kind == "text":
+    if column.kind == "text" or column.interval is not None:
         return max(longest_word, min(longest_cell, _TEXT_MIN_WIDTH))
     return max(longest_word, longest_cell)
 

@@ -80,7 +80,8 @@ def contractor_counts(
 
     # `GROUP BY +o.contractor` and CROSS JOIN keep SQLite from walking the orders in contractor
     # index order (a random table read per order, several times slower than a plain scan) and
-    # make the few selected orders or outcomes drive the joins.
+    # make the few selected orders, outcomes or scores drive the joins, in order id order (their
+    # order_id indexes) so that the lookups into the orders table go through it in order.
 
     # One pass over the orders. Selection clears `pending` only together with a decision, so a
     # completed order that is not pending is decided; pending ones may be decided already (an
@@ -147,7 +148,8 @@ def contractor_counts(
     for contractor, failed, corrections in conn.execute(
         f"""
         SELECT o.contractor, SUM(i.result = 'no_access'), SUM(i.correction_cents)
-          FROM inspections i CROSS JOIN orders o ON o.order_id = i.order_id
+          FROM inspections i INDEXED BY inspections_order
+         CROSS JOIN orders o ON o.order_id = i.order_id
          WHERE i.superseded_by IS NULL AND {where}
          GROUP BY +o.contractor
         """,
@@ -176,7 +178,8 @@ def score_counts(conn: sqlite3.Connection, scope: Scope) -> list[ScoreCount]:
                             WHERE i.order_id = s.order_id AND i.superseded_by IS NULL
                               AND i.result <> 'no_access') AS inspected,
                    s.score AS score, s.scale AS scale
-              FROM satisfaction s CROSS JOIN orders o ON o.order_id = s.order_id
+              FROM satisfaction s INDEXED BY satisfaction_order
+             CROSS JOIN orders o ON o.order_id = s.order_id
              WHERE s.superseded_by IS NULL AND {where}
         )
         SELECT contractor, quarter, inspected, score, scale, COUNT(*)
