@@ -122,7 +122,7 @@ def _at(value: str) -> str:
 def cron(
     workspace: WorkspaceOption = None,
     at: Annotated[
-        str, typer.Option("--at", callback=_at, help="Time of day to run, HH:MM.")
+        str, typer.Option("--at", callback=_at, metavar="HH:MM", help="Time of day to run.")
     ] = "06:30",
 ) -> None:
     """Print a crontab line that runs `daily` for this workspace on weekdays.
