@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from inspect_cli.errors import LockHeld
+from inspect_cli.errors import LockHeld, OutputNotWritable
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import LOG_FILE
 
@@ -183,7 +183,7 @@ def run_daily(
     # Imported here so that doctor, which lists the inbox, does not load pandas.
     from inspect_cli.export import inspection_rows, run_rows, write_export
     from inspect_cli.ingest import ingest_file
-    from inspect_cli.selection import REASONS, run_selection
+    from inspect_cli.selection import REASONS, check_seed, run_selection
     from inspect_cli.store import daily as db
 
     config = ws.config()
@@ -191,6 +191,8 @@ def run_daily(
     result = DailyResult(as_of=as_of)
     conn = ws.connect()
     try:
+        # A wrong seed would stop the run at selection; stop it before any file moves.
+        check_seed(conn, seed)
         for path in inbox_files(ws.inbox):
             try:
                 with file_progress(path.name) if file_progress else nullcontext() as advance:
@@ -241,7 +243,10 @@ def run_daily(
     day = as_of.isoformat()
     for kind, rows in (("new", new_rows), ("open", open_rows)):
         path = ws.exports / f"inspections-{kind}-{day}.csv"
-        write_export(rows, path, fmt="csv", dialect=config.csv_dialect)
+        try:
+            write_export(rows, path, fmt="csv", dialect=config.csv_dialect)
+        except OSError as e:
+            raise OutputNotWritable(f"cannot write {path}: {e.strerror or e}") from None
         result.exports.append(ExportFile(kind, path, len(rows)))
         log.info("wrote %s: %d orders", path, len(rows))
     if result.overdue:
@@ -267,15 +272,11 @@ def _file_done(
     if outcome.error is not None:
         target = _free_name(ws.quarantine, path.name)
         reason = target.with_name(target.name + REASON_SUFFIX)
-        # The reason is written before the move: a crash in between leaves the file in the inbox
-        # to be retried, never a quarantined file without its reason.
-        reason.write_text(_reason_text(path.name, outcome.error, now), encoding="utf-8")
-        shutil.move(path, target)
+        _move(path, target, reason=_reason_text(path.name, outcome.error, now))
         log.warning("%s quarantined: %s (reason in %s)", path.name, outcome.error, reason)
         return FileOutcome(outcome, QUARANTINED, target)
     target = _free_name(ws.archive / f"{as_of:%Y}" / f"{as_of:%m}", path.name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(path, target)
+    _move(path, target)
     log.info(
         "%s: %d read, %d new, %d unchanged, %d amended, %d rejected; archived to %s",
         path.name,
@@ -289,6 +290,24 @@ def _file_done(
     if outcome.rejected:
         log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
     return FileOutcome(outcome, ARCHIVED, target)
+
+
+def _move(path: Path, target: Path, reason: str | None = None) -> None:
+    """Move a file out of the inbox. A reason is written beside the target first: a crash in
+    between leaves the file in the inbox to be retried, never a quarantined file without it.
+
+    Failing here stops the run, since the next files could not be moved either.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if reason is not None:
+            target.with_name(target.name + REASON_SUFFIX).write_text(reason, encoding="utf-8")
+        shutil.move(path, target)
+    except OSError as e:
+        raise OutputNotWritable(
+            f"cannot move {path.name} to {target.parent}: {e.strerror or e}; it stays in inbox/"
+            " and the next run takes it again (an imported file comes back as unchanged)"
+        ) from None
 
 
 def _free_name(folder: Path, name: str) -> Path:

@@ -52,3 +52,7 @@ class LockHeld(InspectError):
 
 class BackupFailed(InspectError):
     """A backup could not be written (destination not writable, store unreadable)."""
+
+
+class OutputNotWritable(InspectError):
+    """A file or folder cannot be written (permissions, disk full, a file open in Excel)."""

@@ -335,3 +335,44 @@ def test_sigkill_at_several_moments_then_a_normal_run_completes(workspace, cli):
     data = json.loads(result.stdout)
     assert [e["rows"] for e in data["exports"]] == [selected, selected]
     assert cli("doctor", "-w", workspace.root).exit_code == 0
+
+
+def test_a_seed_that_does_not_match_stops_before_any_file_moves(workspace, cli):
+    drop(workspace, "a.csv", HEADER + "A1,J,1500.00,2026-11-02\n")
+    workspace.seed_path.write_text("999\n")
+    result = cli("daily", "-w", workspace.root, "--date", DAY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: seed does not match the commitment ")
+    assert (workspace.inbox / "a.csv").is_file()
+    log = (workspace.logs / "inspect-cli.log").read_text()
+    assert "ERROR daily run stopped: seed does not match the commitment" in log
+
+
+def test_archive_that_cannot_be_written_stops_the_run_and_keeps_the_file(workspace, cli):
+    drop(workspace, "a.csv", HEADER + "A1,J,1500.00,2026-11-02\n")
+    workspace.archive.rmdir()
+    workspace.archive.write_text("in the way")
+    result = cli("daily", "-w", workspace.root, "--date", DAY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: cannot move a.csv to {workspace.archive / '2026' / '11'}: "
+    )
+    assert "it stays in inbox/" in result.stderr
+    assert (workspace.inbox / "a.csv").is_file()
+
+    workspace.archive.unlink()
+    workspace.archive.mkdir()
+    result = cli("daily", "-w", workspace.root, "--date", DAY, "--format", "json")
+    assert result.exit_code == 0
+    [done] = json.loads(result.stdout)["files"]
+    assert (done["status"], done["new"], done["unchanged"]) == ("archived", 0, 1)
+
+
+def test_lists_that_cannot_be_written_are_one_error_line(workspace, cli):
+    workspace.exports.rmdir()
+    workspace.exports.write_text("in the way")
+    result = cli("daily", "-w", workspace.root, "--date", DAY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith(
+        f"Error: cannot write {workspace.exports / f'inspections-new-{DAY}.csv'}: "
+    )

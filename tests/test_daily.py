@@ -24,6 +24,7 @@ from inspect_cli.daily import (
 from inspect_cli.errors import LockHeld
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import logging_to
+from inspect_cli.store import reports as reports_db
 from inspect_cli.workspace import Workspace
 
 HEADER = "order_id,contractor,amount_excl_vat,completed_on\n"
@@ -146,6 +147,9 @@ def test_next_day_new_list_is_empty_open_list_carries_on_and_overdue_counts(work
     assert new.path.name == f"inspections-new-{later.isoformat()}.csv"
     assert (new.rows, open_.rows) == (0, 2)
     assert (result.open, result.overdue) == (2, 2)
+    conn = workspace.connect()
+    assert len(reports_db.overdue(conn, reports_db.Scope(), today=later.isoformat())) == 2
+    conn.close()
     assert result.exit_code() is ExitCode.OK
     assert result.exit_code(fail_on_overdue=True) is ExitCode.OVERDUE
     assert daily(workspace, as_of=TODAY + timedelta(days=1)).overdue == 0
