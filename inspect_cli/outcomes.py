@@ -37,12 +37,17 @@ from inspect_cli import store
 from inspect_cli.amounts import parse_amounts
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, InvalidValue, MissingColumns, UnknownOrder
-from inspect_cli.errors import UnreadableFile as UnreadableInput
+from inspect_cli.errors import (
+    InspectError,
+    InvalidValue,
+    MissingColumns,
+    UnknownOrder,
+    UnreadableFile,
+)
 from inspect_cli.headers import map_columns, missing_required
 from inspect_cli.ingest import file_sha256
 from inspect_cli.quarantine import Quarantine
-from inspect_cli.reader import EXTRA, Table, UnreadableFile, open_table
+from inspect_cli.reader import EXTRA, Table, open_table
 from inspect_cli.spreadsheet import FORMULA_TRIGGERS
 from inspect_cli.store import inspections as db
 from inspect_cli.store import orders as order_store
@@ -114,10 +119,8 @@ def open_filled_table(
     """Open a file and find its columns (field -> header); other columns are ignored."""
     try:
         table = open_table(path, sheet=sheet)
-    except UnreadableFile as e:
-        raise UnreadableInput(str(e)) from None
     except OSError as e:
-        raise UnreadableInput(f"{path}: cannot read: {e.strerror or e}") from None
+        raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
     columns = map_columns(table.columns, None, fields=tuple(fields))
     missing = missing_required(columns, list(required))
     if missing:
