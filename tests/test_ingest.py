@@ -279,3 +279,30 @@ def test_real_leeds_housing_payments_are_all_accounted_for(workspace):
     assert result.read == 6140
     assert result.new + result.rejected == 6140
     assert result.new > 6000
+
+
+def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch):
+    import functools
+
+    from inspect_cli import ingest as ingest_module
+    from inspect_cli.reader import open_table
+
+    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    path = write(
+        tmp_path / "chunks.csv",
+        EN_HEADER
+        + "A1,Janssens,10.00,2026-11-02,tap\n"
+        + "A2,Janssens,20.00,2026-11-02,tap\n"
+        + "A3,Janssens,30.00,2026-11-02,tap\n"
+        + "A1,Janssens,11.00,2026-11-02,tap\n"
+        + "A4,Janssens,40.00,2026-11-02,tap\n"
+        + "A2,Janssens,20.00,2026-11-02,tap\n",
+    )
+    result = ingest(workspace, path)
+    assert (result.read, result.new, result.unchanged, result.rejected) == (6, 3, 1, 2)
+    assert set(orders(workspace)) == {"A2", "A3", "A4"}
+    rows = quarantined(result)
+    assert [(r["source_row"], r["amount_excl_vat"]) for r in rows] == [
+        ("2", "10.00"),
+        ("5", "11.00"),
+    ]

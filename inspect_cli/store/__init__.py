@@ -23,6 +23,9 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA busy_timeout = 10000")
+    # A 64 MiB page cache (default 2 MiB) keeps the order index in memory while a large file
+    # is merged: it makes bulk inserts several times faster.
+    conn.execute("PRAGMA cache_size = -65536")
     migrate(conn)
     return conn
 

@@ -118,16 +118,29 @@ def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> None:
 def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
     """Apply the staged rows to the store; returns (new, amended).
 
-    Staged rows must have unique order ids by now. Amended orders keep their old values as a
-    revision. A completed order that is new or changed is marked pending for selection.
+    Staged rows must have unique order ids by now. New orders go in with one INSERT that
+    skips known ids; only when some ids were known already are they compared, and the
+    amended ones keep their old values as a revision. A completed order that is new or
+    changed is marked pending for selection.
     """
     at = timestamp(now)
-    amended = conn.execute(
-        "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
-        f"SELECT o.order_id, ?, ?, json_object({_OLD_JSON}) "
-        f"FROM staging s JOIN orders o ON o.order_id = s.order_id WHERE {_DIFFERS}",
-        (at, import_id),
+    staged = conn.execute("SELECT COUNT(*) FROM staging").fetchone()[0]
+    new = conn.execute(
+        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at, "
+        f"pending) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ?, "
+        "s.completed_on IS NOT NULL FROM staging s WHERE true "
+        "ON CONFLICT (order_id) DO NOTHING",
+        (import_id, import_id, at),
     ).rowcount
+    amended = 0
+    if new < staged:
+        # Rows just inserted equal their staged values, so only known orders can differ.
+        amended = conn.execute(
+            "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
+            f"SELECT o.order_id, ?, ?, json_object({_OLD_JSON}) "
+            f"FROM staging s JOIN orders o ON o.order_id = s.order_id WHERE {_DIFFERS}",
+            (at, import_id),
+        ).rowcount
     if amended:
         assignments = ", ".join(f"{f} = s.{f}" for f in VALUE_FIELDS)
         conn.execute(
@@ -137,13 +150,6 @@ def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tup
             "WHERE orders.order_id = s.order_id AND r.import_id = ?",
             (import_id, at, import_id),
         )
-    new = conn.execute(
-        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at, "
-        f"pending) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ?, "
-        "s.completed_on IS NOT NULL FROM staging s "
-        "WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id)",
-        (import_id, import_id, at),
-    ).rowcount
     conn.execute("DROP TABLE temp.staging")
     return new, amended
 
