@@ -1,11 +1,19 @@
-"""Entry point: registers every command module on the app."""
+"""Entry point: registers every command module on the app, in the order --help lists them."""
 
-import inspect_cli.cli.daily_cmds  # registers commands
-import inspect_cli.cli.outcome_cmds  # noqa: F401  (registers commands)
-import inspect_cli.cli.report_cmds  # noqa: F401  (registers commands)
-import inspect_cli.cli.selection_cmds  # noqa: F401  (registers commands)
-from inspect_cli.cli import workspace_cmds  # noqa: F401  (registers commands)
+from importlib import import_module
+
 from inspect_cli.cli.app import app
+
+COMMAND_MODULES = (
+    "workspace_cmds",  # init, seed reveal
+    "ingest_cmd",  # ingest
+    "selection_cmds",  # select, verify, show, export
+    "outcome_cmds",  # record, satisfaction
+    "report_cmds",  # report
+    "daily_cmds",  # daily, cron, doctor, backup
+)
+for _name in COMMAND_MODULES:
+    import_module(f"inspect_cli.cli.{_name}")
 
 
 def run() -> None:
