@@ -306,3 +306,30 @@ def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch):
         ("2", "10.00"),
         ("5", "11.00"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "new", "rejected", "not_completed"),
+    [
+        ("bouwbedrijf-janssens-2026-09.csv", 135, 130, 5, 2),
+        ("peeters-sanitair-2026-10.csv", 105, 100, 5, 2),
+        ("electricite-dubois-2026-q3.xlsx", 60, 55, 5, 2),
+    ],
+)
+def test_each_bundled_example_imports_with_its_documented_counts(
+    workspace, name, read, new, rejected, not_completed
+):
+    """Counts as in examples/README.md: good + not completed = new, bad = rejected."""
+    from conftest import EXAMPLES
+
+    result = ingest(workspace, EXAMPLES / "inbox" / name)
+    assert (result.read, result.new, result.rejected, result.not_completed) == (
+        read,
+        new,
+        rejected,
+        not_completed,
+    )
+    reasons = [r["problems"] for r in quarantined(result)]
+    assert any("impossible date: '31/02/2026'" in r for r in reasons)
+    assert any("not an amount: 'abc'" in r for r in reasons)
+    assert sum("with different values" in r for r in reasons) == 2
