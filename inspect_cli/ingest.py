@@ -100,14 +100,15 @@ def ingest_file(
     nothing and comes back with ``error`` set; row problems never raise.
     """
     result = FileResult(file=str(path))
-    quarantine: Quarantine | None = None
     try:
         table = open_table(path, sheet=sheet)
         profile = config.profile_for(path.name, contractor)
         columns = _columns(table.columns, profile, path)
-        quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
         digest = file_sha256(path)
-        with store.transaction(conn):
+        with (
+            Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect) as quarantine,
+            store.transaction(conn),
+        ):
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
             repeats = _stage_file(conn, table, columns, profile, result, quarantine, progress)
@@ -129,15 +130,9 @@ def ingest_file(
                 quarantine=result.quarantine,
             )
     except _DryRun:
-        quarantine.discard()
+        pass  # rolled back and no quarantine written: the counts say what would happen
     except InspectError as e:
-        if quarantine is not None:
-            quarantine.discard()
         return FileResult(file=str(path), error=str(e))
-    except BaseException:
-        if quarantine is not None:
-            quarantine.discard()
-        raise
     return result
 
 

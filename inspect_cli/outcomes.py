@@ -308,13 +308,12 @@ def record_file(
 ) -> RecordResult:
     """Record the outcomes of one filled-in inspection list, in one transaction."""
     result = RecordResult(file=str(path))
-    quarantine: Quarantine | None = None
     try:
         table, columns = open_filled_table(path, FIELDS, REQUIRED, sheet)
         quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
         candidates = read_candidates(table, lambda chunk: _parse_chunk(chunk, columns, today))
         result.read = len(candidates)
-        with store.transaction(conn):
+        with quarantine, store.transaction(conn):
             import_id = order_store.begin_import(
                 conn, "outcomes", path.name, file_sha256(path), now
             )
@@ -344,13 +343,7 @@ def record_file(
                 quarantine=result.quarantine,
             )
     except InspectError as e:
-        if quarantine is not None:
-            quarantine.discard()
         return RecordResult(file=str(path), error=str(e))
-    except BaseException:
-        if quarantine is not None:
-            quarantine.discard()
-        raise
     return result
 
 

@@ -33,7 +33,11 @@ class RowProblem:
 
 
 class Quarantine:
-    """Collects the rejected rows of one input file into ``<dir>/<stem>-<timestamp>.csv``."""
+    """Collects the rejected rows of one input file into ``<dir>/<stem>-<timestamp>.csv``.
+
+    Used as a context manager around the import's transaction: leaving it without
+    ``publish`` (an error, a dry run) removes the partial file.
+    """
 
     def __init__(
         self, directory: Path, source: Path, columns: Sequence[str], now: datetime, dialect: str
@@ -46,6 +50,13 @@ class Quarantine:
         self._file = None
         self._writer: csv.writer | None = None
         self.rows = 0
+
+    def __enter__(self) -> Quarantine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """No partial file stays behind, whatever happened; a published one was renamed."""
+        self.discard()
 
     def add(self, row: int, values: Sequence[str], problems: str) -> None:
         """Quarantine one row: its file row number, the reasons and its original cells."""

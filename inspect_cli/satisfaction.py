@@ -111,7 +111,6 @@ def import_satisfaction(
     with their reasons. A file that cannot be read imports nothing and has ``error`` set.
     """
     result = SatisfactionResult(file=str(path))
-    quarantine: Quarantine | None = None
     try:
         table, columns = open_filled_table(path, FIELDS, REQUIRED, sheet)
         quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
@@ -120,7 +119,7 @@ def import_satisfaction(
         )
         result.read = len(candidates)
         digest = file_sha256(path)
-        with store.transaction(conn):
+        with quarantine, store.transaction(conn):
             import_id = order_store.begin_import(conn, "satisfaction", path.name, digest, now)
             _settle(conn, candidates, replace)
             for c in candidates:
@@ -146,13 +145,7 @@ def import_satisfaction(
                 quarantine=result.quarantine,
             )
     except InspectError as e:
-        if quarantine is not None:
-            quarantine.discard()
         return SatisfactionResult(file=str(path), error=str(e))
-    except BaseException:
-        if quarantine is not None:
-            quarantine.discard()
-        raise
     return result
 
 
