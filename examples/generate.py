@@ -3,7 +3,7 @@
 Deterministic: the same arguments always give byte-identical files. Every contractor, dwelling
 and address is invented; the postcodes and municipalities are real Flemish ones.
 
-    python examples/generate.py --out examples/inbox --readme examples/README.md
+    python examples/generate.py --out examples/inbox --loop examples --readme examples/README.md
     python examples/generate.py --out /tmp/bench --orders 1000000 --shape be
 
 Three shapes, one fictitious contractor each:
@@ -17,11 +17,16 @@ Each file carries a fixed set of deliberately bad rows (missing amount, impossib
 completed yet (valid, no completion date), two rows of exactly 1,000.00 and some text starting
 with `=`, `+`, `-` or `@` (formula-injection material; valid rows). The generator returns exact
 counts for all of them, and --readme writes them down.
+
+--loop carries the bundled examples through the control loop: the inspection list as inspectors
+hand it back (the orders above the threshold, which every seed selects, with a mix of results,
+some rows without one and one bad row) and a tenant satisfaction survey (one bad score).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import itertools
 import os
@@ -42,6 +47,7 @@ MIN_ORDERS = 30
 DWELLINGS = 5_000
 EXACT_THRESHOLD_CENTS = 100_000
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+DEFAULT_START = date(2026, 9, 1)
 
 MUNICIPALITIES = (
     ("9000", "Gent"),
@@ -618,6 +624,21 @@ def split(total: int, shapes: list[str]) -> dict[str, int]:
     return counts
 
 
+def make_all(
+    orders: int = 300,
+    seed: int = 1,
+    shape: str = "all",
+    start: date | None = None,
+    days: int = 61,
+) -> list[Orders]:
+    """Every file's orders for `shape` ("be", "en", "xlsx" or "all"), before writing."""
+    start = start or DEFAULT_START
+    shapes = list(SHAPES) if shape == "all" else [shape]
+    return [
+        make_orders(CONTRACTORS[s], n, seed, start, days) for s, n in split(orders, shapes).items()
+    ]
+
+
 def generate(
     out: Path,
     orders: int = 300,
@@ -627,21 +648,369 @@ def generate(
     days: int = 61,
 ) -> list[Summary]:
     """Write the files for `shape` ("be", "en", "xlsx" or "all") into `out`; return their counts."""
-    start = start or date(2026, 9, 1)
-    shapes = list(SHAPES) if shape == "all" else [shape]
+    start = start or DEFAULT_START
     out.mkdir(parents=True, exist_ok=True)
     dwellings = make_dwellings(seed)
     summaries = []
-    for s, n in split(orders, shapes).items():
-        contractor = CONTRACTORS[s]
-        data = make_orders(contractor, n, seed, start, days)
+    for data in make_all(orders, seed, shape, start, days):
+        contractor = data.contractor
         path = out / file_name(contractor, start, days)
-        WRITERS[s](data, dwellings, path)
+        WRITERS[contractor.shape](data, dwellings, path)
         summaries.append(summarise(data, path, start, days))
     return summaries
 
 
-def readme(summaries: list[Summary], command: str, folder: str) -> str:
+# --- the control loop: the inspection list handed back, and a tenant survey ------------------
+
+RETURNED_ON = date(2026, 11, 20)
+"""The day the inspectors hand the list back: no visit and no survey answer is later."""
+RETURNED_FILE = "returned/inspections-returned-2026-11.csv"
+SURVEY_FILE = "surveys/tevredenheid-2026-q4.csv"
+SURVEY_FROM = date(2026, 10, 1)
+DUE_WORKING_DAYS = 10
+# Belgian public holidays of 2026 as the `holidays` package lists them (weekends included).
+HOLIDAYS_2026 = frozenset(
+    date(2026, m, d)
+    for m, d in (
+        (1, 1), (4, 5), (4, 6), (5, 1), (5, 14), (5, 24), (5, 25), (7, 21), (8, 15), (11, 1),
+        (11, 11), (12, 25),
+    )
+)  # fmt: skip
+EXPORT_COLUMNS = (
+    "order_id",
+    "reason",
+    "contractor",
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+    "amount_excl_vat",
+    "completed_on",
+    "selected_on",
+    "due_on",
+    "inspector",
+    "inspected_on",
+    "result",
+    "findings",
+    "correction_eur",
+)
+"""The header `inspect-cli export` writes (inspect_cli/export.py COLUMNS)."""
+SURVEY_COLUMNS = ("Bonnummer", "Score", "Datum", "Opmerking")
+INSPECTORS = ("An Claes", "Koen Wouters", "Sofie Maes")
+FINAL = ("ok", "minor", "major", "not_done")
+OUTCOMES = (*FINAL, "no_access")
+OPEN_ROWS = 5
+"""The most recently completed orders above the threshold are not inspected yet."""
+PLANNED = {
+    "be": ("major", "major", "not_done", "minor", "minor", "no_access"),
+    "en": ("rejected", "major", "not_done", "minor", "minor", "no_access"),
+    "xlsx": ("minor",),
+}
+"""Per contractor, the outcomes other than `ok` of the orders inspected (or tried)."""
+WRITTEN = {"no_access": ("no_access", "geen toegang"), "ok": ("ok",) * 7 + ("conform",)}
+"""What inspectors write for a result, when not always its code: the first use is the code."""
+FINDINGS = {
+    "ok": ("", "", "", "", "in orde", "netjes afgewerkt", "conform offerte"),
+    "minor": (
+        "silicone slordig afgewerkt",
+        "werfafval niet volledig opgeruimd",
+        "plinten niet teruggeplaatst",
+        "verfspatten op de vloer",
+        "afdekplaatje ontbreekt",
+    ),
+    "major": (
+        "herstelling niet degelijk, opnieuw uit te voeren",
+        "lekt nog steeds na de herstelling",
+        "nieuwe schade aangebracht tijdens de werken",
+    ),
+    "not_done": (
+        "slechts een deel van de werken uitgevoerd",
+        "gefactureerde meerwerken niet uitgevoerd",
+    ),
+    "no_access": ("niemand thuis, nieuwe afspraak nodig", "huurder niet bereikbaar"),
+}
+COMMENTS = {
+    "high": ("vlot geholpen", "vriendelijke vakman", "netjes gewerkt", "één keer langs, opgelost"),
+    "mid": ("duurde lang voor er iemand kwam", "ok, maar rommel achtergelaten"),
+    "low": ("probleem is terug", "afspraak niet nagekomen", "moest drie keer bellen"),
+}
+# Score weights from 1 to 10: tenants of repairs found wanting score lower.
+SCORE_WEIGHTS = {
+    "ok": (0, 0, 0, 0, 0, 1, 3, 5, 4, 2),
+    "minor": (0, 0, 0, 0, 1, 3, 4, 3, 1, 0),
+    "failed": (0, 1, 3, 4, 3, 2, 1, 0, 0, 0),
+    "other": (1, 1, 2, 3, 4, 5, 6, 5, 3, 2),
+}
+
+
+@dataclass
+class Loop:
+    """What the returned list and the survey hold; row numbers are file rows (header = 1).
+
+    `results` counts per contractor the rows by outcome, plus "open" (no result) and
+    "rejected"; `responses` counts per contractor the valid survey rows of inspected orders
+    (a final outcome in the returned list) and of all others, and those with a comment.
+    """
+
+    returned: str
+    survey: str
+    results: dict[str, dict[str, int]]
+    corrections: dict[str, int]
+    open_rows: list[int]
+    no_access_rows: list[int]
+    rejected: tuple[int, str, date, date]
+    responses: dict[str, dict[str, int]]
+    survey_rows: int
+    bad_score_row: int
+    answered: tuple[date, date]
+
+    @property
+    def returned_rows(self) -> int:
+        return sum(sum(r.values()) for r in self.results.values())
+
+    def total(self, key: str) -> int:
+        return sum(r.get(key, 0) for r in self.results.values())
+
+
+def working_days_after(day: date, n: int) -> date:
+    """`n` Belgian working days after `day`, as the due dates of the inspection list count."""
+    while n:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in HOLIDAYS_2026:
+            n -= 1
+    return day
+
+
+def generate_loop(
+    folder: Path,
+    orders: int = 300,
+    seed: int = 1,
+    shape: str = "all",
+    start: date | None = None,
+    days: int = 61,
+) -> Loop:
+    """Write the returned inspection list and the survey into `folder`, for the orders that
+    `generate` writes with the same arguments; return what they hold."""
+    start = start or DEFAULT_START
+    if start.year != 2026 or start + timedelta(days=days) > RETURNED_ON - timedelta(days=14):
+        raise ValueError(
+            f"the returned list and the survey need a period in 2026 ending before "
+            f"{RETURNED_ON - timedelta(days=14)}"
+        )
+    files = make_all(orders, seed, shape, start, days)
+    dwellings = make_dwellings(seed)
+    mandatory = [
+        (data, i)
+        for data in files
+        for i in _good_rows(data)
+        if _cents(data.amounts[i]) > EXACT_THRESHOLD_CENTS
+    ]
+    roles = _roles(mandatory, random.Random(f"{seed}-returned"))
+    returned = _returned_rows(mandatory, roles, dwellings, random.Random(f"{seed}-inspections"))
+    loop = Loop(
+        returned=RETURNED_FILE,
+        survey=SURVEY_FILE,
+        results={d.contractor.name: {} for d in files},
+        corrections={d.contractor.name: 0 for d in files},
+        open_rows=[],
+        no_access_rows=[],
+        rejected=(0, "", date.min, date.min),
+        responses={d.contractor.name: {"inspected": 0, "other": 0, "comments": 0} for d in files},
+        survey_rows=0,
+        bad_score_row=0,
+        answered=(date.max, date.min),
+    )
+    for number, (data, i, role, cells) in enumerate(returned, start=2):
+        counts = loop.results[data.contractor.name]
+        counts[role] = counts.get(role, 0) + 1
+        if cells[-1]:
+            loop.corrections[data.contractor.name] += _parse_be_cents(cells[-1])
+        if role == "open":
+            loop.open_rows.append(number)
+        elif role == "no_access":
+            loop.no_access_rows.append(number)
+        elif role == "rejected":
+            inspected = datetime.strptime(cells[14], "%d/%m/%Y").date()
+            completed = data.completed[i]
+            assert isinstance(completed, date) and inspected < completed
+            loop.rejected = (number, data.ids[i], inspected, completed)
+    _write_plain_csv(
+        folder / RETURNED_FILE,
+        EXPORT_COLUMNS,
+        [cells for *_, cells in returned],
+        encoding="utf-8-sig",
+    )
+    survey = _survey_rows(files, roles, loop, random.Random(f"{seed}-survey"))
+    _write_plain_csv(folder / SURVEY_FILE, SURVEY_COLUMNS, survey, encoding="cp1252")
+    return loop
+
+
+def _good_rows(data: Orders) -> list[int]:
+    """Rows that ingest accepts as completed orders of the contractor named in the file."""
+    bad = {i for rows in data.bad.values() for i in rows}
+    skip = bad | set(data.not_completed)
+    return [i for i in range(len(data.ids)) if i not in skip]
+
+
+def _roles(mandatory: list[tuple[Orders, int]], rng: random.Random) -> dict[str, str]:
+    """Order id -> outcome, "open" (no result yet) or "rejected" (a bad row), for the orders
+    above the threshold: the latest completed are open, the rest get PLANNED, then ok."""
+    by_completion = sorted(mandatory, key=lambda o: (o[0].completed[o[1]], o[0].ids[o[1]]))
+    roles = {o[0].ids[o[1]]: "open" for o in by_completion[len(by_completion) - OPEN_ROWS :]}
+    for shape, planned in PLANNED.items():
+        ids = [d.ids[i] for d, i in mandatory if d.contractor.shape == shape]
+        ids = [oid for oid in ids if oid not in roles]
+        rng.shuffle(ids)
+        for oid, role in itertools.zip_longest(ids, planned[: len(ids)], fillvalue="ok"):
+            roles[oid] = role
+    return roles
+
+
+def _returned_rows(
+    mandatory: list[tuple[Orders, int]],
+    roles: dict[str, str],
+    dwellings: list[tuple[str, str, str, str]],
+    rng: random.Random,
+) -> list[tuple[Orders, int, str, list[str]]]:
+    """The export's rows for the orders above the threshold, filled in as inspectors do.
+
+    Each order was selected on the first working day after its completion (a daily run),
+    and visited 2 to 12 working days later, but not after RETURNED_ON.
+    """
+    rows = []
+    written = {role: itertools.cycle(words) for role, words in WRITTEN.items()}
+    for data, i in sorted(mandatory, key=lambda o: o[0].ids[o[1]]):
+        oid = data.ids[i]
+        completed = data.completed[i]
+        assert isinstance(completed, date)
+        selected = working_days_after(completed, 1)
+        due = working_days_after(selected, DUE_WORKING_DAYS)
+        dwelling = dwellings[data.dwellings[i]]
+        cells = [
+            oid,
+            "above_threshold",
+            _neutralise(data.contractors[i]),
+            *dwelling,
+            data.categories[i],
+            _neutralise(data.descriptions[i]),
+            _be_amount(data.amounts[i]).replace(".", ""),
+            f"{completed:%d/%m/%Y}",
+            f"{selected:%d/%m/%Y}",
+            f"{due:%d/%m/%Y}",
+        ]
+        role = roles[oid]
+        inspector = rng.choice(INSPECTORS)
+        visited = min(working_days_after(selected, rng.randint(2, 12)), RETURNED_ON)
+        if role == "open":
+            cells += [""] * 5
+        elif role == "rejected":
+            # The date of the appointment call, not of the visit: before the work was done.
+            early = completed - timedelta(days=rng.randint(2, 6))
+            cells += [inspector, f"{early:%d/%m/%Y}", "ok", "in orde", ""]
+        else:
+            result = next(written[role]) if role in written else role
+            cents = _correction(role, _cents(data.amounts[i]), rng)
+            cells += [
+                inspector,
+                f"{visited:%d/%m/%Y}",
+                result,
+                rng.choice(FINDINGS[role]),
+                _be_amount(cents).replace(".", "") if cents else "",
+            ]
+        rows.append((due, oid, data, i, role, cells))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [(data, i, role, cells) for _, _, data, i, role, cells in rows]
+
+
+def _correction(role: str, amount: int, rng: random.Random) -> int:
+    """Cents credited: part of the invoice for work not done, a fixed sum for rework."""
+    if role == "not_done":
+        return amount * rng.randint(20, 60) // 100 // 100 * 100
+    if role == "major":
+        return min(rng.randint(15, 40) * 1_000, amount)
+    return 0
+
+
+def _neutralise(text: str) -> str:
+    """As the export does: a leading quote before text a spreadsheet would run as a formula."""
+    if text.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) and not re.fullmatch(
+        r"[-+]?\d[\d.,]*", text
+    ):
+        return "'" + text
+    return text
+
+
+def _parse_be_cents(text: str) -> int:
+    euros, cents = text.replace(".", "").split(",")
+    return int(euros) * 100 + int(cents)
+
+
+def _survey_rows(
+    files: list[Orders], roles: dict[str, str], loop: Loop, rng: random.Random
+) -> list[list[str]]:
+    """Answers for part of all completed orders, inspected or not, plus one score of 11.
+
+    Tenants of inspected orders answer more often (3 in 4, others 2 in 5), so that both sides
+    of the satisfaction report have enough responses. Answers come 7 to 35 days after
+    completion, from SURVEY_FROM on and not after RETURNED_ON.
+    """
+    answers = []
+    silent = []
+    for data in files:
+        name = data.contractor.name
+        for i in _good_rows(data):
+            if data.contractors[i] != name:
+                continue  # the formula-injection row names no real contractor
+            oid, completed = data.ids[i], data.completed[i]
+            assert isinstance(completed, date)
+            role = roles.get(oid, "other")
+            inspected = role in FINAL
+            answered = completed + timedelta(days=rng.randint(7, 35))
+            if answered < SURVEY_FROM:
+                answered = SURVEY_FROM + timedelta(days=rng.randint(0, 20))
+            if rng.random() >= (0.75 if inspected else 0.4) or answered > RETURNED_ON:
+                silent.append((answered, oid))
+                continue
+            kind = role if role in ("ok", "minor") else "failed" if inspected else "other"
+            score = rng.choices(range(1, 11), weights=SCORE_WEIGHTS[kind])[0]
+            comment = ""
+            if rng.random() < 0.2:
+                mood = "high" if score >= 8 else "low" if score <= 5 else "mid"
+                comment = rng.choice(COMMENTS[mood])
+            counts = loop.responses[name]
+            counts["inspected" if inspected else "other"] += 1
+            counts["comments"] += bool(comment)
+            answers.append((answered, oid, str(score), comment))
+    answered, oid = rng.choice([s for s in silent if s[0] <= RETURNED_ON])
+    answers.append((answered, oid, "11", "top!!"))
+    answers.sort()
+    loop.survey_rows = len(answers)
+    loop.bad_score_row = 2 + next(n for n, a in enumerate(answers) if a[2] == "11")
+    loop.answered = (answers[0][0], answers[-1][0])
+    return [[oid, score, f"{day:%d/%m/%Y}", comment] for day, oid, score, comment in answers]
+
+
+def _write_plain_csv(
+    path: Path, header: Iterable[str], rows: Iterable[list[str]], encoding: str
+) -> None:
+    """`;`-separated with CRLF and minimal quoting, like Belgian Excel (and the export)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue().encode(encoding))
+
+
+def readme(
+    summaries: list[Summary],
+    command: str,
+    folder: str,
+    loop: Loop | None = None,
+    loop_folder: str = "",
+) -> str:
     """The examples README: what each bundled file holds, with exact counts."""
     lines = [
         "# Example contractor files",
@@ -707,7 +1076,100 @@ def readme(summaries: list[Summary], command: str, folder: str) -> str:
             "rows " + ", ".join(str(r) for r in s.injection_rows)
         )
         lines.append("")
+    if loop is not None:
+        lines += loop_readme(loop, loop_folder)
     return "\n".join(lines)
+
+
+def loop_readme(loop: Loop, folder: str) -> list[str]:
+    """README lines for the returned list and the survey, with exact counts."""
+    returned, survey = f"{folder}{loop.returned}", f"{folder}{loop.survey}"
+    row, rejected_id, inspected, completed = loop.rejected
+    recorded = sum(loop.total(k) for k in OUTCOMES)
+    final = sum(loop.total(k) for k in FINAL)
+    failures = loop.total("major") + loop.total("not_done")
+    recovered = sum(loop.corrections.values())
+    keys = (*OUTCOMES, "open", "rejected")
+    lines = [
+        "## The control loop: `returned/` and `surveys/`",
+        "",
+        "Two more files carry the examples through the whole loop, so that `record`,",
+        "`satisfaction import` and the reports have something to show. After `daily` has",
+        "ingested the three files above into a new workspace:",
+        "",
+        f"    inspect-cli record -w demo --from examples/{returned}",
+        f"    inspect-cli satisfaction import -w demo examples/{survey}",
+        "",
+        f"### `{returned}`",
+        "",
+        f"The inspection list as the inspectors hand it back on {RETURNED_ON.isoformat()}, in "
+        "the `excel-be` dialect that `export` writes: its 18 columns, `;`, UTF-8 with BOM, "
+        "CRLF, decimal comma, dates `27/11/2026`, a leading `'` before text a spreadsheet "
+        f"would take for a formula. It holds all {loop.returned_rows} good orders above the "
+        "threshold (EUR 1,000.00) of the three files: these are selected whatever the "
+        "workspace's seed is. The random sample depends on the seed, so none of its orders "
+        "is in the file. `selected_on` and `due_on` are those of a daily run on the first "
+        "working day after completion; `record` reads only the order id and the five "
+        "outcome columns.",
+        "",
+        "| contractor | rows | ok | minor | major | not done | no access | no result "
+        "| rejected | corrections (EUR) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, counts in loop.results.items():
+        cells = [str(sum(counts.values()))] + [str(counts.get(k, 0)) for k in keys]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_euros(loop.corrections[name])} |")
+    total = [str(loop.returned_rows)] + [str(loop.total(k)) for k in keys]
+    lines += [
+        "| **total** | " + " | ".join(total) + f" | {_euros(recovered)} |",
+        "",
+        "- results are written as their codes, except `conform` for ok and `geen toegang` for "
+        "no_access in a few rows; findings are short Dutch notes; corrections (EUR) only "
+        "with major and not done",
+        "- no result (not inspected yet: the most recently completed orders): rows "
+        + ", ".join(str(r) for r in loop.open_rows),
+        "- no access (a failed visit; the order stays open): rows "
+        + ", ".join(str(r) for r in loop.no_access_rows),
+        f"- bad, inspection date before completion: row {row} ({rejected_id} inspected "
+        f"{inspected.isoformat()}, completed {completed.isoformat()})",
+        "",
+        f"`record` reads {loop.returned_rows} rows: {recorded} recorded (of which "
+        f"{loop.total('no_access')} failed visits), {loop.total('open')} open, "
+        f"{loop.total('rejected')} rejected (exit code 3). The reports then count {final} "
+        f"orders inspected, {failures} failures (major + not done) and EUR "
+        f"{_euros(recovered)} recovered by corrections, whatever the seed.",
+        "",
+        f"### `{survey}`",
+        "",
+        "A tenant satisfaction survey export: Dutch headers (`"
+        + ";".join(SURVEY_COLUMNS)
+        + "`), `;` delimiter, Windows-1252, CRLF, whole scores from 1 to 10, dates "
+        f"`27/11/2026` from {loop.answered[0].isoformat()} to {loop.answered[1].isoformat()}, "
+        "sorted by date. Answers cover part of all completed orders of the three contractors, "
+        "inspected or not; *inspected* means a final outcome (ok, minor, major, not done) in "
+        "the returned list, so these counts do not depend on the seed either.",
+        "",
+        "| contractor | answers | inspected orders | not inspected | with a comment |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in loop.responses.items():
+        lines.append(
+            f"| {name} | {r['inspected'] + r['other']} | {r['inspected']} | {r['other']} "
+            f"| {r['comments']} |"
+        )
+    sums = {k: sum(r[k] for r in loop.responses.values()) for k in ("inspected", "other")}
+    comments = sum(r["comments"] for r in loop.responses.values())
+    valid = sums["inspected"] + sums["other"]
+    lines += [
+        f"| **total** | {valid} | {sums['inspected']} | {sums['other']} | {comments} |",
+        "",
+        f"- bad, score 11 (outside the scale 1 to 10): row {loop.bad_score_row}",
+        "",
+        f"`satisfaction import` reads {loop.survey_rows} rows: {valid} new, 1 rejected "
+        "(exit code 3).",
+        "",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -719,10 +1181,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shape", choices=[*SHAPES, "all"], default="all")
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 1))
     parser.add_argument("--days", type=int, default=61, help="length of the period in days")
+    parser.add_argument(
+        "--loop",
+        type=Path,
+        help=f"also write {RETURNED_FILE} (the inspection list handed back) and {SURVEY_FILE} "
+        "(a tenant survey) into this folder",
+    )
     parser.add_argument("--readme", type=Path, help="also write the README with exact counts")
     args = parser.parse_args(argv)
+    loop = None
     try:
         summaries = generate(args.out, args.orders, args.seed, args.shape, args.start, args.days)
+        if args.loop:
+            loop = generate_loop(
+                args.loop, args.orders, args.seed, args.shape, args.start, args.days
+            )
     except ValueError as exc:
         parser.error(str(exc))
     for s in summaries:
@@ -730,11 +1203,28 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.out / s.file}: {s.rows} rows, {s.good} good, "
             f"{s.not_completed} not completed, {s.bad} bad"
         )
+    if loop:
+        print(f"{args.loop / loop.returned}: {loop.returned_rows} rows")
+        print(f"{args.loop / loop.survey}: {loop.survey_rows} rows")
     if args.readme:
         command = shlex.join(["python", "examples/generate.py", *argv])
-        folder = Path(os.path.relpath(args.out, args.readme.parent)).as_posix() + "/"
-        args.readme.write_text(readme(summaries, command, folder), encoding="utf-8")
+        folder = _relative(args.out, args.readme.parent)
+        loop_folder = _relative(args.loop, args.readme.parent) if args.loop else ""
+        text = readme(summaries, command, folder, loop, loop_folder)
+        args.readme.write_text(text, encoding="utf-8")
     return 0
+
+
+def _euros(cents: int) -> str:
+    """1234.56 as the README writes amounts: 1,234.56."""
+    euros, rest = divmod(cents, 100)
+    return f"{euros:,}.{rest:02d}"
+
+
+def _relative(path: Path, start: Path) -> str:
+    """`path` as the README (in `start`) names it: "" for the same folder, else "sub/"."""
+    relative = Path(os.path.relpath(path, start)).as_posix()
+    return "" if relative == "." else relative + "/"
 
 
 if __name__ == "__main__":

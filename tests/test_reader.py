@@ -119,8 +119,12 @@ def test_examples_are_what_the_generator_writes_and_the_readme_counts_them(tmp_p
             assert bundled.read_bytes() == fresh.read_bytes(), summary.file
         else:
             assert read_all(open_table(bundled)).equals(read_all(open_table(fresh)))
-    command = "python examples/generate.py --out examples/inbox --readme examples/README.md"
-    expected = generate.readme(summaries, command, "inbox/")
+    command = (
+        "python examples/generate.py --out examples/inbox --loop examples "
+        "--readme examples/README.md"
+    )
+    loop = generate.generate_loop(tmp_path / "loop")
+    expected = generate.readme(summaries, command, "inbox/", loop)
     assert (EXAMPLES / "README.md").read_text(encoding="utf-8") == expected
 
 
