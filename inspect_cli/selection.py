@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -70,6 +70,14 @@ class Plan:
     """Decisions per reason and not_selected, plus kept_after_downward_amendment."""
     kept_after_downward: list[str]
     """Selected orders amended to the threshold or below: they stay selected."""
+    amended: list[str] = field(default_factory=list)
+    """Every pending order decided before (amended since), whether or not decided again."""
+
+    @property
+    def considered(self) -> int:
+        """Pending orders this plan looked at: every new one and every amended one."""
+        c = self.counts
+        return c[ABOVE_THRESHOLD] + c[RANDOM_SAMPLE] + c[NOT_SELECTED] + len(self.amended)
 
 
 def decide(
@@ -89,10 +97,10 @@ def decide(
     the orders to draw are computed in one bulk call.
     """
     due_on = due_date(as_of, due_working_days).isoformat()
-    mandatory: list[tuple[str, int]] = []
-    draw: list[tuple[str, int]] = []
-    for order in new:
-        (mandatory if is_above_threshold(order[1], threshold_cents) else draw).append(order)
+    orders = list(new)
+    # is_above_threshold, inlined: this runs once per order.
+    mandatory = [order for order in orders if order[1] > threshold_cents]
+    draw = [order for order in orders if order[1] <= threshold_cents]
     hits = sampled(seed, [order_id for order_id, _ in draw], sample_rate)
     decisions: list[Decision] = [
         (order_id, amount, 1, ABOVE_THRESHOLD, due_on) for order_id, amount in mandatory
@@ -103,7 +111,9 @@ def decide(
     ]
     kept: list[str] = []
     crossed = 0
+    amended_ids: list[str] = []
     for order_id, amount, selected_amount in amended:
+        amended_ids.append(order_id)
         above = is_above_threshold(amount, threshold_cents)
         if selected_amount is None and above:
             decisions.append((order_id, amount, 1, AMENDED_ABOVE_THRESHOLD, due_on))
@@ -125,7 +135,7 @@ def decide(
         NOT_SELECTED: len(hits) - sampled_count,
         KEPT_AFTER_DOWNWARD: len(kept),
     }
-    return Plan(decisions, counts, kept)
+    return Plan(decisions, counts, kept, amended_ids)
 
 
 @dataclass(frozen=True)
@@ -279,7 +289,7 @@ def run_selection(
         result = _plan_run(conn, seed, config, as_of, now, commitment, dry_run=False)
         if result.run_id is not None:
             _record(conn, result, commitment, now)
-        db.clear_pending(conn, as_of.isoformat())
+        db.clear_pending(conn, as_of.isoformat(), expected=result.plan.considered)
     return result
 
 
@@ -294,9 +304,10 @@ def _plan_run(
     dry_run: bool,
 ) -> RunResult:
     day = as_of.isoformat()
+    amended = db.pending_decided(conn, day)
     plan = decide(
-        db.pending_new(conn, day),
-        db.pending_decided(conn, day),
+        db.pending_new(conn, day, [order_id for order_id, _, _ in amended]),
+        amended,
         seed=seed,
         as_of=as_of,
         threshold_cents=config.threshold_cents,
@@ -334,7 +345,8 @@ def _plan_run(
         sample_rate=config.sample_rate,
         due_working_days=config.due_working_days,
         plan=plan,
-        left_pending=db.count_pending_after(conn, day),
+        # Pending orders completed after the as-of day: every pending order not considered.
+        left_pending=db.count_pending(conn) - plan.considered,
         prev_hash=prev_hash,
         hash=digest,
         realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
@@ -357,15 +369,25 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
         prev_hash=result.prev_hash,
         hash=result.hash,
     )
-    db.insert_decisions(conn, result.run_id, result.selected)
-    not_selected = db.insert_not_selected(conn, result.run_id, result.as_of.isoformat())
-    if not_selected != result.plan.counts[NOT_SELECTED]:
+    plan = result.plan
+    crossed = [d for d in plan.decisions if d[3] == AMENDED_ABOVE_THRESHOLD]
+    recorded = db.insert_new_decisions(
+        conn,
+        result.run_id,
+        as_of=result.as_of.isoformat(),
+        threshold_cents=result.threshold_cents,
+        due_on=due_date(result.as_of, result.due_working_days).isoformat(),
+        sampled=[d[0] for d in plan.decisions if d[3] == RANDOM_SAMPLE],
+        decided=plan.amended,
+    )
+    if recorded != len(plan.decisions) - len(crossed):
         # Both sides read the same pending orders in this transaction; a difference is a bug,
         # and raising here rolls the whole run back.
         raise RuntimeError(
-            f"run {result.run_id}: {not_selected} orders recorded as not selected, "
-            f"{result.plan.counts[NOT_SELECTED]} decided so"
+            f"run {result.run_id}: {recorded} new orders recorded, "
+            f"{len(plan.decisions) - len(crossed)} decided"
         )
+    db.insert_decisions(conn, result.run_id, crossed)
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.
     store.log_event(conn, now, "selection_run", f"run {result.run_id} {result.hash}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,42 +20,55 @@ DecisionRow = tuple[str, int, int, int, str | None, str | None]
 """(order_id, run_id, amount_cents, selected, reason, due_on)."""
 
 
-def pending_new(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int]]:
-    """(order_id, amount_cents) of pending orders completed by `as_of` and never decided.
+def pending_new(
+    conn: sqlite3.Connection, as_of: str, decided: Collection[str] = ()
+) -> list[tuple[str, int]]:
+    """(order_id, amount_cents) of pending orders completed by `as_of`, in order id order,
+    except those in `decided`: the pending orders an earlier run decided (`pending_decided`).
 
-    The pending flag has a partial index and the decisions lookup uses their primary key, so
-    the cost grows with the pending orders, never with the history.
+    The pending flag has a partial index, so the cost grows with the pending orders, never with
+    the history. Leaving out the few decided ones here is cheaper than probing the decisions
+    once more for every pending order.
     """
-    return conn.execute(
-        """
-        SELECT o.order_id, o.amount_cents FROM orders o
-         WHERE o.pending = 1 AND o.completed_on <= ?
-           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
-        """,
+    rows = conn.execute(
+        "SELECT order_id, amount_cents FROM orders INDEXED BY orders_pending "
+        "WHERE pending = 1 AND completed_on <= ?",
         (as_of,),
     ).fetchall()
+    if decided:
+        skip = set(decided)
+        rows = [row for row in rows if row[0] not in skip]
+    return rows
 
 
 def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int, int | None]]:
     """(order_id, amount_cents, amount it was selected at or None) of pending orders completed
-    by `as_of` that an earlier run decided: orders amended since."""
+    by `as_of` that an earlier run decided: orders amended since. In order id order.
+
+    The join walks the smaller side, probing the other's primary key: the pending orders on a
+    daily run, the decisions on the first run after a large import (often none at all).
+    """
+    decisions = conn.execute("SELECT MAX(rowid) FROM decisions").fetchone()[0] or 0
+    tables = (
+        "decisions d CROSS JOIN orders o"
+        if decisions < count_pending(conn)
+        else "orders o INDEXED BY orders_pending CROSS JOIN decisions d"
+    )
     return conn.execute(
-        """
-        SELECT o.order_id, o.amount_cents,
-               (SELECT MAX(d.amount_cents) FROM decisions d
-                 WHERE d.order_id = o.order_id AND d.selected = 1)
-          FROM orders o
+        f"""
+        SELECT o.order_id, o.amount_cents, MAX(CASE WHEN d.selected = 1 THEN d.amount_cents END)
+          FROM {tables} ON d.order_id = o.order_id
          WHERE o.pending = 1 AND o.completed_on <= ?
-           AND EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+         GROUP BY o.order_id ORDER BY o.order_id
         """,
         (as_of,),
     ).fetchall()
 
 
-def count_pending_after(conn: sqlite3.Connection, as_of: str) -> int:
-    """Pending orders completed after `as_of`: a backfill run leaves them for a later run."""
+def count_pending(conn: sqlite3.Connection) -> int:
+    """Pending orders, counted in their partial index alone."""
     return conn.execute(
-        "SELECT COUNT(*) FROM orders WHERE pending = 1 AND completed_on > ?", (as_of,)
+        "SELECT COUNT(*) FROM orders INDEXED BY orders_pending WHERE pending = 1"
     ).fetchone()[0]
 
 
@@ -137,32 +150,67 @@ def insert_decisions(
     )
 
 
-def insert_not_selected(conn: sqlite3.Connection, run_id: int, as_of: str) -> int:
-    """Record "not selected" for every pending order completed by `as_of` that has no decision
-    yet, and return how many. Run after the run's selected decisions are in, these are exactly
-    the orders the draw passed over.
+def insert_new_decisions(
+    conn: sqlite3.Connection,
+    run_id: int,
+    *,
+    as_of: str,
+    threshold_cents: int,
+    due_on: str,
+    sampled: Sequence[str],
+    decided: Sequence[str],
+) -> int:
+    """Record the decision of every pending order completed by `as_of` except the `decided`
+    ones, and return how many: above the threshold, else drawn when in `sampled` (the order ids
+    whose ticket is below the rate), else not selected.
 
-    Binding a million rows from Python costs several times more than copying them inside
-    SQLite, and most decisions are "not selected".
+    Copying the rows inside SQLite costs several times less than binding a million of them from
+    Python; the caller's plan has already worked out which orders the draw chose, and a small
+    temporary table of them is probed once per order. The decided ones (an earlier run decided
+    them, they were amended since) are left out by id, so the statement never reads the table
+    it writes to.
     """
-    return conn.execute(
-        """
-        INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
-        SELECT o.order_id, o.amount_cents, 0, NULL, NULL, ? FROM orders o
-         WHERE o.pending = 1 AND o.completed_on <= ?
-           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
-        """,
-        (run_id, as_of),
-    ).rowcount
+    conn.execute("CREATE TEMP TABLE drawn (order_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    try:
+        conn.executemany("INSERT INTO temp.drawn (order_id) VALUES (?)", ((i,) for i in sampled))
+        return conn.execute(
+            f"""
+            INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
+            SELECT o.order_id, o.amount_cents,
+                   o.amount_cents > :threshold OR s.order_id IS NOT NULL,
+                   CASE WHEN o.amount_cents > :threshold THEN 'above_threshold'
+                        WHEN s.order_id IS NOT NULL THEN 'random_sample' END,
+                   CASE WHEN o.amount_cents > :threshold OR s.order_id IS NOT NULL THEN :due END,
+                   {int(run_id)}
+              FROM orders o INDEXED BY orders_pending
+              LEFT JOIN temp.drawn s ON s.order_id = o.order_id
+             WHERE o.pending = 1 AND o.completed_on <= :as_of
+               AND o.order_id NOT IN (SELECT value FROM json_each(:decided))
+            """,
+            {
+                "threshold": threshold_cents,
+                "decided": json.dumps(list(decided)),
+                "due": due_on,
+                "as_of": as_of,
+            },
+        ).rowcount
+    finally:
+        conn.execute("DROP TABLE temp.drawn")
 
 
-def clear_pending(conn: sqlite3.Connection, as_of: str) -> int:
+def clear_pending(conn: sqlite3.Connection, as_of: str, expected: int = 0) -> int:
     """Clear the pending flag of every order the run has looked at (completed by `as_of`).
 
-    Orders completed later stay pending: a backfill run must not decide the future.
+    Orders completed later stay pending: a backfill run must not decide the future. When the
+    `expected` number of orders to clear is a large part of the table (the first run after a
+    big import), one pass over the table in storage order is about twice as fast as visiting
+    the rows in index order; otherwise the partial index finds the few pending rows.
     """
+    size = conn.execute("SELECT MAX(rowid) FROM orders").fetchone()[0] or 0
+    access = "NOT INDEXED" if expected * 4 > size else "INDEXED BY orders_pending"
     return conn.execute(
-        "UPDATE orders SET pending = 0 WHERE pending = 1 AND completed_on <= ?", (as_of,)
+        f"UPDATE orders {access} SET pending = 0 WHERE pending = 1 AND completed_on <= ?",
+        (as_of,),
     ).rowcount
 
 
@@ -170,11 +218,13 @@ def sampling_totals(conn: sqlite3.Connection) -> tuple[int, int]:
     """(randomly sampled, sampling population) over all runs, for the realised rate.
 
     The population is every order that went through the random draw: not selected, or
-    selected by its ticket.
+    selected by its ticket. Summed from the counts recorded with each run (which `verify`
+    checks against the decisions), so the cost grows with the runs, not with the orders.
     """
     row = conn.execute(
-        "SELECT COALESCE(SUM(reason = 'random_sample'), 0), COUNT(*) FROM decisions "
-        "WHERE reason IS NULL OR reason = 'random_sample'"
+        "SELECT COALESCE(SUM(json_extract(counts, '$.random_sample')), 0), "
+        "COALESCE(SUM(json_extract(counts, '$.random_sample') "
+        "+ json_extract(counts, '$.not_selected')), 0) FROM selection_runs"
     ).fetchone()
     return row[0], row[1]
 
