@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from inspect_cli.errors import LockHeld, OutputNotWritable
+from inspect_cli.errors import LockHeld, OutputNotWritable, WorkspaceNotFound
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import LOG_FILE
 
@@ -188,6 +188,10 @@ def run_daily(
 
     config = ws.config()
     seed = ws.read_seed()
+    if not ws.inbox.is_dir():
+        raise WorkspaceNotFound(
+            f"{ws.inbox} is missing: the workspace is incomplete; run `inspect-cli doctor`"
+        )
     result = DailyResult(as_of=as_of)
     conn = ws.connect()
     try:
@@ -229,6 +233,7 @@ def run_daily(
             "" if run.run_id is None else f" (run {run.run_id})",
         )
 
+        # "New" means selected by any run as of this day, so a re-run writes the same list.
         new_rows = [
             row
             for run_id in db.run_ids_as_of(conn, as_of.isoformat())

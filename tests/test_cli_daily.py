@@ -259,14 +259,17 @@ def write_large(path: Path) -> None:
 
 def kill_when(
     ws: Workspace, condition: Callable[[float], bool], meanwhile: Callable[[], None] | None = None
-) -> bool:
+) -> str | None:
     """Start a daily run and SIGKILL it once `condition(seconds since start)` holds, after
-    calling `meanwhile` (while the run is still going). False if the run ended first."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspect_cli", "daily", "-w", str(ws.root), "--date", DAY],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    calling `meanwhile` (while the run is still going). None when killed; what the run said
+    on stderr when it ended first."""
+    stderr = ws.root.parent / "stderr.txt"
+    with stderr.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "inspect_cli", "daily", "-w", str(ws.root), "--date", DAY],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     start = time.monotonic()
     try:
         while proc.poll() is None:
@@ -275,9 +278,9 @@ def kill_when(
                     meanwhile()
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
-                return True
+                return None
             time.sleep(0.01)
-        return False
+        return f"exit {proc.returncode}: {stderr.read_text()[-2000:]}"
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -304,8 +307,8 @@ def test_sigkill_at_several_moments_then_a_normal_run_completes(workspace, cli):
 
     for moment, condition in moments.items():
         meanwhile = second_run if moment == "early in the merge" else None
-        killed = kill_when(workspace, condition, meanwhile)
-        assert killed, f"the run finished before the kill {moment}"
+        ended = kill_when(workspace, condition, meanwhile)
+        assert ended is None, f"the run ended before the kill {moment}: {ended}"
         conn = sqlite3.connect(workspace.store_path)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), moment
         orders = conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
@@ -375,4 +378,14 @@ def test_lists_that_cannot_be_written_are_one_error_line(workspace, cli):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1].startswith(
         f"Error: cannot write {workspace.exports / f'inspections-new-{DAY}.csv'}: "
+    )
+
+
+def test_missing_inbox_is_one_error_line(workspace, cli):
+    workspace.inbox.rmdir()
+    result = cli("daily", "-w", workspace.root, "--date", DAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {workspace.inbox} is missing: the workspace is incomplete; "
+        "run `inspect-cli doctor`\n"
     )
