@@ -84,6 +84,24 @@ def test_a_day_on_the_examples(workspace, cli):
     assert data["open"] == _rows(open_)
     assert data["exit_code"] == 0
 
+    totals = _example_totals()
+    rows, good, not_completed, bad, above = totals[:5]
+    assert (read, new_rows, rejected) == (rows, good + not_completed, bad)
+    assert (
+        f"; {rows} rows ({good + not_completed} new, 0 unchanged, 0 amended, {bad} rejected); "
+        in summary
+    )
+    assert f" newly selected (above_threshold {above}, random_sample " in summary
+
+
+def _example_totals() -> list[int]:
+    """The counts examples/README.md gives for the bundled files (rows, good, not completed,
+    bad, good above 1,000.00, good at exactly 1,000.00)."""
+    for line in (EXAMPLES / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| **total** | | "):
+            return [int(n) for n in line.split("|")[3:-1]]
+    pytest.skip("examples/README.md has no totals row")
+
 
 def _rows(path: Path) -> int:
     return len(path.read_text(encoding="utf-8-sig").splitlines()) - 1
