@@ -21,16 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
-from inspect_cli.errors import LockHeld, OutputNotWritable, WorkspaceNotFound
+from inspect_cli.errors import OutputNotWritable, WorkspaceNotFound
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import LOG_FILE
 
@@ -44,22 +42,6 @@ if TYPE_CHECKING:
 _WAITING_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 ARCHIVED, QUARANTINED, LEFT = "archived", "quarantined", "left_in_inbox"
 REASON_SUFFIX = ".reason.txt"
-
-
-@contextmanager
-def workspace_lock(ws: Workspace) -> Iterator[None]:
-    """Hold the workspace lock, or raise LockHeld at once: a second run must not wait."""
-    lock = FileLock(ws.lock_path)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise LockHeld(
-            f"another inspect-cli run holds the lock {ws.lock_path}; this run did nothing"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def inbox_files(inbox: Path) -> list[Path]:

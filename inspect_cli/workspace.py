@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from inspect_cli import store
 from inspect_cli.config import CONFIG_FILE, DEFAULT_CONFIG, Config, load_config
-from inspect_cli.errors import SeedError, WorkspaceExists, WorkspaceNotFound
+from inspect_cli.errors import LockHeld, SeedError, WorkspaceExists, WorkspaceNotFound
 from inspect_cli.sampling import random_seed, seed_commitment
 
 HOME_VARIABLE = "INSPECT_CLI_HOME"
@@ -59,6 +62,25 @@ class Workspace:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the workspace lock, or raise LockHeld at once: a second run must not wait.
+
+        The operating system releases it when the process dies, so a killed run never
+        blocks the next one.
+        """
+        lock = FileLock(self.lock_path)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise LockHeld(
+                f"another inspect-cli run holds the lock {self.lock_path}; this run did nothing"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def config(self) -> Config:
         return load_config(self.config_path)

@@ -61,3 +61,13 @@ def test_workspace_from_environment(cli, workspace, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECT_CLI_HOME", str(workspace.root))
     path = write(tmp_path / "a.csv", HEADER + "A1,J,10,2026-11-02\n")
     assert cli("ingest", path).exit_code == 0
+
+
+def test_a_second_writer_gets_the_lock_code_and_imports_nothing(cli, workspace, tmp_path):
+    path = write(tmp_path / "a.csv", HEADER + "A1,J,10,2026-11-02\n")
+    with workspace.lock():
+        result = cli("ingest", "-w", workspace.root, path)
+    assert result.exit_code == 4
+    assert "another inspect-cli run holds the lock" in result.stderr
+    conn = workspace.connect()
+    assert conn.execute("SELECT COUNT(*) FROM orders").fetchone() == (0,)

@@ -19,7 +19,6 @@ from inspect_cli.daily import (
     QUARANTINED,
     inbox_files,
     run_daily,
-    workspace_lock,
 )
 from inspect_cli.errors import LockHeld
 from inspect_cli.exit_codes import ExitCode
@@ -255,12 +254,12 @@ def test_lists_follow_the_configured_csv_dialect(workspace):
 
 def test_lock_is_exclusive_and_released(workspace):
     with (
-        workspace_lock(workspace),
+        workspace.lock(),
         pytest.raises(LockHeld, match="another inspect-cli run holds the lock"),
-        workspace_lock(workspace),
+        workspace.lock(),
     ):
         pass
-    with workspace_lock(workspace):
+    with workspace.lock():
         pass
 
 

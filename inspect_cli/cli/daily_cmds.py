@@ -57,13 +57,13 @@ def daily(
 
         inspect-cli daily -w ./control --quiet
     """
-    from inspect_cli.daily import run_daily, workspace_lock
+    from inspect_cli.daily import run_daily
     from inspect_cli.logs import FILE_ONLY, LOG_FILE, logging_to
 
     with user_errors():
         ws = open_workspace(workspace)
         as_of = parse_day(day)
-        with workspace_lock(ws), logging_to(ws.logs, sys.stderr, quiet=quiet) as log:
+        with ws.lock(), logging_to(ws.logs, sys.stderr, quiet=quiet) as log:
             try:
                 result = run_daily(
                     ws,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Annotated
 
@@ -51,12 +52,15 @@ def ingest(
     """
     from inspect_cli.ingest import ingest_file
 
-    with user_errors():
-        ws = open_workspace(workspace)
-        config = ws.config()
-        conn = ws.connect()
     results = []
-    with _progress(output) as advance:
+    with ExitStack() as held:
+        with user_errors():
+            ws = open_workspace(workspace)
+            config = ws.config()
+            # One writer at a time, as for the daily run: a second one exits 4.
+            held.enter_context(ws.lock())
+            conn = held.enter_context(closing(ws.connect()))
+        advance = held.enter_context(_progress(output))
         for path in files:
             results.append(
                 ingest_file(
@@ -71,7 +75,6 @@ def ingest(
                     progress=advance,
                 )
             )
-    conn.close()
     if output is OutputFormat.json:
         print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
     else:

@@ -55,13 +55,14 @@ def select(
         as_of = parse_day(day)
         config = ws.config()
         seed = ws.read_seed()
-        conn = ws.connect()
-        try:
-            result = run_selection(
-                conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
-            )
-        finally:
-            conn.close()
+        with ws.lock():
+            conn = ws.connect()
+            try:
+                result = run_selection(
+                    conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
+                )
+            finally:
+                conn.close()
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
