@@ -44,6 +44,13 @@ ARCHIVED, QUARANTINED, LEFT = "archived", "quarantined", "left_in_inbox"
 REASON_SUFFIX = ".reason.txt"
 
 
+def stale_partials(quarantine: Path, now: datetime) -> list[Path]:
+    """Quarantine files still being written an hour later: a killed import left them (its
+    transaction rolled back, and the next import of that file quarantines its rows again)."""
+    cutoff = now.timestamp() - 3600
+    return [p for p in quarantine.glob("*.partial") if p.stat().st_mtime < cutoff]
+
+
 def inbox_files(inbox: Path) -> list[Path]:
     """Files to import, oldest first (modification time, then name): a contractor's corrected
     file sent after the first must also be applied after it."""
@@ -179,6 +186,9 @@ def run_daily(
     try:
         # A wrong seed would stop the run at selection; stop it before any file moves.
         check_seed(conn, seed)
+        for stale in stale_partials(ws.quarantine, now):
+            stale.unlink(missing_ok=True)
+            log.info("removed %s, left by an interrupted import", stale.name)
         for path in inbox_files(ws.inbox):
             try:
                 with file_progress(path.name) if file_progress else nullcontext() as advance:

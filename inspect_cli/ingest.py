@@ -117,8 +117,8 @@ def ingest_file(
             result.unchanged = result.read - result.rejected - result.new - result.amended
             if dry_run:
                 raise _DryRun
-            published = quarantine.publish()
-            result.quarantine = str(published) if published else None
+            destination = quarantine.destination
+            result.quarantine = str(destination) if destination else None
             order_store.finish_import(
                 conn,
                 import_id,

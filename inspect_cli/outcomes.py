@@ -329,8 +329,8 @@ def record_file(
                     result.recorded += c.status == "new"
                     result.replaced += c.status == "replaced"
                     result.failed_visits += c.record.result == NO_ACCESS
-            published = quarantine.publish()
-            result.quarantine = str(published) if published else None
+            destination = quarantine.destination
+            result.quarantine = str(destination) if destination else None
             # imports has no column for open rows: read - the others gives them back.
             order_store.finish_import(
                 conn,

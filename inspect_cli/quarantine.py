@@ -2,9 +2,9 @@
 
 A quarantine file is a CSV that a coordinator can open in Excel, correct and drop back in the
 inbox: it has the file's own columns plus ``source_row`` and ``problems``, so it imports again
-like the original. It is written under a temporary name and only published (renamed) after the
-import's transaction committed, so a crash never leaves a quarantine for rows that were not
-actually rejected.
+like the original. It is written under a temporary name and only published (renamed) when
+the import's transaction has committed, so a crash never leaves a quarantine for rows that
+were not actually rejected (at worst a stale ``.partial`` file, which the daily run clears).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ class RowProblem:
 class Quarantine:
     """Collects the rejected rows of one input file into ``<dir>/<stem>-<timestamp>.csv``.
 
-    Used as a context manager around the import's transaction: leaving it without
-    ``publish`` (an error, a dry run) removes the partial file.
+    Used as a context manager around the import's transaction: on a normal exit the file
+    gets its final name, on an error (or a dry run) the partial file is removed.
     """
 
     def __init__(
@@ -44,6 +44,8 @@ class Quarantine:
     ) -> None:
         stamp = now.strftime("%Y%m%dT%H%M%S")
         self.path = directory / f"{source.stem}-{stamp}.csv"
+        if self.path.exists():
+            self.path = self.path.with_name(f"{self.path.stem}-{os.getpid()}.csv")
         self._partial = self.path.with_name(self.path.name + ".partial")
         self._columns = list(columns)
         self._delimiter, self._encoding = csv_format(dialect)
@@ -54,9 +56,17 @@ class Quarantine:
     def __enter__(self) -> Quarantine:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        """No partial file stays behind, whatever happened; a published one was renamed."""
-        self.discard()
+    def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
+        self._close()
+        if error_type is None and self.rows:
+            os.replace(self._partial, self.path)
+        else:
+            self._partial.unlink(missing_ok=True)
+
+    @property
+    def destination(self) -> Path | None:
+        """Where the rejected rows will be once published; None when no row was rejected."""
+        return self.path if self.rows else None
 
     def add(self, row: int, values: Sequence[str], problems: str) -> None:
         """Quarantine one row: its file row number, the reasons and its original cells."""
@@ -67,21 +77,6 @@ class Quarantine:
             self._writer.writerow(["source_row", "problems", *self._columns])
         self._writer.writerow([row, neutralise(problems), *(neutralise(v) for v in values)])
         self.rows += 1
-
-    def publish(self) -> Path | None:
-        """Give the file its final name; None when no row was rejected."""
-        self._close()
-        if self.rows == 0:
-            return None
-        if self.path.exists():
-            self.path = self.path.with_name(f"{self.path.stem}-{os.getpid()}.csv")
-        os.replace(self._partial, self.path)
-        return self.path
-
-    def discard(self) -> None:
-        """Drop the partial file (dry run, or the import was rolled back)."""
-        self._close()
-        self._partial.unlink(missing_ok=True)
 
     def _close(self) -> None:
         if self._file is not None:

@@ -132,8 +132,8 @@ def import_satisfaction(
                     _store(conn, c, now, import_id)
                     result.new += c.status == "new"
                     result.replaced += c.status == "replaced"
-            published = quarantine.publish()
-            result.quarantine = str(published) if published else None
+            destination = quarantine.destination
+            result.quarantine = str(destination) if destination else None
             order_store.finish_import(
                 conn,
                 import_id,

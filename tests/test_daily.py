@@ -273,3 +273,22 @@ def test_log_file_is_appended_with_plain_lines(workspace):
     assert "\x1b" not in "".join(lines)
     logging.getLogger("inspect_cli").info("after the run")
     assert len((workspace.logs / "inspect-cli.log").read_text().splitlines()) == len(lines)
+
+
+def test_daily_clears_partial_quarantine_files_left_by_a_killed_import(workspace, caplog):
+    import logging
+    import os
+
+    from inspect_cli.daily import run_daily
+
+    stale = workspace.quarantine / "old-20261126T063000.csv.partial"
+    fresh = workspace.quarantine / "busy-20261127T063000.csv.partial"
+    stale.write_text("x", encoding="utf-8")
+    fresh.write_text("x", encoding="utf-8")
+    an_hour_ago = NOW.timestamp() - 3700
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    os.utime(fresh, (NOW.timestamp(), NOW.timestamp()))
+    with workspace.lock():
+        run_daily(workspace, as_of=NOW.date(), now=NOW, log=logging.getLogger("test"))
+    assert not stale.exists()
+    assert fresh.exists()
