@@ -44,6 +44,12 @@ class InvalidValue(InspectError):
     """A value given on the command line cannot be used."""
 
 
+class MalformedOption(InspectError):
+    """An option's value is not written as the option requires: a usage error (exit 2)."""
+
+    exit_code = 2
+
+
 class LockHeld(InspectError):
     """Another run holds the workspace lock."""
 

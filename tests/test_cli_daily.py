@@ -153,7 +153,7 @@ def test_fail_on_overdue_exits_5(workspace, cli):
 
 def test_bad_date_is_one_error_line(workspace, cli):
     result = cli("daily", "-w", workspace.root, "--date", "27/11/2026")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: --date must be a date as YYYY-MM-DD, got '27/11/2026'\n"
 
 

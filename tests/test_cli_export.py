@@ -65,7 +65,7 @@ def test_status_and_since(cli, workspace, tmp_path):
 
 def test_bad_options(cli, workspace, tmp_path):
     result = cli("export", "-w", workspace.root, "--since", "yesterday")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: --since must be a date as YYYY-MM-DD, got 'yesterday'\n"
     assert cli("export", "-w", workspace.root, "--dialect", "excel").exit_code == 2
     blocked = tmp_path / "file"

@@ -133,10 +133,6 @@ def test_no_access_says_the_order_stays_open(cli, selected):
             "Error: --date 2099-01-01 is in the future (today is ",
         ),
         (
-            ("HB-004", "--result", "ok", "--inspector", "An", "--date", "10/11/2026"),
-            "Error: --date must be a date as YYYY-MM-DD, got '10/11/2026'\n",
-        ),
-        (
             ("HB-004", "--result", "ok", "--inspector", "An", "--correction", "12,345"),
             "Error: --correction: ",
         ),
@@ -158,6 +154,10 @@ def test_one_outcome_refused(cli, selected, args, message):
             "Error: --result and --inspector are required with an ORDER_ID\n",
         ),
         (("--from", "x.csv", "--result", "ok"), "Error: --result, --inspector, --date, --findings"),
+        (
+            ("HB-004", "--result", "ok", "--inspector", "An", "--date", "10/11/2026"),
+            "Error: --date must be a date as YYYY-MM-DD, got '10/11/2026'\n",
+        ),
     ],
 )
 def test_usage_errors_exit_2(cli, selected, args, message):

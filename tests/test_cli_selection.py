@@ -89,7 +89,7 @@ def test_select_reports_downward_amendments_and_waiting_orders(cli, workspace, t
 
 def test_select_with_a_bad_date(cli, workspace):
     result = cli("select", "-w", workspace.root, "--date", "27/11/2026")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: --date must be a date as YYYY-MM-DD, got '27/11/2026'\n"
 
 

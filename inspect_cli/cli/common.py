@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from inspect_cli.errors import InspectError, InvalidValue
+from inspect_cli.errors import InspectError, MalformedOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,7 +75,7 @@ def parse_day(value: str | None, option: str = "--date") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidValue(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
+        raise MalformedOption(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
 def _console(stream: Any) -> Console:
