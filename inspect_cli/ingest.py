@@ -208,8 +208,10 @@ class _Repeats:
             twice |= self.seen[at] == hashes
         for row in originals.index[twice]:
             self.cells[int(row)] = originals.loc[row].tolist()
-        # Two sorted runs: a stable sort merges them in linear time.
-        self.seen = np.sort(np.concatenate([self.seen, np.sort(hashes)]), kind="stable")
+        # Two sorted runs: a stable sort merges them in linear time, in place.
+        merged = np.concatenate([self.seen, np.sort(hashes)])
+        merged.sort(kind="stable")
+        self.seen = merged
 
     def hashes(self) -> list[int]:
         """Hashes that occur more than once."""
