@@ -17,11 +17,10 @@ import re
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from inspect_cli.money import cents_to_decimal, format_cents
 from inspect_cli.spreadsheet import DIALECTS, neutralise
@@ -52,10 +51,12 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class InspectionRow:
+class InspectionRow(NamedTuple):
     """One line of the inspection list. The last five fields are the inspector's to fill in;
-    they carry the recorded outcome only for orders already inspected (``--status all``)."""
+    they carry the recorded outcome only for orders already inspected (``--status all``).
+
+    A named tuple, not a dataclass: a list can hold a hundred thousand rows, and a tuple is
+    built in one step instead of field by field."""
 
     order_id: str
     reason: str
@@ -79,21 +80,27 @@ class InspectionRow:
 
 _DATE_FIELDS = frozenset({"completed_on", "selected_on", "due_on", "inspected_on"})
 _MONEY_FIELDS = frozenset({"amount_cents", "correction_cents"})
-_FIELD_NAMES = tuple(f.name for f in fields(InspectionRow))
-_values = attrgetter(*_FIELD_NAMES)
+_FIELD_NAMES = InspectionRow._fields
+
+
+class _Days(dict[str | None, date | None]):
+    """ISO text -> date, each distinct day parsed once: a list has few distinct days."""
+
+    def __missing__(self, text: str | None) -> date | None:
+        day = self[text] = None if text is None else date.fromisoformat(text)
+        return day
 
 
 def build_rows(records: Iterable[Sequence[Any]]) -> list[InspectionRow]:
     """Rows from store records (values in COLUMNS order, dates as ISO text), sorted by due
     date and then order id so that the same selection always gives the same file."""
-    rows = []
-    for record in records:
-        values = [
-            date.fromisoformat(v) if name in _DATE_FIELDS and v is not None else v
-            for name, v in zip(_FIELD_NAMES, record, strict=True)
-        ]
-        rows.append(InspectionRow(*values))
-    rows.sort(key=lambda r: (r.due_on, r.order_id))
+    days = _Days()
+    make = InspectionRow._make
+    rows = [
+        make((*r[:10], days[r[10]], days[r[11]], days[r[12]], r[13], days[r[14]], *r[15:]))
+        for r in records
+    ]
+    rows.sort(key=attrgetter("due_on", "order_id"))
     return rows
 
 
@@ -140,6 +147,8 @@ def _text(value: str | None) -> str:
 
 
 def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
+    """The CSV file, converted column by column: each distinct value of a column (dates and
+    amounts repeat a lot) is formatted once and looked up for the other rows."""
     delimiter, encoding, decimal = DIALECTS[dialect]
     date_format = "%d/%m/%Y" if dialect == "excel-be" else "%Y-%m-%d"
 
@@ -149,14 +158,16 @@ def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
     def money(cents: int | None) -> str:
         return "" if cents is None else format_cents(cents, decimal)
 
-    convert = [
-        day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
-        for name in _FIELD_NAMES
-    ]
+    columns = []
+    # zip(*rows) gives no columns at all for no rows: the header alone is written.
+    for name, values in zip(_FIELD_NAMES, zip(*rows, strict=True), strict=False):
+        convert = day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
+        shown = {value: convert(value) for value in set(values)}
+        columns.append(map(shown.__getitem__, values))
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([f(v) for f, v in zip(convert, _values(row), strict=True)] for row in rows)
+    writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode(encoding)
 
 
@@ -221,7 +232,7 @@ def _xlsx_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
     ]
     sheet.append([header(name) for name in COLUMNS])
     for row in rows:
-        sheet.append([f(v) for f, v in zip(convert, _values(row), strict=True)])
+        sheet.append([f(v) for f, v in zip(convert, row, strict=True)])
     raw = io.BytesIO()
     workbook.save(raw)
     return _reproducible_zip(raw.getvalue())
