@@ -9,10 +9,12 @@ audit log when it is made, so deleting the newest run, which nothing links to ye
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from inspect_cli import store
@@ -109,30 +111,42 @@ def _check_decisions(
     """Decide every stored decision again and report those that differ.
 
     Decisions come in run order, so an order's earlier decisions are known when its later one
-    (``amended_above_threshold``) is checked. Tickets are drawn in one bulk call per rate.
+    (``amended_above_threshold``) is checked. Most orders have one decision, the first of its
+    order: those are sorted out run by run in bulk, the few orders decided more than once one
+    decision at a time. Tickets are drawn in one bulk call per rate.
     """
     params = {r[0]: r for r in runs}
     problems: list[Problem] = []
-    expected: dict[int, str | None] = {}  # decision index -> recomputed reason
+    expected: list[tuple[int, str | None]] = []  # decision index, recomputed reason
     draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
+    repeated = _repeated_orders(decisions)
+    start = 0
+    for run_id, group in groupby(map(itemgetter(1), decisions)):
+        end = start + len(list(group))
+        indexes = [i for i in range(start, end) if decisions[i][0] not in repeated]
+        start = end
+        run = params.get(run_id)
+        if run is None:
+            problems.extend(_missing_run(decisions[i]) for i in indexes)
+            continue
+        above = [decisions[i][2] > run[4] for i in indexes]  # is_above_threshold, in bulk
+        expected.extend((i, ABOVE_THRESHOLD) for i, a in zip(indexes, above, strict=True) if a)
+        draws[run[5]].extend(i for i, a in zip(indexes, above, strict=True) if not a)
     ever_selected: dict[str, bool] = {}
-    for i, (order_id, run_id, amount, selected, _reason, _due) in enumerate(decisions):
+    for i in (i for i, d in enumerate(decisions) if d[0] in repeated):
+        order_id, run_id, amount, selected, _reason, _due = decisions[i]
         run = params.get(run_id)
         before = ever_selected.get(order_id)
         ever_selected[order_id] = bool(before) or bool(selected)
         if run is None:
-            problems.append(
-                Problem(
-                    "decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id
-                )
-            )
+            problems.append(_missing_run(decisions[i]))
         elif before is None:
             if is_above_threshold(amount, run[4]):
-                expected[i] = ABOVE_THRESHOLD
+                expected.append((i, ABOVE_THRESHOLD))
             else:
                 draws[run[5]].append(i)
         elif not before and is_above_threshold(amount, run[4]):
-            expected[i] = AMENDED_ABOVE_THRESHOLD
+            expected.append((i, AMENDED_ABOVE_THRESHOLD))
         else:
             why = "it was already selected" if before else "it is not above the threshold"
             problems.append(
@@ -145,9 +159,11 @@ def _check_decisions(
             )
     for rate, indexes in draws.items():
         hits = sampled(seed, [decisions[i][0] for i in indexes], Decimal(rate))
-        for i, hit in zip(indexes, hits, strict=True):
-            expected[i] = RANDOM_SAMPLE if hit else None
-    for i, want in expected.items():
+        expected.extend(
+            (i, RANDOM_SAMPLE if hit else None) for i, hit in zip(indexes, hits, strict=True)
+        )
+    due_on_of: dict[int, str] = {}  # run id -> due date of the orders it selected
+    for i, want in expected:
         order_id, run_id, _amount, selected, reason, due_on = decisions[i]
         if reason != want or bool(selected) != (want is not None):
             problems.append(
@@ -160,8 +176,14 @@ def _check_decisions(
                 )
             )
             continue
-        run = params[run_id]
-        want_due = due_date(date.fromisoformat(run[2]), run[6]).isoformat() if want else None
+        want_due = None
+        if want:
+            want_due = due_on_of.get(run_id)
+            if want_due is None:
+                run = params[run_id]
+                want_due = due_on_of[run_id] = due_date(
+                    date.fromisoformat(run[2]), run[6]
+                ).isoformat()
         if due_on != want_due:
             problems.append(
                 Problem(
@@ -176,6 +198,19 @@ def _check_decisions(
     return problems
 
 
+def _repeated_orders(decisions: list[db.DecisionRow]) -> set[str]:
+    """Orders with more than one decision (amended above the threshold, or tampered with)."""
+    order_ids = list(map(itemgetter(0), decisions))
+    if len(set(order_ids)) == len(order_ids):
+        return set()
+    return {order_id for order_id, n in Counter(order_ids).items() if n > 1}
+
+
+def _missing_run(decision: db.DecisionRow) -> Problem:
+    order_id, run_id = decision[0], decision[1]
+    return Problem("decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id)
+
+
 def _check_chain(
     commitment: str,
     runs: list[db.RunRow],
@@ -183,9 +218,13 @@ def _check_chain(
     logged: list[str],
 ) -> list[Problem]:
     """Recompute each run's hash, its link to the previous run and its audit log entry."""
-    by_run: dict[int, list[tuple[str, int, int, str | None, str | None]]] = defaultdict(list)
-    for order_id, run_id, amount, selected, reason, due_on in decisions:
-        by_run[run_id].append((order_id, amount, selected, reason, due_on))
+    # Decisions come sorted by run: take each run's in one slice.
+    by_run: dict[int, list[tuple[str, int, int, str | None, str | None]]] = {}
+    for run_id, group in groupby(decisions, key=itemgetter(1)):
+        by_run.setdefault(run_id, []).extend(
+            (order_id, amount, selected, reason, due_on)
+            for order_id, _, amount, selected, reason, due_on in group
+        )
     logged_hashes: dict[int, str] = {}
     for detail in logged:
         _, run_id, digest = detail.split(" ")
@@ -234,8 +273,8 @@ def _check_chain(
                 Problem("chain", f"run {run_id}: made with another seed commitment", run_id)
             )
         recount = dict.fromkeys((*REASONS, NOT_SELECTED), 0)
-        for _order_id, _amount, _selected, reason, _due_on in own:
-            recount[reason or NOT_SELECTED] += 1
+        for reason, n in Counter(map(itemgetter(3), own)).items():
+            recount[reason or NOT_SELECTED] += n
         if any(counts.get(k) != v for k, v in recount.items()):
             problems.append(
                 Problem("chain", f"run {run_id}: its counts do not match its decisions", run_id)

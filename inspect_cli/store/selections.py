@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str]
@@ -245,11 +246,20 @@ def runs(conn: sqlite3.Connection) -> list[RunRow]:
 
 
 def all_decisions(conn: sqlite3.Connection) -> list[DecisionRow]:
-    """Every decision, by run and then order id (the order the run hash lists them in)."""
-    return conn.execute(
-        "SELECT order_id, run_id, amount_cents, selected, reason, due_on FROM decisions "
-        "ORDER BY run_id, order_id"
-    ).fetchall()
+    """Every decision, by run and then order id (the order the run hash lists them in).
+
+    Read in storage order and sorted here: the rows come nearly sorted, which Python's sort
+    turns around in one pass while SQLite would sort them all. Values of mixed types (only a
+    tampered store has them) do not compare in Python; SQLite then sorts them its own way.
+    """
+    columns = "order_id, run_id, amount_cents, selected, reason, due_on"
+    rows = conn.execute(f"SELECT {columns} FROM decisions").fetchall()
+    try:
+        rows.sort(key=itemgetter(0))
+        rows.sort(key=itemgetter(1))
+    except TypeError:
+        return conn.execute(f"SELECT {columns} FROM decisions ORDER BY run_id, order_id").fetchall()
+    return rows
 
 
 def run_decisions(conn: sqlite3.Connection, run_id: int) -> list[DecisionRow]:
@@ -276,9 +286,10 @@ def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     Selection clears the pending flag only together with a decision, so such an order means
     decisions (or a whole run) were removed from the store.
     """
+    # A scan in storage order (the ORDER BY sorts the few rows found, not the whole table).
     return conn.execute(
         """
-        SELECT o.order_id, o.completed_on FROM orders o
+        SELECT o.order_id, o.completed_on FROM orders o NOT INDEXED
          WHERE o.pending = 0 AND o.completed_on IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
          ORDER BY o.order_id
@@ -297,6 +308,8 @@ def missed_mandatory(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
            AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
           JOIN selection_runs r ON r.run_id = d.run_id
          WHERE o.pending = 0 AND o.amount_cents > r.threshold_cents
+           -- implied by the line above, and cheap: most orders skip the lookups
+           AND o.amount_cents > (SELECT MIN(threshold_cents) FROM selection_runs)
            AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
                            AND s.selected = 1)
          ORDER BY o.order_id
