@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -148,9 +148,11 @@ def _text(value: str | None) -> str:
 
 def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
     """The CSV file, converted column by column: each distinct value of a column (dates and
-    amounts repeat a lot) is formatted once and looked up for the other rows."""
+    amounts repeat a lot) is formatted and quoted once and looked up for the other rows, and
+    each line is one join."""
     delimiter, encoding, decimal = DIALECTS[dialect]
     date_format = "%d/%m/%Y" if dialect == "excel-be" else "%Y-%m-%d"
+    cell = _csv_cell(delimiter)
 
     def day(d: date | None) -> str:
         return "" if d is None else d.strftime(date_format)
@@ -162,13 +164,31 @@ def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
     # zip(*rows) gives no columns at all for no rows: the header alone is written.
     for name, values in zip(_FIELD_NAMES, zip(*rows, strict=True), strict=False):
         convert = day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
-        shown = {value: convert(value) for value in set(values)}
+        shown = {value: cell(convert(value)) for value in set(values)}
         columns.append(map(shown.__getitem__, values))
+    lines = [delimiter.join(map(cell, COLUMNS)), *map(delimiter.join, zip(*columns, strict=True))]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def _csv_cell(delimiter: str) -> Callable[[str], str]:
+    """One field as csv.writer writes it in a line of several fields (quoted only when it holds
+    the delimiter, a quote or a line break). Plain text, nearly every field, is returned as is;
+    the rest is left to csv.writer itself, so the file stays byte for byte what it writes."""
+    special = re.compile(f'[{re.escape(delimiter)}"\r\n]').search
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(zip(*columns, strict=True))
-    return out.getvalue().encode(encoding)
+    tail = len(delimiter) + 2  # the empty second field and the line end
+
+    def cell(text: str) -> str:
+        if not special(text):
+            return text
+        out.seek(0)
+        out.truncate()
+        # Two fields: csv.writer quotes a lone empty field, never one among others.
+        writer.writerow((text, ""))
+        return out.getvalue()[:-tail]
+
+    return cell
 
 
 # Fixed zip entry times and document properties: openpyxl stamps both with the current time.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import TODAY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_selection import ingest, rows, select, write_orders
 
 from inspect_cli import store
@@ -21,6 +24,7 @@ from inspect_cli.export import (
     run_rows,
     write_export,
 )
+from inspect_cli.spreadsheet import neutralise
 from inspect_cli.workspace import Workspace
 
 FULL_HEADER = (
@@ -239,6 +243,29 @@ def test_every_formula_trigger_is_neutralised(tmp_path: Path, start: str):
 def test_a_plain_negative_amount_text_is_not_a_formula(tmp_path: Path):
     path = write_export([row(dwelling_id="-12")], tmp_path / "l.csv", fmt="csv", dialect="standard")
     assert read_csv(path, "utf-8", ",")[1][3] == "-12"
+
+
+_cell_text = st.text(st.sampled_from(list(';,"\r\n\t =+-@x é1')), max_size=6)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.tuples(_cell_text, _cell_text, st.none() | _cell_text), max_size=4),
+    dialect=st.sampled_from(["excel-be", "standard"]),
+)
+def test_csv_text_reads_back_and_is_quoted_exactly_like_csv_writer(tmp_path, texts, dialect):
+    listed = [
+        row(f"T{i}", address=a, description=d, findings=f) for i, (a, d, f) in enumerate(texts)
+    ]
+    path = write_export(listed, tmp_path / "l.csv", fmt="csv", dialect=dialect)
+    delimiter, encoding = (";", "utf-8-sig") if dialect == "excel-be" else (",", "utf-8")
+    cells = read_csv(path, encoding, delimiter)
+    assert [(r[4], r[8], r[16]) for r in cells[1:]] == [
+        (neutralise(a), neutralise(d), "" if f is None else neutralise(f)) for a, d, f in texts
+    ]
+    again = io.StringIO(newline="")
+    csv.writer(again, delimiter=delimiter, lineterminator="\r\n").writerows(cells)
+    assert path.read_bytes() == again.getvalue().encode(encoding)
 
 
 # --- which orders ----------------------------------------------------------------------------
