@@ -18,12 +18,13 @@ import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from inspect_cli.money import cents_to_decimal, format_cents
-from inspect_cli.spreadsheet import DIALECTS, neutralise
+from inspect_cli.spreadsheet import DIALECTS, FORMULA_TRIGGERS, neutralise
 from inspect_cli.store import selections as db
 
 FileFormat = Literal["csv", "xlsx"]
@@ -147,34 +148,67 @@ def _text(value: str | None) -> str:
 
 
 def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
-    """The CSV file, converted column by column: each distinct value of a column (dates and
-    amounts repeat a lot) is formatted and quoted once and looked up for the other rows, and
-    each line is one join."""
+    """The CSV file, built column by column and joined line by line.
+
+    A text column that needs neither neutralising nor quoting anywhere (order ids, most
+    names) is taken as it is; in the other columns each distinct value (dates and amounts
+    repeat a lot) is formatted and quoted once and looked up for the other rows.
+    """
     delimiter, encoding, decimal = DIALECTS[dialect]
     date_format = "%d/%m/%Y" if dialect == "excel-be" else "%Y-%m-%d"
+    special = _needs_quotes(delimiter)
     cell = _csv_cell(delimiter)
 
     def day(d: date | None) -> str:
         return "" if d is None else d.strftime(date_format)
 
     def money(cents: int | None) -> str:
+        if type(cents) is int and cents >= 0:  # format_cents, inlined for the usual case
+            return f"{cents // 100}{decimal}{cents % 100:02d}"
         return "" if cents is None else format_cents(cents, decimal)
 
-    columns = []
+    columns: list[Iterable[str]] = []
     # zip(*rows) gives no columns at all for no rows: the header alone is written.
     for name, values in zip(_FIELD_NAMES, zip(*rows, strict=True), strict=False):
         convert = day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
-        shown = {value: cell(convert(value)) for value in set(values)}
+        if convert is _text and _plain_texts(values, special):
+            columns.append(values)
+            continue
+        distinct = set(values)
+        if len(distinct) == 1:
+            columns.append(repeat(cell(convert(distinct.pop())), len(values)))
+            continue
+        shown = {value: cell(convert(value)) for value in distinct}
         columns.append(map(shown.__getitem__, values))
     lines = [delimiter.join(map(cell, COLUMNS)), *map(delimiter.join, zip(*columns, strict=True))]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
+# A value that starts a formula, right after the separator _plain_texts joins values with.
+_FORMULA_START = re.compile("\0(?:" + "|".join(map(re.escape, FORMULA_TRIGGERS)) + ")")
+
+
+def _plain_texts(values: Sequence[Any], special: re.Pattern[str]) -> bool:
+    """Whether every value is text that neither neutralise nor the CSV quoting would change,
+    found with two scans of the joined column instead of a call per value. A separator
+    inside a value can only make this say no, and then each value is converted."""
+    try:
+        joined = "\0".join(values)
+    except TypeError:  # None (an empty cell) or a value that is not text
+        return False
+    return not (_FORMULA_START.search("\0" + joined) or special.search(joined))
+
+
+def _needs_quotes(delimiter: str) -> re.Pattern[str]:
+    """What makes csv.writer quote a field: the delimiter, a quote or a line break."""
+    return re.compile(f'[{re.escape(delimiter)}"\r\n]')
+
+
 def _csv_cell(delimiter: str) -> Callable[[str], str]:
-    """One field as csv.writer writes it in a line of several fields (quoted only when it holds
-    the delimiter, a quote or a line break). Plain text, nearly every field, is returned as is;
-    the rest is left to csv.writer itself, so the file stays byte for byte what it writes."""
-    special = re.compile(f'[{re.escape(delimiter)}"\r\n]').search
+    """One field as csv.writer writes it in a line of several fields. Plain text, nearly every
+    field, is returned as is; the rest is left to csv.writer itself, so the file stays byte for
+    byte what it writes."""
+    special = _needs_quotes(delimiter).search
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     tail = len(delimiter) + 2  # the empty second field and the line end

@@ -24,6 +24,7 @@ from inspect_cli.export import (
     run_rows,
     write_export,
 )
+from inspect_cli.money import format_cents
 from inspect_cli.spreadsheet import neutralise
 from inspect_cli.workspace import Workspace
 
@@ -250,18 +251,31 @@ _cell_text = st.text(st.sampled_from(list(';,"\r\n\t =+-@x é1')), max_size=6)
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    texts=st.lists(st.tuples(_cell_text, _cell_text, st.none() | _cell_text), max_size=4),
+    texts=st.lists(
+        st.tuples(_cell_text, _cell_text, st.none() | _cell_text, st.integers(-(10**9), 10**9)),
+        max_size=4,
+    ),
     dialect=st.sampled_from(["excel-be", "standard"]),
 )
-def test_csv_text_reads_back_and_is_quoted_exactly_like_csv_writer(tmp_path, texts, dialect):
+def test_csv_cells_read_back_and_are_quoted_exactly_like_csv_writer(tmp_path, texts, dialect):
     listed = [
-        row(f"T{i}", address=a, description=d, findings=f) for i, (a, d, f) in enumerate(texts)
+        row(f"T{i}", address=a, description=d, findings=f, amount_cents=c, correction_cents=-c)
+        for i, (a, d, f, c) in enumerate(texts)
     ]
     path = write_export(listed, tmp_path / "l.csv", fmt="csv", dialect=dialect)
-    delimiter, encoding = (";", "utf-8-sig") if dialect == "excel-be" else (",", "utf-8")
+    delimiter, encoding, decimal = (
+        (";", "utf-8-sig", ",") if dialect == "excel-be" else (",", "utf-8", ".")
+    )
     cells = read_csv(path, encoding, delimiter)
-    assert [(r[4], r[8], r[16]) for r in cells[1:]] == [
-        (neutralise(a), neutralise(d), "" if f is None else neutralise(f)) for a, d, f in texts
+    assert [(r[4], r[8], r[16], r[9], r[17]) for r in cells[1:]] == [
+        (
+            neutralise(a),
+            neutralise(d),
+            "" if f is None else neutralise(f),
+            format_cents(c, decimal),
+            format_cents(-c, decimal),
+        )
+        for a, d, f, c in texts
     ]
     again = io.StringIO(newline="")
     csv.writer(again, delimiter=delimiter, lineterminator="\r\n").writerows(cells)
