@@ -49,7 +49,7 @@ def test_json_has_every_step_ratio_and_the_machine(run):
     steps = result["steps"]
     for name in ("baseline", "ingest", "select", "export", "verify", "report"):
         assert name in steps
-    for name in ("daily_10k", "daily_n", "help", "import_typer"):
+    for name in ("daily_10k", "daily_n", "daily_n_backlog", "help", "import_typer"):
         assert name in steps
     for name in ("baseline", "ingest", "select", "help", "import_typer"):
         assert steps[name]["status"] == "ok"
@@ -75,3 +75,20 @@ def test_a_tampered_decision_is_caught(run):
     check = bench.check_selections(work / "select-run")
     assert not check["ok"]
     assert check["mismatches"] == 1
+
+
+def test_the_daily_stores_are_inspected_but_one_order_in_fifty(run):
+    _, work, _, _ = run
+    for name, inspected in (("store-10k", True), ("store-n", True), ("select-run", False)):
+        conn = sqlite3.connect(work / name / "inspect-cli.sqlite")
+        selected, outcomes = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM decisions WHERE selected = 1), "
+            "(SELECT COUNT(*) FROM inspections)"
+        ).fetchone()
+        conn.close()
+        open_ = selected - outcomes
+        assert selected > 100
+        if inspected:
+            assert 0 < open_ <= selected // 50 + 1, name
+        else:
+            assert outcomes == 0, name
