@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -282,79 +283,155 @@ def run_selection(
     notes no downward amendment is not recorded.
     """
     commitment = check_seed(conn, seed)
+    run = _Run(config, as_of, now, commitment)
     if dry_run:
         with db.snapshot(conn):
-            return _plan_run(conn, seed, config, as_of, now, commitment, dry_run=True)
+            new, amended = run.read(conn)
+            plan = run.decide(seed, new, amended)
+            return run.result(conn, plan, None, dry_run=True)
     with db.unchecked_references(conn), store.transaction(conn):
-        result = _plan_run(conn, seed, config, as_of, now, commitment, dry_run=False)
+        new, amended = run.read(conn)
+        # The plan (tickets and run hash, Python) is drawn in a thread while SQLite, which lets
+        # go of the interpreter while it works, writes each new order's decision as its amount
+        # alone makes it; the orders the draw chose are marked once the plan is there. Both
+        # cores work, and what is stored is exactly the plan.
+        planning = _Background(lambda: run.decide_and_hash(seed, new, amended))
+        written = db.insert_new_decisions(
+            conn,
+            run.run_id,
+            as_of=run.day,
+            threshold_cents=config.threshold_cents,
+            due_on=run.due_on,
+            decided=[order_id for order_id, _, _ in amended],
+        )
+        plan, digest = planning.result()
+        drawn = [d[0] for d in plan.decisions if d[3] == RANDOM_SAMPLE]
+        marked = db.mark_drawn(conn, run.run_id, drawn, run.due_on)
+        if (written, marked) != (len(new), len(drawn)):
+            # Both sides read the same pending orders in this transaction; a difference is a
+            # bug, and raising here rolls the whole run back.
+            raise RuntimeError(
+                f"run {run.run_id}: {written} new orders recorded and {marked} marked drawn, "
+                f"but {len(new)} new orders and {len(drawn)} drawn"
+            )
+        result = run.result(conn, plan, digest, dry_run=False)
         if result.run_id is not None:
             _record(conn, result, commitment, now)
-        db.clear_pending(conn, as_of.isoformat(), expected=result.plan.considered)
+        db.clear_pending(conn, run.day, expected=plan.considered)
     return result
 
 
-def _plan_run(
-    conn: sqlite3.Connection,
-    seed: str,
-    config: Config,
-    as_of: date,
-    now: datetime,
-    commitment: str,
-    *,
-    dry_run: bool,
-) -> RunResult:
-    day = as_of.isoformat()
-    amended = db.pending_decided(conn, day)
-    plan = decide(
-        db.pending_new(conn, day, [order_id for order_id, _, _ in amended]),
-        amended,
-        seed=seed,
-        as_of=as_of,
-        threshold_cents=config.threshold_cents,
-        sample_rate=config.sample_rate,
-        due_working_days=config.due_working_days,
-    )
-    last = db.last_run_hash(conn)
-    prev_hash = last[1] if last else GENESIS_HASH
-    run_id = (last[0] if last else 0) + 1
-    recorded = not dry_run and bool(plan.decisions or plan.kept_after_downward)
-    created_at = store.timestamp(now)
-    digest = None
-    if recorded:
+class _Background(threading.Thread):
+    """A function run in a daemon thread (an interrupted run does not wait for it); `result`
+    waits for its value or raises its exception."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__(daemon=True)
+        self._work = work
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as e:  # handed to the caller by result()
+            self._error = e
+
+    def result(self) -> Any:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _Run:
+    """One selection run in the making: its parameters, and the steps that decide it."""
+
+    def __init__(self, config: Config, as_of: date, now: datetime, commitment: str) -> None:
+        self.config = config
+        self.as_of = as_of
+        self.day = as_of.isoformat()
+        self.created_at = store.timestamp(now)
+        self.commitment = commitment
+        self.due_on = due_date(as_of, config.due_working_days).isoformat()
+        self.prev_hash = GENESIS_HASH
+        self.run_id = 1
+
+    def read(
+        self, conn: sqlite3.Connection
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int, int | None]]]:
+        """The new and the amended pending orders, and the run this one chains to."""
+        amended = db.pending_decided(conn, self.day)
+        new = db.pending_new(conn, self.day, [order_id for order_id, _, _ in amended])
+        last = db.last_run_hash(conn)
+        if last:
+            self.run_id, self.prev_hash = last[0] + 1, last[1]
+        return new, amended
+
+    def decide(
+        self, seed: str, new: list[tuple[str, int]], amended: list[tuple[str, int, int | None]]
+    ) -> Plan:
+        return decide(
+            new,
+            amended,
+            seed=seed,
+            as_of=self.as_of,
+            threshold_cents=self.config.threshold_cents,
+            sample_rate=self.config.sample_rate,
+            due_working_days=self.config.due_working_days,
+        )
+
+    def decide_and_hash(
+        self, seed: str, new: list[tuple[str, int]], amended: list[tuple[str, int, int | None]]
+    ) -> tuple[Plan, str | None]:
+        """The plan, and its run hash when the run is to be recorded."""
+        plan = self.decide(seed, new, amended)
+        if not (plan.decisions or plan.kept_after_downward):
+            return plan, None
         digest = run_hash(
-            run_id=run_id,
-            created_at=created_at,
-            as_of=day,
-            seed_commitment=commitment,
-            threshold_cents=config.threshold_cents,
-            sample_rate=str(config.sample_rate),
-            due_working_days=config.due_working_days,
+            run_id=self.run_id,
+            created_at=self.created_at,
+            as_of=self.day,
+            seed_commitment=self.commitment,
+            threshold_cents=self.config.threshold_cents,
+            sample_rate=str(self.config.sample_rate),
+            due_working_days=self.config.due_working_days,
             counts=plan.counts,
             decisions=plan.decisions,
-            prev_hash=prev_hash,
+            prev_hash=self.prev_hash,
         )
-    # The realised rate includes this run, also when it is a dry run.
-    k, n = db.sampling_totals(conn)
-    k += plan.counts[RANDOM_SAMPLE]
-    n += plan.counts[RANDOM_SAMPLE] + plan.counts[NOT_SELECTED]
-    return RunResult(
-        run_id=run_id if recorded else None,
-        as_of=as_of,
-        created_at=created_at,
-        threshold_cents=config.threshold_cents,
-        sample_rate=config.sample_rate,
-        due_working_days=config.due_working_days,
-        plan=plan,
-        # Pending orders completed after the as-of day: every pending order not considered.
-        left_pending=db.count_pending(conn) - plan.considered,
-        prev_hash=prev_hash,
-        hash=digest,
-        realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
-        dry_run=dry_run,
-    )
+        return plan, digest
+
+    def result(
+        self, conn: sqlite3.Connection, plan: Plan, digest: str | None, *, dry_run: bool
+    ) -> RunResult:
+        """The run as it is recorded (run_id None when it is not) or, dry, as it would be."""
+        # The realised rate includes this run, also when it is a dry run.
+        k, n = db.sampling_totals(conn)
+        k += plan.counts[RANDOM_SAMPLE]
+        n += plan.counts[RANDOM_SAMPLE] + plan.counts[NOT_SELECTED]
+        config = self.config
+        return RunResult(
+            run_id=None if digest is None else self.run_id,
+            as_of=self.as_of,
+            created_at=self.created_at,
+            threshold_cents=config.threshold_cents,
+            sample_rate=config.sample_rate,
+            due_working_days=config.due_working_days,
+            plan=plan,
+            # Pending orders completed after the as-of day: every pending order not considered.
+            left_pending=db.count_pending(conn) - plan.considered,
+            prev_hash=self.prev_hash,
+            hash=digest,
+            realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
+            dry_run=dry_run,
+        )
 
 
 def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: datetime) -> None:
+    """The run record, the decisions of amended orders and the audit log entry (the new
+    orders' decisions are in already)."""
     assert result.run_id is not None and result.hash is not None
     db.insert_run(
         conn,
@@ -369,24 +446,7 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
         prev_hash=result.prev_hash,
         hash=result.hash,
     )
-    plan = result.plan
-    crossed = [d for d in plan.decisions if d[3] == AMENDED_ABOVE_THRESHOLD]
-    recorded = db.insert_new_decisions(
-        conn,
-        result.run_id,
-        as_of=result.as_of.isoformat(),
-        threshold_cents=result.threshold_cents,
-        due_on=due_date(result.as_of, result.due_working_days).isoformat(),
-        sampled=[d[0] for d in plan.decisions if d[3] == RANDOM_SAMPLE],
-        decided=plan.amended,
-    )
-    if recorded != len(plan.decisions) - len(crossed):
-        # Both sides read the same pending orders in this transaction; a difference is a bug,
-        # and raising here rolls the whole run back.
-        raise RuntimeError(
-            f"run {result.run_id}: {recorded} new orders recorded, "
-            f"{len(plan.decisions) - len(crossed)} decided"
-        )
+    crossed = [d for d in result.plan.decisions if d[3] == AMENDED_ABOVE_THRESHOLD]
     db.insert_decisions(conn, result.run_id, crossed)
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.

@@ -158,45 +158,44 @@ def insert_new_decisions(
     as_of: str,
     threshold_cents: int,
     due_on: str,
-    sampled: Sequence[str],
     decided: Sequence[str],
 ) -> int:
-    """Record the decision of every pending order completed by `as_of` except the `decided`
-    ones, and return how many: above the threshold, else drawn when in `sampled` (the order ids
-    whose ticket is below the rate), else not selected.
+    """Record the decision the amount alone makes for every pending order completed by `as_of`
+    except the `decided` ones, and return how many: above the threshold, else not selected
+    (until `mark_drawn` marks the ones the draw chose).
 
     Copying the rows inside SQLite costs several times less than binding a million of them from
-    Python; the caller's plan has already worked out which orders the draw chose, and a small
-    temporary table of them is probed once per order. The decided ones (an earlier run decided
-    them, they were amended since) are left out by id, so the statement never reads the table
-    it writes to.
+    Python. The decided ones (an earlier run decided them, they were amended since) are left
+    out by id, so the statement never reads the table it writes to.
     """
-    conn.execute("CREATE TEMP TABLE drawn (order_id TEXT PRIMARY KEY) WITHOUT ROWID")
-    try:
-        conn.executemany("INSERT INTO temp.drawn (order_id) VALUES (?)", ((i,) for i in sampled))
-        return conn.execute(
-            f"""
-            INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
-            SELECT o.order_id, o.amount_cents,
-                   o.amount_cents > :threshold OR s.order_id IS NOT NULL,
-                   CASE WHEN o.amount_cents > :threshold THEN 'above_threshold'
-                        WHEN s.order_id IS NOT NULL THEN 'random_sample' END,
-                   CASE WHEN o.amount_cents > :threshold OR s.order_id IS NOT NULL THEN :due END,
-                   {int(run_id)}
-              FROM orders o INDEXED BY orders_pending
-              LEFT JOIN temp.drawn s ON s.order_id = o.order_id
-             WHERE o.pending = 1 AND o.completed_on <= :as_of
-               AND o.order_id NOT IN (SELECT value FROM json_each(:decided))
-            """,
-            {
-                "threshold": threshold_cents,
-                "decided": json.dumps(list(decided)),
-                "due": due_on,
-                "as_of": as_of,
-            },
-        ).rowcount
-    finally:
-        conn.execute("DROP TABLE temp.drawn")
+    return conn.execute(
+        f"""
+        INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
+        SELECT o.order_id, o.amount_cents, o.amount_cents > :threshold,
+               CASE WHEN o.amount_cents > :threshold THEN 'above_threshold' END,
+               CASE WHEN o.amount_cents > :threshold THEN :due END,
+               {int(run_id)}
+          FROM orders o INDEXED BY orders_pending
+         WHERE o.pending = 1 AND o.completed_on <= :as_of
+           AND o.order_id NOT IN (SELECT value FROM json_each(:decided))
+        """,
+        {
+            "threshold": threshold_cents,
+            "decided": json.dumps(list(decided)),
+            "due": due_on,
+            "as_of": as_of,
+        },
+    ).rowcount
+
+
+def mark_drawn(conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], due_on: str) -> int:
+    """Turn the run's "not selected" decisions of `order_ids`, the orders the draw chose, into
+    random_sample selections due on `due_on`; return how many changed."""
+    return conn.execute(
+        "UPDATE decisions SET selected = 1, reason = 'random_sample', due_on = ? "
+        "WHERE run_id = ? AND selected = 0 AND order_id IN (SELECT value FROM json_each(?))",
+        (due_on, run_id, json.dumps(list(order_ids))),
+    ).rowcount
 
 
 def clear_pending(conn: sqlite3.Connection, as_of: str, expected: int = 0) -> int:
