@@ -295,7 +295,7 @@ def run_selection(
         # go of the interpreter while it works, writes each new order's decision as its amount
         # alone makes it; the orders the draw chose are marked once the plan is there. Both
         # cores work, and what is stored is exactly the plan.
-        planning = _Background(lambda: run.decide_and_hash(seed, new, amended))
+        planning = Background(lambda: run.decide_and_hash(seed, new, amended))
         written = db.insert_new_decisions(
             conn,
             run.run_id,
@@ -321,9 +321,13 @@ def run_selection(
     return result
 
 
-class _Background(threading.Thread):
+class Background(threading.Thread):
     """A function run in a daemon thread (an interrupted run does not wait for it); `result`
-    waits for its value or raises its exception."""
+    waits for its value or raises its exception.
+
+    For Python work done while the calling thread waits on SQLite, which releases the
+    interpreter lock while it works: the two then run on two cores.
+    """
 
     def __init__(self, work: Callable[[], Any]) -> None:
         super().__init__(daemon=True)

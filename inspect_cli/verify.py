@@ -28,6 +28,7 @@ from inspect_cli.selection import (
     NOT_SELECTED,
     RANDOM_SAMPLE,
     REASONS,
+    Background,
     check_seed,
     is_above_threshold,
     run_hash,
@@ -82,12 +83,16 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         runs = db.runs(conn)
         decisions = db.all_decisions(conn)
         logged = db.logged_run_hashes(conn)
+        # The decisions and the chain are checked in a thread while SQLite looks for orders
+        # the runs missed.
+        checking = Background(
+            lambda: [
+                *_check_decisions(seed, runs, decisions),
+                *_check_chain(commitment, runs, decisions, logged),
+            ]
+        )
         completeness = _check_completeness(conn)
-    problems = [
-        *_check_decisions(seed, runs, decisions),
-        *_check_chain(commitment, runs, decisions, logged),
-        *completeness,
-    ]
+        problems = [*checking.result(), *completeness]
     result = Verification(commitment, len(runs), len(decisions), problems)
     outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
     with store.transaction(conn):
