@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -295,16 +295,17 @@ def run_selection(
         # go of the interpreter while it works, writes each new order's decision as its amount
         # alone makes it; the orders the draw chose are marked once the plan is there. Both
         # cores work, and what is stored is exactly the plan.
-        planning = Background(lambda: run.decide_and_hash(seed, new, amended))
-        written = db.insert_new_decisions(
-            conn,
-            run.run_id,
-            as_of=run.day,
-            threshold_cents=config.threshold_cents,
-            due_on=run.due_on,
-            decided=[order_id for order_id, _, _ in amended],
-        )
-        plan, digest = planning.result()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            planning = pool.submit(run.decide_and_hash, seed, new, amended)
+            written = db.insert_new_decisions(
+                conn,
+                run.run_id,
+                as_of=run.day,
+                threshold_cents=config.threshold_cents,
+                due_on=run.due_on,
+                decided=[order_id for order_id, _, _ in amended],
+            )
+            plan, digest = planning.result()
         drawn = [d[0] for d in plan.decisions if d[3] == RANDOM_SAMPLE]
         marked = db.mark_drawn(conn, run.run_id, drawn, run.due_on)
         if (written, marked) != (len(new), len(drawn)):
@@ -319,34 +320,6 @@ def run_selection(
             _record(conn, result, commitment, now)
         db.clear_pending(conn, run.day, expected=plan.considered)
     return result
-
-
-class Background(threading.Thread):
-    """A function run in a daemon thread (an interrupted run does not wait for it); `result`
-    waits for its value or raises its exception.
-
-    For Python work done while the calling thread waits on SQLite, which releases the
-    interpreter lock while it works: the two then run on two cores.
-    """
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        super().__init__(daemon=True)
-        self._work = work
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as e:  # handed to the caller by result()
-            self._error = e
-
-    def result(self) -> Any:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 class _Run:

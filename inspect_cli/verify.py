@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +29,6 @@ from inspect_cli.selection import (
     NOT_SELECTED,
     RANDOM_SAMPLE,
     REASONS,
-    Background,
     check_seed,
     is_above_threshold,
     run_hash,
@@ -85,14 +85,15 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         logged = db.logged_run_hashes(conn)
         # The decisions and the chain are checked in a thread while SQLite looks for orders
         # the runs missed.
-        checking = Background(
-            lambda: [
-                *_check_decisions(seed, runs, decisions),
-                *_check_chain(commitment, runs, decisions, logged),
-            ]
-        )
-        completeness = _check_completeness(conn)
-        problems = [*checking.result(), *completeness]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(
+                lambda: [
+                    *_check_decisions(seed, runs, decisions),
+                    *_check_chain(commitment, runs, decisions, logged),
+                ]
+            )
+            completeness = _check_completeness(conn)
+            problems = [*checking.result(), *completeness]
     result = Verification(commitment, len(runs), len(decisions), problems)
     outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
     with store.transaction(conn):
