@@ -23,6 +23,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from inspect_cli.headers import INSPECTION_FIELDS
 from inspect_cli.money import cents_to_decimal, format_cents
 from inspect_cli.spreadsheet import DIALECTS, FORMULA_TRIGGERS, neutralise
 from inspect_cli.store import selections as db
@@ -30,26 +31,8 @@ from inspect_cli.store import selections as db
 FileFormat = Literal["csv", "xlsx"]
 Status = Literal["open", "all"]
 
-COLUMNS = (
-    "order_id",
-    "reason",
-    "contractor",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "amount_excl_vat",
-    "completed_on",
-    "selected_on",
-    "due_on",
-    "inspector",
-    "inspected_on",
-    "result",
-    "findings",
-    "correction_eur",
-)
+# The export's columns are the contract `record` reads back: one list in headers.py.
+COLUMNS = INSPECTION_FIELDS
 
 
 class InspectionRow(NamedTuple):
