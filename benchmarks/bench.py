@@ -397,21 +397,30 @@ def prepare_store(bench: Bench, name: str, path: Path) -> Path:
 
 def record_outcomes(bench: Bench, ws: Path) -> None:
     """Inspect the selected orders of `ws` but one in OPEN_ONE_IN, the way an inspector does:
-    the open list goes out with `export`, comes back filled in and goes in with `record`."""
+    the open list goes out with `export`, comes back filled in and goes in with `record`.
+
+    The list is copied line by line: this process must stay small, since every child it
+    starts afterwards would report its memory as part of their own peak.
+    """
     listed = bench.work / f"{ws.name}-open.csv"
+    filled = bench.work / f"{ws.name}-inspected.csv"
     export = ["export", "-w", str(ws), "--status", "open", "--dialect", "standard"]
     bench.prepare([*CLI, *export, "--out", str(listed)])
-    with listed.open(encoding="utf-8", newline="") as f:
-        header, *rows = list(csv.reader(f))
-    fill = {header.index(k): v for k, v in (("inspector", "Bench"), ("result", "ok"))}
-    fill[header.index("inspected_on")] = INSPECTED_ON
-    for n, row in enumerate(rows):
-        if n % OPEN_ONE_IN:
-            for i, value in fill.items():
-                row[i] = value
-    with listed.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    bench.prepare([*CLI, "record", "-w", str(ws), "--from", str(listed)])
+    with (
+        listed.open(encoding="utf-8", newline="") as src,
+        filled.open("w", encoding="utf-8", newline="") as dst,
+    ):
+        rows, out = csv.reader(src), csv.writer(dst)
+        header = next(rows)
+        out.writerow(header)
+        fill = {header.index(k): v for k, v in (("inspector", "Bench"), ("result", "ok"))}
+        fill[header.index("inspected_on")] = INSPECTED_ON
+        for n, row in enumerate(rows):
+            if n % OPEN_ONE_IN:
+                for i, value in fill.items():
+                    row[i] = value
+            out.writerow(row)
+    bench.prepare([*CLI, "record", "-w", str(ws), "--from", str(filled)])
 
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
