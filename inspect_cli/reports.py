@@ -201,9 +201,9 @@ def sample_rate_check(low: float | None, high: float | None, target: Decimal) ->
     """Is the realised sample rate what the target rate gives, up to chance?"""
     if low is None or high is None:
         return "no orders went through the random draw"
-    if float(target) < low:
+    if target < low:  # Decimal and float compare exactly
         return "above target: more orders sampled than chance explains"
-    if float(target) > high:
+    if target > high:
         return "below target: fewer orders sampled than chance explains"
     return "within chance of the target"
 
