@@ -38,7 +38,8 @@ def ingest(ws: Workspace, path: Path, config: Config | None = None, **kw) -> Fil
 def orders(ws: Workspace) -> dict[str, tuple]:
     conn = ws.connect()
     rows = conn.execute(
-        "SELECT order_id, contractor, amount_cents, completed_on, pending FROM orders"
+        "SELECT order_id, contractor, amount_cents, completed_on, "
+        "EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id) FROM orders o"
     ).fetchall()
     conn.close()
     return {r[0]: r[1:] for r in rows}
@@ -92,6 +93,34 @@ def test_order_without_completion_date_is_stored_and_completed_later(workspace, 
     )
     assert later.amended == 1
     assert orders(workspace)["A1"] == ("Janssens", 8000, "2026-11-20", 1)
+
+
+def pending(ws: Workspace) -> dict[str, tuple]:
+    conn = ws.connect()
+    rows = conn.execute("SELECT order_id, amount_cents, completed_on FROM pending").fetchall()
+    conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_the_pending_queue_follows_amendments(workspace, tmp_path):
+    ingest(
+        workspace,
+        write(tmp_path / "a.csv", EN_HEADER + "A1,Janssens,80,2026-11-02,tap\nA2,Janssens,5,,x\n"),
+    )
+    assert pending(workspace) == {"A1": (8000, "2026-11-02")}
+    # Amended while still pending: the run will decide on the new amount; an unchanged row
+    # and a new order without a completion date stay out of the queue.
+    ingest(
+        workspace,
+        write(
+            tmp_path / "b.csv",
+            EN_HEADER + "A1,Janssens,1800,2026-11-02,tap\nA2,Janssens,5,,x\nA3,Peeters,9,,y\n",
+        ),
+    )
+    assert pending(workspace) == {"A1": (180000, "2026-11-02")}
+    # Amended back to "not completed": nothing left for a run to decide.
+    ingest(workspace, write(tmp_path / "c.csv", EN_HEADER + "A1,Janssens,1800,,tap\n"))
+    assert pending(workspace) == {}
 
 
 def test_conflicting_duplicates_in_one_file_are_both_rejected(workspace, tmp_path):

@@ -121,15 +121,14 @@ def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tup
     Staged rows must have unique order ids by now. New orders go in with one INSERT that
     skips known ids; only when some ids were known already are they compared, and the
     amended ones keep their old values as a revision. A completed order that is new or
-    changed is marked pending for selection.
+    changed goes to the pending table for selection.
     """
     at = timestamp(now)
     staged = conn.execute("SELECT COUNT(*) FROM staging").fetchone()[0]
     new = conn.execute(
-        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at, "
-        f"pending) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ?, "
-        "s.completed_on IS NOT NULL FROM staging s WHERE true "
-        "ON CONFLICT (order_id) DO NOTHING",
+        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
+        f"SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ? "
+        "FROM staging s WHERE true ON CONFLICT (order_id) DO NOTHING",
         (import_id, import_id, at),
     ).rowcount
     amended = 0
@@ -144,14 +143,41 @@ def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tup
     if amended:
         assignments = ", ".join(f"{f} = s.{f}" for f in VALUE_FIELDS)
         conn.execute(
-            f"UPDATE orders SET {assignments}, last_import_id = ?, updated_at = ?, "
-            "pending = (s.completed_on IS NOT NULL) "
+            f"UPDATE orders SET {assignments}, last_import_id = ?, updated_at = ? "
             "FROM staging s JOIN order_revisions r ON r.order_id = s.order_id "
             "WHERE orders.order_id = s.order_id AND r.import_id = ?",
             (import_id, at, import_id),
         )
+    _queue_pending(conn, import_id, everything_new=new == staged, amended=amended > 0)
     conn.execute("DROP TABLE temp.staging")
     return new, amended
+
+
+def _queue_pending(
+    conn: sqlite3.Connection, import_id: int, *, everything_new: bool, amended: bool
+) -> None:
+    """Put this import's new and amended completed orders in the pending table, with the amount
+    and date a selection run decides on; an order amended back to "not completed" leaves it."""
+    if everything_new:
+        # A file of new orders only (the usual large import): no order has to be looked up.
+        conn.execute(
+            "INSERT INTO pending (order_id, amount_cents, completed_on) "
+            "SELECT order_id, amount_cents, completed_on FROM staging "
+            "WHERE completed_on IS NOT NULL"
+        )
+        return
+    conn.execute(
+        "INSERT OR REPLACE INTO pending (order_id, amount_cents, completed_on) "
+        "SELECT s.order_id, s.amount_cents, s.completed_on FROM staging s "
+        "JOIN orders o ON o.order_id = s.order_id "
+        "WHERE s.completed_on IS NOT NULL AND o.last_import_id = ?",
+        (import_id,),
+    )
+    if amended:
+        conn.execute(
+            "DELETE FROM pending WHERE order_id IN "
+            "(SELECT order_id FROM staging WHERE completed_on IS NULL)"
+        )
 
 
 def count_orders(conn: sqlite3.Connection) -> int:
@@ -160,7 +186,11 @@ def count_orders(conn: sqlite3.Connection) -> int:
 
 def get_order(conn: sqlite3.Connection, order_id: str) -> dict | None:
     """One order's current values as a dict, or None."""
-    cur = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
+    cur = conn.execute(
+        "SELECT o.*, EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id) AS pending "
+        "FROM orders o WHERE o.order_id = ?",
+        (order_id,),
+    )
     row = cur.fetchone()
     if row is None:
         return None

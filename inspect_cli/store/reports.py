@@ -83,28 +83,27 @@ def contractor_counts(
     # make the few selected orders, outcomes or scores drive the joins, in order id order (their
     # order_id indexes) so that the lookups into the orders table go through it in order.
 
-    # One pass over the orders. Selection clears `pending` only together with a decision, so a
-    # completed order that is not pending is decided; pending ones may be decided already (an
-    # amendment brings an order back) and are few: they are checked through their index.
-    for contractor, orders, spend, above, settled in conn.execute(
+    # One pass over the orders. Selection takes an order off the pending table only together
+    # with a decision, so a completed order that is not pending is decided; pending ones may be
+    # decided already (an amendment brings an order back) and are few: they are checked apart.
+    for contractor, orders, spend, above in conn.execute(
         f"""
-        SELECT o.contractor, COUNT(*), SUM(o.amount_cents), SUM(o.amount_cents > ?),
-               SUM(o.pending = 0)
+        SELECT o.contractor, COUNT(*), SUM(o.amount_cents), SUM(o.amount_cents > ?)
           FROM orders o WHERE {where} GROUP BY +o.contractor
         """,
         [threshold_cents, *params],
     ):
-        found[contractor] = ContractorCounts(contractor, orders, spend, above, settled)
-    for contractor, decided in conn.execute(
+        found[contractor] = ContractorCounts(contractor, orders, spend, above, orders)
+    for contractor, pending, decided in conn.execute(
         f"""
-        SELECT o.contractor, COUNT(*) FROM orders o INDEXED BY orders_pending
-         WHERE o.pending = 1 AND {where}
-           AND EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
-         GROUP BY +o.contractor
+        SELECT o.contractor, COUNT(*),
+               SUM(EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id))
+          FROM pending p CROSS JOIN orders o ON o.order_id = p.order_id
+         WHERE {where} GROUP BY +o.contractor
         """,
         params,
     ):
-        found[contractor].decided += decided
+        found[contractor].decided -= pending - decided
 
     # Selected orders (a few percent; selection gives an order at most one selected decision)
     # with their final outcome, if any: a valid outcome that is not a failed visit.

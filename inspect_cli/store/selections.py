@@ -1,7 +1,7 @@
 """Queries of selection runs, decisions and the inspection list.
 
-Selection only ever reads the pending orders (partial index ``orders_pending``); the run record
-and its decisions are written in bulk by the caller's transaction.
+Selection only ever reads the pending table; the run record and its decisions are written in
+bulk by the caller's transaction.
 """
 
 from __future__ import annotations
@@ -27,14 +27,12 @@ def pending_new(
     """(order_id, amount_cents) of pending orders completed by `as_of`, in order id order,
     except those in `decided`: the pending orders an earlier run decided (`pending_decided`).
 
-    The pending flag has a partial index, so the cost grows with the pending orders, never with
-    the history. Leaving out the few decided ones here is cheaper than probing the decisions
-    once more for every pending order.
+    The pending table holds only what the next run has to look at, so the cost grows with the
+    pending orders, never with the history. Leaving out the few decided ones here is cheaper
+    than probing the decisions once more for every pending order.
     """
     rows = conn.execute(
-        "SELECT order_id, amount_cents FROM orders INDEXED BY orders_pending "
-        "WHERE pending = 1 AND completed_on <= ?",
-        (as_of,),
+        "SELECT order_id, amount_cents FROM pending WHERE completed_on <= ?", (as_of,)
     ).fetchall()
     if decided:
         skip = set(decided)
@@ -46,31 +44,24 @@ def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int
     """(order_id, amount_cents, amount it was selected at or None) of pending orders completed
     by `as_of` that an earlier run decided: orders amended since. In order id order.
 
-    The join walks the smaller side, probing the other's primary key: the pending orders on a
-    daily run, the decisions on the first run after a large import (often none at all).
+    Each pending order probes the decisions' primary key; before the first run there is
+    nothing to probe.
     """
-    decisions = conn.execute("SELECT MAX(rowid) FROM decisions").fetchone()[0] or 0
-    tables = (
-        "decisions d CROSS JOIN orders o"
-        if decisions < count_pending(conn)
-        else "orders o INDEXED BY orders_pending CROSS JOIN decisions d"
-    )
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM decisions)").fetchone()[0]:
+        return []
     return conn.execute(
-        f"""
-        SELECT o.order_id, o.amount_cents, MAX(CASE WHEN d.selected = 1 THEN d.amount_cents END)
-          FROM {tables} ON d.order_id = o.order_id
-         WHERE o.pending = 1 AND o.completed_on <= ?
-         GROUP BY o.order_id ORDER BY o.order_id
+        """
+        SELECT p.order_id, p.amount_cents, MAX(CASE WHEN d.selected = 1 THEN d.amount_cents END)
+          FROM pending p CROSS JOIN decisions d ON d.order_id = p.order_id
+         WHERE p.completed_on <= ?
+         GROUP BY p.order_id ORDER BY p.order_id
         """,
         (as_of,),
     ).fetchall()
 
 
 def count_pending(conn: sqlite3.Connection) -> int:
-    """Pending orders, counted in their partial index alone."""
-    return conn.execute(
-        "SELECT COUNT(*) FROM orders INDEXED BY orders_pending WHERE pending = 1"
-    ).fetchone()[0]
+    return conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
 
 def last_run_hash(conn: sqlite3.Connection) -> tuple[int, str] | None:
@@ -165,19 +156,19 @@ def insert_new_decisions(
     (until `mark_drawn` marks the ones the draw chose).
 
     Copying the rows inside SQLite costs several times less than binding a million of them from
-    Python. The decided ones (an earlier run decided them, they were amended since) are left
-    out by id, so the statement never reads the table it writes to.
+    Python, and they arrive in primary key order. The decided ones (an earlier run decided
+    them, they were amended since) are left out by id.
     """
     return conn.execute(
         f"""
         INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
-        SELECT o.order_id, o.amount_cents, o.amount_cents > :threshold,
-               CASE WHEN o.amount_cents > :threshold THEN 'above_threshold' END,
-               CASE WHEN o.amount_cents > :threshold THEN :due END,
+        SELECT p.order_id, p.amount_cents, p.amount_cents > :threshold,
+               CASE WHEN p.amount_cents > :threshold THEN 'above_threshold' END,
+               CASE WHEN p.amount_cents > :threshold THEN :due END,
                {int(run_id)}
-          FROM orders o INDEXED BY orders_pending
-         WHERE o.pending = 1 AND o.completed_on <= :as_of
-           AND o.order_id NOT IN (SELECT value FROM json_each(:decided))
+          FROM pending p
+         WHERE p.completed_on <= :as_of
+           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))
         """,
         {
             "threshold": threshold_cents,
@@ -198,20 +189,15 @@ def mark_drawn(conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], 
     ).rowcount
 
 
-def clear_pending(conn: sqlite3.Connection, as_of: str, expected: int = 0) -> int:
-    """Clear the pending flag of every order the run has looked at (completed by `as_of`).
+def clear_pending(conn: sqlite3.Connection, as_of: str, expected: int) -> int:
+    """Take every order the run has looked at (completed by `as_of`) off the pending table.
 
     Orders completed later stay pending: a backfill run must not decide the future. When the
-    `expected` number of orders to clear is a large part of the table (the first run after a
-    big import), one pass over the table in storage order is about twice as fast as visiting
-    the rows in index order; otherwise the partial index finds the few pending rows.
+    run took them all, which is usual, the table is emptied at once.
     """
-    size = conn.execute("SELECT MAX(rowid) FROM orders").fetchone()[0] or 0
-    access = "NOT INDEXED" if expected * 4 > size else "INDEXED BY orders_pending"
-    return conn.execute(
-        f"UPDATE orders {access} SET pending = 0 WHERE pending = 1 AND completed_on <= ?",
-        (as_of,),
-    ).rowcount
+    if expected == count_pending(conn):
+        return conn.execute("DELETE FROM pending").rowcount
+    return conn.execute("DELETE FROM pending WHERE completed_on <= ?", (as_of,)).rowcount
 
 
 def sampling_totals(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -280,17 +266,18 @@ def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
 
 
 def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(order_id, completed_on) of completed, no longer pending orders without any decision.
+    """(order_id, completed_on) of completed orders, not pending, without any decision.
 
-    Selection clears the pending flag only together with a decision, so such an order means
-    decisions (or a whole run) were removed from the store.
+    Selection takes an order off the pending table only together with a decision, so such an
+    order means decisions (or a whole run) were removed from the store.
     """
     # A scan in storage order (the ORDER BY sorts the few rows found, not the whole table).
     return conn.execute(
         """
         SELECT o.order_id, o.completed_on FROM orders o NOT INDEXED
-         WHERE o.pending = 0 AND o.completed_on IS NOT NULL
+         WHERE o.completed_on IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
          ORDER BY o.order_id
         """
     ).fetchall()
@@ -306,11 +293,12 @@ def missed_mandatory(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
           JOIN decisions d ON d.order_id = o.order_id
            AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
           JOIN selection_runs r ON r.run_id = d.run_id
-         WHERE o.pending = 0 AND o.amount_cents > r.threshold_cents
+         WHERE o.amount_cents > r.threshold_cents
            -- implied by the line above, and cheap: most orders skip the lookups
            AND o.amount_cents > (SELECT MIN(threshold_cents) FROM selection_runs)
            AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
                            AND s.selected = 1)
+           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
          ORDER BY o.order_id
         """
     ).fetchall()
