@@ -2,15 +2,18 @@
 
 The file is one transaction: it is imported whole or not at all. Rows are parsed column-wise
 per chunk (pandas), staged in bulk and merged with set-based SQL, so memory stays flat and a
-million rows take seconds. Rejected rows go to the quarantine with a reason per field; the
-identity ``read = new + unchanged + amended + rejected`` holds for every file.
+million rows take seconds. The next chunk is read and parsed in a thread while SQLite stores
+the current one: pandas' tokenizer and SQLite's set-based statements both run without the GIL,
+so the two cores share the work. Rejected rows go to the quarantine with a reason per field;
+the identity ``read = new + unchanged + amended + rejected`` holds for every file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -111,9 +114,11 @@ def ingest_file(
         ):
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
-            repeats = _stage_file(conn, table, columns, profile, result, quarantine, progress)
-            _reject_conflicts(conn, table, result, quarantine, repeats)
-            result.new, result.amended = order_store.merge_staged(conn, import_id, now)
+            target = _Store(conn, import_id, now)
+            repeats = _stage_file(target, table, columns, profile, result, quarantine, progress)
+            _reject_conflicts(target, table, result, quarantine, repeats)
+            new, result.amended = order_store.merge_staged(conn, import_id, now)
+            result.new = target.new + new
             result.unchanged = result.read - result.rejected - result.new - result.amended
             if dry_run:
                 raise _DryRun
@@ -155,8 +160,28 @@ def _columns(found: list[str], profile: ContractorProfile | None, path: Path) ->
     return columns
 
 
+@dataclass
+class _Store:
+    """Where a file's rows go, and how many new orders went in so far."""
+
+    conn: sqlite3.Connection
+    import_id: int
+    now: datetime
+    new: int = 0
+
+
+@dataclass
+class _Parsed:
+    """One chunk, parsed: its size, its rejected rows and its staging columns."""
+
+    read: int
+    rejected: list[tuple[int, list[str], str]]
+    not_completed: int
+    staged: dict[str, list]
+
+
 def _stage_file(
-    conn: sqlite3.Connection,
+    store: _Store,
     table,
     columns: dict[str, str],
     profile: ContractorProfile | None,
@@ -164,26 +189,61 @@ def _stage_file(
     quarantine: Quarantine,
     progress: Progress | None,
 ) -> _Repeats:
-    """Parse and stage every chunk; return what is needed to settle repeated order ids."""
-    convention = profile.amount_convention if profile else None
-    repeats = _Repeats()
-    for chunk in table.chunks():
-        if convention is None:
-            convention = _convention(chunk, columns)
-        parsed, problems = parse_orders(chunk, columns, profile, convention)
-        bad = problems.notna()
-        for row, reasons in problems[bad].items():
-            quarantine.add(int(row), chunk.loc[row, table.columns].tolist(), reasons)
-        good = parsed[~bad]
-        result.read += len(chunk)
-        result.rejected += int(bad.sum())
-        result.not_completed += int(good["completed_on"].isna().sum())
+    """Parse and stage every chunk; return what is needed to settle repeated order ids.
+
+    A thread reads and parses chunk k+1 while this one binds chunk k and SQLite stores it.
+    """
+    parser = _Parser(table, columns, profile)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(parser.next)
+        while (parsed := ahead.result()) is not None:
+            mark = order_store.stage(store.conn, parsed.staged)
+            ahead = pool.submit(parser.next)
+            new, _ = order_store.store_new(store.conn, mark, store.import_id, store.now)
+            store.new += new
+            for row, cells, reasons in parsed.rejected:
+                quarantine.add(row, cells, reasons)
+            result.read += parsed.read
+            result.rejected += len(parsed.rejected)
+            result.not_completed += parsed.not_completed
+            if progress is not None:
+                progress(parsed.read)
+    return parser.repeats
+
+
+class _Parser:
+    """Reads and parses the chunks of a file one after the other (in the reading thread)."""
+
+    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
+        self.table = table
+        self.columns = columns
+        self.profile = profile
+        self.convention = profile.amount_convention if profile else None
+        self.chunks = table.chunks()
+        self.repeats = _Repeats()
+
+    def next(self) -> _Parsed | None:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return None
+        if self.convention is None:
+            self.convention = _convention(chunk, self.columns)
+        parsed, problems = parse_orders(chunk, self.columns, self.profile, self.convention)
+        bad = problems.notna().to_numpy()
+        cells = self.table.columns
+        rejected = [
+            (int(row), chunk.loc[row, cells].tolist(), reasons)
+            for row, reasons in problems[bad].items()
+        ]
+        good = parsed[~bad] if bad.any() else parsed
         hashes = _id_hashes(good["order_id"])
-        repeats.add_chunk(hashes, chunk.loc[good.index, table.columns])
-        order_store.stage(conn, _records(good, hashes))
-        if progress is not None:
-            progress(len(chunk))
-    return repeats
+        repeated = self.repeats.add_chunk(hashes, good.index, chunk, cells)
+        return _Parsed(
+            read=len(chunk),
+            rejected=rejected,
+            not_completed=int(good["completed_on"].isna().sum()),
+            staged=_staged_columns(good, hashes, repeated),
+        )
 
 
 class _Repeats:
@@ -199,19 +259,26 @@ class _Repeats:
         self.seen = np.empty(0, dtype=np.int64)
         self.cells: dict[int, list[str]] = {}
 
-    def add_chunk(self, hashes: np.ndarray, originals: pd.DataFrame) -> None:
+    def add_chunk(
+        self, hashes: np.ndarray, rows: pd.Index, chunk: pd.DataFrame, columns: list[str]
+    ) -> np.ndarray:
+        """Remember the hashes of a chunk's rows; return which rows repeat an earlier one."""
+        earlier = pd.Series(hashes).duplicated(keep="first").to_numpy(copy=True)
         if not len(hashes):
-            return
+            return earlier
         twice = pd.Series(hashes).duplicated(keep=False).to_numpy(copy=True)
         if len(self.seen):
             at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
-            twice |= self.seen[at] == hashes
-        for row in originals.index[twice]:
-            self.cells[int(row)] = originals.loc[row].tolist()
+            before = self.seen[at] == hashes
+            twice |= before
+            earlier |= before
+        for row in rows[twice]:
+            self.cells[int(row)] = chunk.loc[row, columns].tolist()
         # Two sorted runs: a stable sort merges them in linear time, in place.
         merged = np.concatenate([self.seen, np.sort(hashes)])
         merged.sort(kind="stable")
         self.seen = merged
+        return earlier
 
     def hashes(self) -> list[int]:
         """Hashes that occur more than once."""
@@ -238,13 +305,17 @@ def _stripped(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
 
 
-def _records(frame: pd.DataFrame, hashes: np.ndarray) -> Iterator[tuple]:
-    """Rows as plain tuples in STAGED_FIELDS order, None for missing: cheap for executemany."""
-    columns = [frame.index.to_numpy().tolist(), hashes.tolist()]
-    for field in order_store.STAGED_FIELDS[2:]:
+def _staged_columns(frame: pd.DataFrame, hashes: np.ndarray, repeated: np.ndarray) -> dict:
+    """The staging columns as plain lists (None for missing), cheap to bind."""
+    columns = {
+        "row": frame.index.to_numpy().tolist(),
+        "id_hash": hashes.tolist(),
+        "repeated": repeated.astype(np.int64).tolist(),
+    }
+    for field in order_store.STAGED_FIELDS[3:]:
         values = frame[field]
-        columns.append(values.astype(object).where(values.notna(), None).tolist())
-    return zip(*columns, strict=True)
+        columns[field] = values.astype(object).where(values.notna(), None).tolist()
+    return columns
 
 
 def _id_hashes(order_ids: pd.Series) -> np.ndarray:
@@ -379,20 +450,24 @@ def _join(problems: dict[str, pd.Series], index: pd.Index) -> pd.Series:
 
 
 def _reject_conflicts(
-    conn: sqlite3.Connection,
+    store: _Store,
     table,
     result: FileResult,
     quarantine: Quarantine,
     repeats: _Repeats,
 ) -> None:
     """Rows of one file with the same id: identical ones count once, differing ones are all
-    rejected, since the file itself does not say which is right."""
+    rejected, since the file itself does not say which is right; a first one already stored
+    as a new order is taken back."""
+    conn = store.conn
     duplicates = order_store.staged_duplicates(conn, repeats.hashes())
     conflicting: dict[int, str] = {}
+    conflicting_ids: list[str] = []
     surplus: list[int] = []
     for order_id, rows in duplicates.items():
         numbers = [r[0] for r in rows]
         if len({r[1:] for r in rows}) > 1:
+            conflicting_ids.append(order_id)
             listed = ", ".join(map(str, numbers))
             for n in numbers:
                 conflicting[n] = (
@@ -401,6 +476,7 @@ def _reject_conflicts(
         else:
             surplus.extend(numbers[1:])
     order_store.drop_staged_rows(conn, [*conflicting, *surplus])
+    store.new -= order_store.drop_new_orders(conn, conflicting_ids, store.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
     if missing:
         for chunk in table.chunks():

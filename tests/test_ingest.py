@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -335,6 +336,56 @@ def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch):
         ("2", "10.00"),
         ("5", "11.00"),
     ]
+
+
+def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monkeypatch):
+    """New rows are stored chunk by chunk; repeats and known ids are settled at the end."""
+    import functools
+
+    from inspect_cli import ingest as ingest_module
+    from inspect_cli.reader import open_table
+
+    ingest(
+        workspace,
+        write(tmp_path / "a.csv", EN_HEADER + "K1,J,10.00,2026-11-02,x\nK2,J,20.00,,x\n"),
+    )
+    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    path = write(
+        tmp_path / "b.csv",
+        EN_HEADER
+        + "N1,J,1.00,2026-11-03,x\n"  # new, repeated identically in a later chunk
+        + "K1,J,10.00,2026-11-02,x\n"  # known, repeated with other values: both rejected
+        + "N2,J,2.00,2026-11-03,x\n"  # new, repeated with other values: both rejected
+        + "K2,J,25.00,2026-11-04,x\n"  # known, amended and now completed, repeated identically
+        + "N1,J,1.00,2026-11-03,x\n"
+        + "K1,J,12.00,2026-11-02,x\n"
+        + "N2,J,3.00,2026-11-03,x\n"
+        + "K2,J,25.00,2026-11-04,x\n"
+        + "N3,J,4.00,,x\n",
+    )
+    result = ingest(workspace, path)
+    counts = (result.read, result.new, result.unchanged, result.amended, result.rejected)
+    assert counts == (9, 2, 2, 1, 4)
+    assert orders(workspace) == {
+        "K1": ("J", 1000, "2026-11-02", 1),
+        "K2": ("J", 2500, "2026-11-04", 1),
+        "N1": ("J", 100, "2026-11-03", 1),
+        "N3": ("J", 400, None, 0),
+    }
+    assert [r["source_row"] for r in quarantined(result)] == ["3", "4", "7", "8"]
+
+
+def test_rows_are_bound_many_to_a_statement_and_constant_columns_once():
+    from inspect_cli.store import orders as order_store
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a, b, c)")
+    for count in (1, 63, 64, 65, 200):
+        conn.execute("DELETE FROM t")
+        columns = {"a": list(range(count)), "b": ["same"] * count, "c": [None] * count}
+        order_store._insert_columns(conn, "t", columns)
+        rows = conn.execute("SELECT a, b, c FROM t ORDER BY rowid").fetchall()
+        assert rows == [(i, "same", None) for i in range(count)]
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,20 @@
 """Orders and imports: staging a file's rows and merging them into the store in bulk.
 
-A file's rows are first loaded into a temporary ``staging`` table, then classified against the
-stored orders with a handful of set-based statements (new, unchanged, amended), so that a file
-of a million rows never makes a million round trips.
+A file's rows are loaded chunk by chunk into a temporary ``staging`` table. The rows of a chunk
+whose order ids are new go on into the orders (and the pending table) with one set-based
+statement per chunk, which SQLite runs without Python's GIL while the next chunk is parsed. Rows
+whose id occurred earlier in the file or is known from an earlier import stay staged and are
+classified after the last chunk (unchanged, amended, conflicting), so that a file of a million
+rows never makes a million round trips.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
 from datetime import datetime
+from itertools import chain
 
 from inspect_cli.store import timestamp
 
@@ -30,9 +34,14 @@ VALUE_FIELDS = (
     "vat_rate",
     "tenant_contact",
 )
-STAGED_FIELDS = ("row", "id_hash", "order_id", *VALUE_FIELDS)
+# Staged per row: its file row, the 64-bit hash of its order id, and 1 when the same hash came
+# earlier in the file (the row is settled after the last chunk, not stored at once).
+STAGED_FIELDS = ("row", "id_hash", "repeated", "order_id", *VALUE_FIELDS)
+# Rows bound per INSERT statement: one statement step per 64 rows instead of one per row.
+_ROWS_PER_STATEMENT = 64
 
 _COLS = ", ".join(VALUE_FIELDS)
+_SETTLE = "(s.repeated OR s.known)"
 _DIFFERS = " OR ".join(f"o.{f} IS NOT s.{f}" for f in VALUE_FIELDS)
 _OLD_JSON = ", ".join(f"'{f}', o.{f}" for f in VALUE_FIELDS)
 
@@ -76,17 +85,96 @@ def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | 
 
 
 def create_staging(conn: sqlite3.Connection) -> None:
+    """The file's staging table; ``known`` marks rows whose id an earlier import stored."""
     conn.execute("DROP TABLE IF EXISTS temp.staging")
     conn.execute(
         "CREATE TEMP TABLE staging (row INTEGER NOT NULL, id_hash INTEGER NOT NULL, "
-        "order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ", status TEXT)"
+        "repeated INTEGER NOT NULL, known INTEGER NOT NULL DEFAULT 0, order_id TEXT NOT NULL, "
+        + ", ".join(VALUE_FIELDS)
+        + ")"
     )
 
 
-def stage(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
-    """Bulk-load parsed rows, each in the order of STAGED_FIELDS."""
-    marks = ", ".join("?" * len(STAGED_FIELDS))
-    conn.executemany(f"INSERT INTO staging ({', '.join(STAGED_FIELDS)}) VALUES ({marks})", rows)
+def stage(conn: sqlite3.Connection, columns: Mapping[str, list]) -> int:
+    """Bulk-load one chunk of parsed rows, a list per STAGED_FIELDS name; returns a mark to
+    pass to ``store_new`` (the staging rowid before the chunk)."""
+    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM staging").fetchone()[0]
+    _insert_columns(conn, "staging", columns)
+    return mark
+
+
+def store_new(
+    conn: sqlite3.Connection, mark: int, import_id: int, now: datetime
+) -> tuple[int, int]:
+    """Store the orders of the chunk staged after ``mark`` whose ids are new; returns (new, known).
+
+    Rows whose id is known from an earlier import are not inserted but marked ``known``; they
+    and the repeated rows are settled by ``merge_staged``. These statements bind nothing per
+    row, so SQLite runs them without the GIL.
+    """
+    at = timestamp(now)
+    new = conn.execute(
+        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
+        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE rowid > ? AND NOT repeated "
+        "ON CONFLICT (order_id) DO NOTHING",
+        (import_id, import_id, at, mark),
+    ).rowcount
+    firsts = conn.execute(
+        "SELECT COUNT(*) FROM staging WHERE rowid > ? AND NOT repeated", (mark,)
+    ).fetchone()[0]
+    known = 0
+    if new < firsts:
+        # Only an earlier import can hold the id: one of this file would have repeated it.
+        known = conn.execute(
+            "UPDATE staging SET known = 1 WHERE rowid > ? AND NOT repeated AND EXISTS "
+            "(SELECT 1 FROM orders o WHERE o.order_id = staging.order_id "
+            "AND o.first_import_id != ?)",
+            (mark, import_id),
+        ).rowcount
+    conn.execute(
+        "INSERT INTO pending (order_id, amount_cents, completed_on) "
+        "SELECT order_id, amount_cents, completed_on FROM staging "
+        "WHERE rowid > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
+        (mark,),
+    )
+    return new, known
+
+
+def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, list]) -> None:
+    """INSERT rows given column by column, many rows per statement.
+
+    A statement of 64 rows costs one step instead of 64, and a column with a single value
+    throughout (the contractor, an absent field) is bound once per statement, not per row:
+    binding values is most of the cost of loading rows from Python.
+    """
+    names = list(columns)
+    count = len(columns[names[0]])
+    if not count:
+        return
+    fixed = [n for n in names if columns[n].count(columns[n][0]) == count]
+    varying = [n for n in names if n not in fixed]
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(_ROWS_PER_STATEMENT, (limit - len(fixed)) // max(1, len(varying))))
+    head = [columns[n][0] for n in fixed]
+    flat = list(chain.from_iterable(zip(*(columns[n] for n in varying), strict=True)))
+    width = len(varying) * per
+
+    def statement(rows: int) -> str:
+        marks = {n: f"?{i}" for i, n in enumerate(fixed, start=1)}
+        tuples = []
+        for row in range(rows):
+            first = len(fixed) + row * len(varying) + 1
+            marks.update({n: f"?{first + i}" for i, n in enumerate(varying)})
+            tuples.append("(" + ", ".join(marks[n] for n in names) + ")")
+        return f"INSERT INTO {table} ({', '.join(names)}) VALUES " + ", ".join(tuples)
+
+    whole = count // per
+    if whole:
+        conn.executemany(
+            statement(per), (head + flat[i * width : (i + 1) * width] for i in range(whole))
+        )
+    if count % per:
+        conn.execute(statement(count % per), head + flat[whole * width :])
 
 
 def staged_duplicates(conn: sqlite3.Connection, id_hashes: list[int]) -> dict[str, list[tuple]]:
@@ -115,29 +203,47 @@ def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> None:
         )
 
 
-def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
-    """Apply the staged rows to the store; returns (new, amended).
+def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: int) -> int:
+    """Take back orders that this import stored as new (a later row of the file conflicts with
+    them), with their pending entries; returns how many there were."""
+    if not order_ids:
+        return 0
+    ids = json.dumps(order_ids)
+    new = "SELECT order_id FROM orders WHERE first_import_id = ? AND order_id IN " + (
+        "(SELECT value FROM json_each(?))"
+    )
+    conn.execute(f"DELETE FROM pending WHERE order_id IN ({new})", (import_id, ids))
+    return conn.execute(
+        "DELETE FROM orders WHERE first_import_id = ? AND order_id IN "
+        "(SELECT value FROM json_each(?))",
+        (import_id, ids),
+    ).rowcount
 
-    Staged rows must have unique order ids by now. New orders go in with one INSERT that
-    skips known ids; only when some ids were known already are they compared, and the
-    amended ones keep their old values as a revision. A completed order that is new or
-    changed goes to the pending table for selection.
+
+def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
+    """Settle the staged rows that ``store_new`` left (repeated or known ids); returns
+    (new, amended) among them, and drops the staging table.
+
+    Staged rows must have unique order ids by now. A repeated row left over had an equal hash
+    but a different id, so it may be new. Known ids are compared, and the amended orders keep
+    their old values as a revision. A completed order that is new or changed goes to the
+    pending table for selection; one amended back to "not completed" leaves it.
     """
     at = timestamp(now)
-    staged = conn.execute("SELECT COUNT(*) FROM staging").fetchone()[0]
-    new = conn.execute(
-        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
-        f"SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, ?, ?, ? "
-        "FROM staging s WHERE true ON CONFLICT (order_id) DO NOTHING",
-        (import_id, import_id, at),
-    ).rowcount
-    amended = 0
-    if new < staged:
+    new = amended = 0
+    if conn.execute(f"SELECT EXISTS (SELECT 1 FROM staging s WHERE {_SETTLE})").fetchone()[0]:
+        new = conn.execute(
+            f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, "
+            f"updated_at) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, "
+            f"?, ?, ? FROM staging s WHERE {_SETTLE} ON CONFLICT (order_id) DO NOTHING",
+            (import_id, import_id, at),
+        ).rowcount
         # Rows just inserted equal their staged values, so only known orders can differ.
         amended = conn.execute(
             "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
             f"SELECT o.order_id, ?, ?, json_object({_OLD_JSON}) "
-            f"FROM staging s JOIN orders o ON o.order_id = s.order_id WHERE {_DIFFERS}",
+            f"FROM staging s JOIN orders o ON o.order_id = s.order_id "
+            f"WHERE {_SETTLE} AND ({_DIFFERS})",
             (at, import_id),
         ).rowcount
     if amended:
@@ -145,39 +251,24 @@ def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tup
         conn.execute(
             f"UPDATE orders SET {assignments}, last_import_id = ?, updated_at = ? "
             "FROM staging s JOIN order_revisions r ON r.order_id = s.order_id "
-            "WHERE orders.order_id = s.order_id AND r.import_id = ?",
+            f"WHERE {_SETTLE} AND orders.order_id = s.order_id AND r.import_id = ?",
             (import_id, at, import_id),
         )
-    _queue_pending(conn, import_id, everything_new=new == staged, amended=amended > 0)
-    conn.execute("DROP TABLE temp.staging")
-    return new, amended
-
-
-def _queue_pending(
-    conn: sqlite3.Connection, import_id: int, *, everything_new: bool, amended: bool
-) -> None:
-    """Put this import's new and amended completed orders in the pending table, with the amount
-    and date a selection run decides on; an order amended back to "not completed" leaves it."""
-    if everything_new:
-        # A file of new orders only (the usual large import): no order has to be looked up.
+    if new or amended:
         conn.execute(
-            "INSERT INTO pending (order_id, amount_cents, completed_on) "
-            "SELECT order_id, amount_cents, completed_on FROM staging "
-            "WHERE completed_on IS NOT NULL"
+            "INSERT OR REPLACE INTO pending (order_id, amount_cents, completed_on) "
+            "SELECT s.order_id, s.amount_cents, s.completed_on FROM staging s "
+            "JOIN orders o ON o.order_id = s.order_id "
+            f"WHERE {_SETTLE} AND s.completed_on IS NOT NULL AND o.last_import_id = ?",
+            (import_id,),
         )
-        return
-    conn.execute(
-        "INSERT OR REPLACE INTO pending (order_id, amount_cents, completed_on) "
-        "SELECT s.order_id, s.amount_cents, s.completed_on FROM staging s "
-        "JOIN orders o ON o.order_id = s.order_id "
-        "WHERE s.completed_on IS NOT NULL AND o.last_import_id = ?",
-        (import_id,),
-    )
     if amended:
         conn.execute(
             "DELETE FROM pending WHERE order_id IN "
-            "(SELECT order_id FROM staging WHERE completed_on IS NULL)"
+            f"(SELECT s.order_id FROM staging s WHERE {_SETTLE} AND s.completed_on IS NULL)"
         )
+    conn.execute("DROP TABLE temp.staging")
+    return new, amended
 
 
 def count_orders(conn: sqlite3.Connection) -> int:
