@@ -95,7 +95,7 @@ def sampled(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[bool]:
     """
     r, k = _rate_fraction(rate)
     modulus = 10**k
-    heads = [n % modulus for n in _hash_ints(seed, order_ids)]
+    heads = _heads(seed, order_ids, modulus)
     if k <= _TABLE_DIGITS:
         below = tuple(int(_ticket_head(m, k)) < r for m in range(modulus))
         return [below[m] for m in heads]
@@ -104,18 +104,18 @@ def sampled(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[bool]:
     return [_ticket_head(m, k) < rate_head for m in heads]
 
 
-def _hash_ints(seed: str, order_ids: Sequence[str]) -> list[int]:
-    """`_hash_int` of many orders, with the per-order work inlined: a million calls of a
-    Python function cost about as much as the hashing itself."""
+def _heads(seed: str, order_ids: Sequence[str], modulus: int) -> list[int]:
+    """`_hash_int` of many orders modulo `modulus`, with the per-order work inlined: a million
+    calls of a Python function cost about as much as the hashing itself."""
     copy = hashlib.sha256(seed_commitment(seed).encode("utf-8")).copy
     from_bytes = int.from_bytes
-    numbers: list[int] = []
-    append = numbers.append
+    heads: list[int] = []
+    append = heads.append
     for data in map(str.encode, order_ids):
         h = copy()
         h.update(data)
-        append(from_bytes(h.digest(), "big"))
-    return numbers
+        append(from_bytes(h.digest(), "big") % modulus)
+    return heads
 
 
 def random_seed() -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 
 from inspect_cli import store
@@ -56,17 +57,24 @@ def is_above_threshold(amount_cents: int, threshold_cents: int) -> bool:
 
 
 Decision = tuple[str, int, int, str | None, str | None]
-"""(order_id, amount_cents, selected, reason, due_on) exactly as stored and hashed: selected
-is 0 or 1; reason and due_on (ISO date) are None when the order is not selected. Plain tuples,
-since a run may hold a million of them."""
+"""(order_id, amount_cents, selected, reason, due_on) exactly as stored: selected is 0 or 1;
+reason and due_on (ISO date) are None when the order is not selected."""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The outcome of deciding the pending orders, before anything is stored."""
+    """The outcome of deciding the pending orders, before anything is stored.
 
-    decisions: list[Decision]
-    """Sorted by order id."""
+    Kept as columns (a run may decide a million orders): the order ids in order id order, and
+    at the same positions their amounts and reasons.
+    """
+
+    order_ids: list[str]
+    amounts: list[int]
+    reasons: list[str | None]
+    """The reason each order is selected for; None when it is not selected."""
+    due_on: str
+    """The due date of the orders this run selects."""
     counts: dict[str, int]
     """Decisions per reason and not_selected, plus kept_after_downward_amendment."""
     kept_after_downward: list[str]
@@ -80,9 +88,45 @@ class Plan:
         c = self.counts
         return c[ABOVE_THRESHOLD] + c[RANDOM_SAMPLE] + c[NOT_SELECTED] + len(self.amended)
 
+    def columns(self) -> Columns:
+        """The decisions as the columns of the run hash."""
+        due = self.due_on
+        selected = [1 if reason else 0 for reason in self.reasons]
+        return (
+            self.order_ids,
+            self.amounts,
+            selected,
+            self.reasons,
+            [due if flag else None for flag in selected],
+        )
+
+    @cached_property
+    def decisions(self) -> list[Decision]:
+        """Every decision as stored, in order id order."""
+        due = self.due_on
+        return [
+            (order_id, amount, 1, reason, due) if reason else (order_id, amount, 0, None, None)
+            for order_id, amount, reason in zip(
+                self.order_ids, self.amounts, self.reasons, strict=True
+            )
+        ]
+
+    @cached_property
+    def selected(self) -> list[Decision]:
+        """The selected orders' decisions, in order id order."""
+        due = self.due_on
+        return [
+            (order_id, amount, 1, reason, due)
+            for order_id, amount, reason in zip(
+                self.order_ids, self.amounts, self.reasons, strict=True
+            )
+            if reason
+        ]
+
 
 def decide(
-    new: Iterable[tuple[str, int]],
+    order_ids: Sequence[str],
+    amounts: Sequence[int],
     amended: Iterable[tuple[str, int, int | None]],
     *,
     seed: str,
@@ -93,31 +137,33 @@ def decide(
 ) -> Plan:
     """Decide pending orders as of one day; pure, so dry runs and tests share it.
 
-    `new` are (order_id, amount_cents) never decided; `amended` are (order_id, amount_cents,
-    amount it was selected at or None) decided before and amended since. The tickets of all
-    the orders to draw are computed in one bulk call.
+    `order_ids` (in order id order) and `amounts` are the orders never decided; `amended` are
+    (order_id, amount_cents, amount it was selected at or None) decided before and amended
+    since. The tickets of all the orders to draw are computed in one bulk call.
     """
     due_on = due_date(as_of, due_working_days).isoformat()
-    orders = list(new)
     # is_above_threshold, inlined: this runs once per order.
-    mandatory = [order for order in orders if order[1] > threshold_cents]
-    draw = [order for order in orders if order[1] <= threshold_cents]
-    hits = sampled(seed, [order_id for order_id, _ in draw], sample_rate)
-    decisions: list[Decision] = [
-        (order_id, amount, 1, ABOVE_THRESHOLD, due_on) for order_id, amount in mandatory
+    draw = [
+        order_id
+        for order_id, amount in zip(order_ids, amounts, strict=True)
+        if amount <= threshold_cents
     ]
-    decisions += [
-        (order_id, amount, 1, RANDOM_SAMPLE, due_on) if hit else (order_id, amount, 0, None, None)
-        for (order_id, amount), hit in zip(draw, hits, strict=True)
+    hits = iter(sampled(seed, draw, sample_rate))
+    reasons: list[str | None] = [
+        ABOVE_THRESHOLD if amount > threshold_cents else RANDOM_SAMPLE if next(hits) else None
+        for amount in amounts
     ]
+    ids, amounts = list(order_ids), list(amounts)
     kept: list[str] = []
-    crossed = 0
     amended_ids: list[str] = []
+    crossed = 0
     for order_id, amount, selected_amount in amended:
         amended_ids.append(order_id)
         above = is_above_threshold(amount, threshold_cents)
         if selected_amount is None and above:
-            decisions.append((order_id, amount, 1, AMENDED_ABOVE_THRESHOLD, due_on))
+            ids.append(order_id)
+            amounts.append(amount)
+            reasons.append(AMENDED_ABOVE_THRESHOLD)
             crossed += 1
         elif (
             selected_amount is not None
@@ -125,18 +171,19 @@ def decide(
             and is_above_threshold(selected_amount, threshold_cents)
         ):
             kept.append(order_id)
-    # Order ids are unique, so the tuples sort by order id.
-    decisions.sort()
+    if crossed or any(a >= b for a, b in pairwise(ids)):
+        # Order ids are unique, so the rows sort by order id.
+        rows = sorted(zip(ids, amounts, reasons, strict=True))
+        ids, amounts, reasons = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
     kept.sort()
-    sampled_count = sum(hits)
     counts = {
-        ABOVE_THRESHOLD: len(mandatory),
-        RANDOM_SAMPLE: sampled_count,
+        ABOVE_THRESHOLD: reasons.count(ABOVE_THRESHOLD),
+        RANDOM_SAMPLE: reasons.count(RANDOM_SAMPLE),
         AMENDED_ABOVE_THRESHOLD: crossed,
-        NOT_SELECTED: len(hits) - sampled_count,
+        NOT_SELECTED: reasons.count(None),
         KEPT_AFTER_DOWNWARD: len(kept),
     }
-    return Plan(decisions, counts, kept, amended_ids)
+    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids)
 
 
 @dataclass(frozen=True)
@@ -184,16 +231,16 @@ class RunResult:
 
     @property
     def decided(self) -> int:
-        return len(self.plan.decisions)
+        return len(self.plan.order_ids)
 
-    @cached_property
+    @property
     def selected(self) -> list[Decision]:
-        return [d for d in self.plan.decisions if d[2]]
+        return self.plan.selected
 
     @property
     def due_on(self) -> str | None:
         """The due date of every order this run selected."""
-        return self.selected[0][4] if self.selected else None
+        return self.plan.due_on if self.selected else None
 
     def to_json(self) -> dict[str, Any]:
         counts = self.plan.counts
@@ -215,7 +262,56 @@ class RunResult:
         }
 
 
+HASH_RECIPE = 2
+"""The recipe of the runs made now; runs made before 2026-11-27 were hashed with recipe 1."""
+
+
+Columns = tuple[
+    Sequence[str], Sequence[int], Sequence[int], Sequence[str | None], Sequence[str | None]
+]
+"""A run's decisions as columns, in order id order: order_id, amount_cents, selected (0 or 1),
+reason and due_on (None when not selected)."""
+COLUMN_NAMES = ("order_id", "amount_cents", "selected", "reason", "due_on")
+
+
 def run_hash(
+    *,
+    run_id: int,
+    created_at: str,
+    as_of: str,
+    seed_commitment: str,
+    threshold_cents: int,
+    sample_rate: str,
+    due_working_days: int,
+    counts: dict[str, int],
+    decisions: Columns,
+    prev_hash: str,
+) -> str:
+    """SHA-256 hex of the run's canonical JSON (recipe 2): the recipe the README gives auditors.
+
+    The document is an object with exactly these keys, serialised with sorted keys, no
+    whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
+    as bytes. ``decisions`` is an object of five columns (COLUMN_NAMES), each a list with one
+    entry per decision in order id order: a million decisions as five flat lists cost a few
+    times less to write than a million small lists.
+    """
+    return _digest(
+        {
+            "run_id": run_id,
+            "created_at": created_at,
+            "as_of": as_of,
+            "seed_commitment": seed_commitment,
+            "threshold_cents": threshold_cents,
+            "sample_rate": sample_rate,
+            "due_working_days": due_working_days,
+            "counts": counts,
+            "decisions": dict(zip(COLUMN_NAMES, decisions, strict=True)),
+            "prev_hash": prev_hash,
+        }
+    )
+
+
+def run_hash_recipe_1(
     *,
     run_id: int,
     created_at: str,
@@ -228,25 +324,26 @@ def run_hash(
     decisions: Iterable[Sequence[Any]],
     prev_hash: str,
 ) -> str:
-    """SHA-256 hex of the run's canonical JSON: the recipe the README gives auditors.
+    """The hash of runs made with recipe 1, which listed the decisions as rows:
+    [order_id, amount_cents, selected, reason, due_on] sorted by order id, instead of columns.
+    Kept so that `verify` checks those runs too."""
+    return _digest(
+        {
+            "run_id": run_id,
+            "created_at": created_at,
+            "as_of": as_of,
+            "seed_commitment": seed_commitment,
+            "threshold_cents": threshold_cents,
+            "sample_rate": sample_rate,
+            "due_working_days": due_working_days,
+            "counts": counts,
+            "decisions": sorted(decisions),
+            "prev_hash": prev_hash,
+        }
+    )
 
-    The document is an object with exactly these keys, serialised with sorted keys, no
-    whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
-    as bytes. Decisions are [order_id, amount_cents, selected, reason, due_on] as stored
-    (selected 0 or 1, reason and due_on null when not selected), sorted by order id.
-    """
-    document = {
-        "run_id": run_id,
-        "created_at": created_at,
-        "as_of": as_of,
-        "seed_commitment": seed_commitment,
-        "threshold_cents": threshold_cents,
-        "sample_rate": sample_rate,
-        "due_working_days": due_working_days,
-        "counts": counts,
-        "decisions": sorted(decisions),
-        "prev_hash": prev_hash,
-    }
+
+def _digest(document: dict[str, Any]) -> str:
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
@@ -306,14 +403,14 @@ def run_selection(
                 decided=[order_id for order_id, _, _ in amended],
             )
             plan, digest = planning.result()
-        drawn = [d[0] for d in plan.decisions if d[3] == RANDOM_SAMPLE]
+        drawn = [d[0] for d in plan.selected if d[3] == RANDOM_SAMPLE]
         marked = db.mark_drawn(conn, run.run_id, drawn, run.due_on)
-        if (written, marked) != (len(new), len(drawn)):
+        if (written, marked) != (len(new[0]), len(drawn)):
             # Both sides read the same pending orders in this transaction; a difference is a
             # bug, and raising here rolls the whole run back.
             raise RuntimeError(
                 f"run {run.run_id}: {written} new orders recorded and {marked} marked drawn, "
-                f"but {len(new)} new orders and {len(drawn)} drawn"
+                f"but {len(new[0])} new orders and {len(drawn)} drawn"
             )
         result = run.result(conn, plan, digest, dry_run=False)
         if result.run_id is not None:
@@ -337,7 +434,7 @@ class _Run:
 
     def read(
         self, conn: sqlite3.Connection
-    ) -> tuple[list[tuple[str, int]], list[tuple[str, int, int | None]]]:
+    ) -> tuple[db.Pending, list[tuple[str, int, int | None]]]:
         """The new and the amended pending orders, and the run this one chains to."""
         amended = db.pending_decided(conn, self.day)
         new = db.pending_new(conn, self.day, [order_id for order_id, _, _ in amended])
@@ -347,10 +444,10 @@ class _Run:
         return new, amended
 
     def decide(
-        self, seed: str, new: list[tuple[str, int]], amended: list[tuple[str, int, int | None]]
+        self, seed: str, new: db.Pending, amended: list[tuple[str, int, int | None]]
     ) -> Plan:
         return decide(
-            new,
+            *new,
             amended,
             seed=seed,
             as_of=self.as_of,
@@ -360,11 +457,11 @@ class _Run:
         )
 
     def decide_and_hash(
-        self, seed: str, new: list[tuple[str, int]], amended: list[tuple[str, int, int | None]]
+        self, seed: str, new: db.Pending, amended: list[tuple[str, int, int | None]]
     ) -> tuple[Plan, str | None]:
         """The plan, and its run hash when the run is to be recorded."""
         plan = self.decide(seed, new, amended)
-        if not (plan.decisions or plan.kept_after_downward):
+        if not (plan.order_ids or plan.kept_after_downward):
             return plan, None
         digest = run_hash(
             run_id=self.run_id,
@@ -375,7 +472,7 @@ class _Run:
             sample_rate=str(self.config.sample_rate),
             due_working_days=self.config.due_working_days,
             counts=plan.counts,
-            decisions=plan.decisions,
+            decisions=plan.columns(),
             prev_hash=self.prev_hash,
         )
         return plan, digest
@@ -422,8 +519,9 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
         counts=result.plan.counts,
         prev_hash=result.prev_hash,
         hash=result.hash,
+        hash_recipe=HASH_RECIPE,
     )
-    crossed = [d for d in result.plan.decisions if d[3] == AMENDED_ABOVE_THRESHOLD]
+    crossed = [d for d in result.plan.selected if d[3] == AMENDED_ABOVE_THRESHOLD]
     db.insert_decisions(conn, result.run_id, crossed)
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.

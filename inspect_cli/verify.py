@@ -29,9 +29,11 @@ from inspect_cli.selection import (
     NOT_SELECTED,
     RANDOM_SAMPLE,
     REASONS,
+    Columns,
     check_seed,
     is_above_threshold,
     run_hash,
+    run_hash_recipe_1,
 )
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
@@ -253,7 +255,8 @@ def _check_chain(
                 )
             )
         own = by_run.get(run_id, [])
-        recomputed = run_hash(
+        recipe = run_hash_recipe_1 if run[10] == 1 else run_hash
+        recomputed = recipe(
             run_id=run_id,
             created_at=created_at,
             as_of=as_of,
@@ -262,7 +265,7 @@ def _check_chain(
             sample_rate=rate,
             due_working_days=days,
             counts=counts,
-            decisions=own,
+            decisions=own if run[10] == 1 else _columns(own),
             prev_hash=prev_hash,
         )
         if recomputed != digest:
@@ -299,6 +302,13 @@ def _check_chain(
         for run_id in sorted(logged_hashes)
     )
     return problems
+
+
+def _columns(rows: list[tuple[str, int, int, str | None, str | None]]) -> Columns:
+    """A run's decision rows, in order id order, as the columns its hash (recipe 2) covers."""
+    if not rows:
+        return [], [], [], [], []
+    return tuple(map(list, zip(*sorted(rows), strict=True)))  # type: ignore[return-value]
 
 
 def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:

@@ -312,10 +312,11 @@ def test_sigkill_at_several_moments_then_a_normal_run_completes(workspace, cli):
     def wal_over(megabytes: int) -> Callable[[float], bool]:
         return lambda _: wal.exists() and wal.stat().st_size > megabytes << 20
 
+    # The file's transaction stays in SQLite's page cache until COMMIT writes it to the WAL, so
+    # a growing WAL marks the commit.
     moments = {
         "while reading the file": lambda t: t > 1.2,
-        "early in the merge": wal_over(2),
-        "late in the merge": wal_over(12),
+        "while committing the file": wal_over(1),
         "just after the file was archived": lambda _: not (workspace.inbox / "large.csv").exists(),
     }
 
@@ -324,7 +325,7 @@ def test_sigkill_at_several_moments_then_a_normal_run_completes(workspace, cli):
         assert (other.exit_code, other.stdout) == (4, "")
 
     for moment, condition in moments.items():
-        meanwhile = second_run if moment == "early in the merge" else None
+        meanwhile = second_run if moment == "while committing the file" else None
         ended = kill_when(workspace, condition, meanwhile)
         assert ended is None, f"the run ended before the kill {moment}: {ended}"
         conn = sqlite3.connect(workspace.store_path)

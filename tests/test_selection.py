@@ -153,10 +153,10 @@ def test_selection_matches_the_consistent_sampler_reference(workspace: Workspace
     assert all(d[3] == RANDOM_SAMPLE for d in run.selected)
     assert len(run.plan.decisions) == len(set(ids))
     # The same orders at other rates, through the pure decision function.
-    new = [(i, 25000) for i in ids]
     for rate in (Decimal("0.1"), Decimal("0.5"), Decimal("0.0123"), Decimal("0.123456789")):
         plan = decide(
-            new,
+            ids,
+            [25000] * len(ids),
             [],
             seed=SEED,
             as_of=TODAY,
@@ -171,7 +171,8 @@ def test_selection_matches_the_consistent_sampler_reference(workspace: Workspace
 def test_realised_rate_on_100000_orders_is_within_the_binomial_band():
     ids = [f"WB-2026-{n:06d}" for n in range(100_000)]
     plan = decide(
-        [(i, 99_999) for i in ids],
+        ids,
+        [99_999] * len(ids),
         [],
         seed=SEED,
         as_of=TODAY,
@@ -408,14 +409,12 @@ def auditor_run_hash(conn, run_id: int) -> str:
     )
     document = dict(zip(keys, run, strict=True))
     document["counts"] = json.loads(document["counts"])
-    document["decisions"] = [
-        list(r)
-        for r in conn.execute(
-            "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
-            "WHERE run_id = ? ORDER BY order_id",
-            (run_id,),
-        )
-    ]
+    columns = ("order_id", "amount_cents", "selected", "reason", "due_on")
+    rows = conn.execute(
+        f"SELECT {', '.join(columns)} FROM decisions WHERE run_id = ? ORDER BY order_id",
+        (run_id,),
+    ).fetchall()
+    document["decisions"] = {name: [r[i] for r in rows] for i, name in enumerate(columns)}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

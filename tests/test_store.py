@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import timedelta
+
+from conftest import NOW, SEED
 
 from inspect_cli import store
+from inspect_cli.sampling import seed_commitment
+from inspect_cli.selection import GENESIS_HASH, run_hash_recipe_1
 from inspect_cli.store import schema
+from inspect_cli.verify import verify
+
+COMMITMENT = seed_commitment(SEED)
 
 
 def version_1_store(path) -> None:
@@ -34,16 +43,38 @@ def version_1_store(path) -> None:
                 ("OPEN", 900, None, 0),
             ],
         )
+        decisions = [
+            ("AMENDED", 600, 0, None, None),
+            ("DECIDED", 150000, 1, "above_threshold", "2026-11-09"),
+        ]
+        # A run at rate 0 (nothing drawn), hashed the way version 1 did.
+        run = {
+            "run_id": 1,
+            "created_at": "2026-11-02T06:00:00+00:00",
+            "as_of": "2026-11-02",
+            "seed_commitment": COMMITMENT,
+            "threshold_cents": 100000,
+            "sample_rate": "0",
+            "due_working_days": 5,
+            "counts": {
+                "above_threshold": 1,
+                "amended_above_threshold": 0,
+                "random_sample": 0,
+                "not_selected": 1,
+                "kept_after_downward_amendment": 0,
+            },
+            "prev_hash": GENESIS_HASH,
+        }
+        digest = run_hash_recipe_1(**run, decisions=decisions)
         conn.execute(
-            "INSERT INTO selection_runs VALUES (1, 'then', '2026-11-02', 'c', 100000, '0.02', 5, "
-            "'{}', 'p', 'h')"
+            "INSERT INTO selection_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*list(run.values())[:7], json.dumps(run["counts"]), GENESIS_HASH, digest),
         )
-        conn.executemany(
-            "INSERT INTO decisions VALUES (?, 1, ?, ?, ?, ?)",
-            [
-                ("DECIDED", 150000, 1, "above_threshold", "2026-11-09"),
-                ("AMENDED", 600, 0, None, None),
-            ],
+        conn.executemany("INSERT INTO decisions VALUES (?, 1, ?, ?, ?, ?)", decisions)
+        conn.execute("INSERT INTO meta VALUES ('seed_commitment', ?)", (COMMITMENT,))
+        conn.execute(
+            "INSERT INTO audit_log (at, event, detail) VALUES ('then', 'selection_run', ?)",
+            (f"run 1 {digest}",),
         )
     conn.close()
 
@@ -64,3 +95,28 @@ def test_migration_2_moves_pending_orders_to_their_own_table(tmp_path):
         ("DECIDED", 1, 150000, 1, "above_threshold", "2026-11-09"),
     ]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The run hashed with recipe 1 still verifies, and so does one made now (recipe 2).
+    assert conn.execute("SELECT hash_recipe FROM selection_runs").fetchall() == [(1,)]
+    assert verify(conn, SEED, NOW).problems == []
+
+
+def test_runs_of_both_recipes_verify_and_tampering_shows_in_either(tmp_path):
+    from inspect_cli.config import Config
+    from inspect_cli.selection import run_selection
+
+    path = tmp_path / "old.sqlite"
+    version_1_store(path)
+    conn = store.connect(path)
+    run = run_selection(conn, seed=SEED, config=Config(), as_of=NOW.date(), now=NOW)
+    # NEW is decided; AMENDED (not selected before, still below the threshold) is not again.
+    assert (run.run_id, run.decided) == (2, 1)
+    assert [r[0] for r in conn.execute("SELECT hash_recipe FROM selection_runs")] == [1, 2]
+    assert verify(conn, SEED, NOW + timedelta(minutes=1)).problems == []
+    with store.transaction(conn):
+        conn.execute("UPDATE decisions SET amount_cents = 601 WHERE order_id = 'AMENDED'")
+        conn.execute("UPDATE decisions SET amount_cents = 501 WHERE order_id = 'NEW'")
+    problems = [p.message for p in verify(conn, SEED, NOW).problems if p.kind == "chain"]
+    assert problems == [
+        "run 1: its record or decisions changed after it was made (hash mismatch)",
+        "run 2: its record or decisions changed after it was made (hash mismatch)",
+    ]

@@ -156,7 +156,8 @@ def test_a_rehashed_chain_still_shows_in_the_audit_log(history: Workspace):
     previous = "0" * 64
     with store.transaction(conn):
         for run in db.runs(conn):
-            own = [(d[0], d[2], d[3], d[4], d[5]) for d in db.run_decisions(conn, run[0])]
+            rows = db.run_decisions(conn, run[0])
+            own = tuple([d[i] for d in rows] for i in (0, 2, 3, 4, 5))
             digest = run_hash(
                 run_id=run[0],
                 created_at=run[1],

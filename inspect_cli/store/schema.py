@@ -147,7 +147,8 @@ def _m002_pending_table(conn: sqlite3.Connection) -> None:
     to nothing. Pending rows carry the amount and completion date the run decides on, so a run
     reads them in order id order without touching the orders. Decisions are stored in their
     primary key alone (order_id, run_id), one B-tree instead of three, with a partial index of
-    the selected ones per run.
+    the selected ones per run. Runs record the recipe of their hash: the decisions as rows
+    (1, every run so far) or as columns (2, cheaper to write for a million decisions).
     """
     _execute_script(
         conn,
@@ -177,6 +178,9 @@ def _m002_pending_table(conn: sqlite3.Connection) -> None:
         DROP TABLE decisions;
         ALTER TABLE decisions_v2 RENAME TO decisions;
         CREATE INDEX decisions_selected ON decisions(run_id, order_id) WHERE selected = 1;
+
+        -- Runs made from now on are hashed with recipe 2 (decisions as columns, see README).
+        ALTER TABLE selection_runs ADD COLUMN hash_recipe INTEGER NOT NULL DEFAULT 1;
         """,
     )
 
