@@ -117,7 +117,9 @@ def ingest_file(
             target = _Store(conn, import_id, now)
             repeats = _stage_file(target, table, columns, profile, result, quarantine, progress)
             _reject_conflicts(target, table, result, quarantine, repeats)
-            new, result.amended = order_store.merge_staged(conn, import_id, now)
+            new, result.amended = order_store.merge_staged(
+                conn, import_id, now, settle=target.unsettled > 0
+            )
             result.new = target.new + new
             result.unchanged = result.read - result.rejected - result.new - result.amended
             if dry_run:
@@ -168,6 +170,7 @@ class _Store:
     import_id: int
     now: datetime
     new: int = 0
+    unsettled: int = 0  # staged rows left for merge_staged: repeated or known ids
 
 
 @dataclass
@@ -177,6 +180,7 @@ class _Parsed:
     read: int
     rejected: list[tuple[int, list[str], str]]
     not_completed: int
+    repeated: int
     staged: dict[str, list]
 
 
@@ -199,8 +203,10 @@ def _stage_file(
         while (parsed := ahead.result()) is not None:
             mark = order_store.stage(store.conn, parsed.staged)
             ahead = pool.submit(parser.next)
-            new, _ = order_store.store_new(store.conn, mark, store.import_id, store.now)
+            firsts = len(parsed.staged["row"]) - parsed.repeated
+            new, known = order_store.store_new(store.conn, mark, firsts, store.import_id, store.now)
             store.new += new
+            store.unsettled += parsed.repeated + known
             for row, cells, reasons in parsed.rejected:
                 quarantine.add(row, cells, reasons)
             result.read += parsed.read
@@ -242,7 +248,8 @@ class _Parser:
             read=len(chunk),
             rejected=rejected,
             not_completed=int(good["completed_on"].isna().sum()),
-            staged=_staged_columns(good, hashes, repeated),
+            repeated=int(repeated.sum()),
+            staged=_staged_columns(good, repeated),
         )
 
 
@@ -280,10 +287,9 @@ class _Repeats:
         self.seen = merged
         return earlier
 
-    def hashes(self) -> list[int]:
-        """Hashes that occur more than once."""
-        repeated = self.seen[1:][self.seen[1:] == self.seen[:-1]]
-        return np.unique(repeated).tolist()
+    def rows(self) -> list[int]:
+        """Rows whose id hash occurs more than once (the first of each may be missing)."""
+        return sorted(self.cells)
 
 
 def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
@@ -305,23 +311,28 @@ def _stripped(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
 
 
-def _staged_columns(frame: pd.DataFrame, hashes: np.ndarray, repeated: np.ndarray) -> dict:
+def _staged_columns(frame: pd.DataFrame, repeated: np.ndarray) -> dict:
     """The staging columns as plain lists (None for missing), cheap to bind."""
     columns = {
         "row": frame.index.to_numpy().tolist(),
-        "id_hash": hashes.tolist(),
         "repeated": repeated.astype(np.int64).tolist(),
     }
-    for field in order_store.STAGED_FIELDS[3:]:
+    for field in order_store.STAGED_FIELDS[2:]:
         values = frame[field]
-        columns[field] = values.astype(object).where(values.notna(), None).tolist()
+        if values.dtype != object:
+            values = values.astype(object).where(values.notna(), None)
+        columns[field] = values.tolist()
     return columns
 
 
 def _id_hashes(order_ids: pd.Series) -> np.ndarray:
     """64-bit hashes of the order ids: duplicates across chunks are found by comparing these
-    (8 bytes per row) instead of keeping every id in memory or indexing the staging table."""
-    return pd.util.hash_pandas_object(order_ids, index=False).to_numpy().view(np.int64)
+    (8 bytes per row) instead of keeping every id in memory or indexing the staging table.
+
+    Python's own str hash is several times faster than pandas' and stable within the process,
+    which is all a file's import needs.
+    """
+    return np.fromiter(map(hash, order_ids.tolist()), dtype=np.int64, count=len(order_ids))
 
 
 def parse_orders(
@@ -460,7 +471,7 @@ def _reject_conflicts(
     rejected, since the file itself does not say which is right; a first one already stored
     as a new order is taken back."""
     conn = store.conn
-    duplicates = order_store.staged_duplicates(conn, repeats.hashes())
+    duplicates = order_store.staged_duplicates(conn, repeats.rows())
     conflicting: dict[int, str] = {}
     conflicting_ids: list[str] = []
     surplus: list[int] = []

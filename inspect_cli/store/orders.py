@@ -34,9 +34,9 @@ VALUE_FIELDS = (
     "vat_rate",
     "tenant_contact",
 )
-# Staged per row: its file row, the 64-bit hash of its order id, and 1 when the same hash came
-# earlier in the file (the row is settled after the last chunk, not stored at once).
-STAGED_FIELDS = ("row", "id_hash", "repeated", "order_id", *VALUE_FIELDS)
+# Staged per row: its file row, and 1 when its order id (or only the id's hash) came earlier in
+# the file: such a row is settled after the last chunk, not stored at once.
+STAGED_FIELDS = ("row", "repeated", "order_id", *VALUE_FIELDS)
 # Rows bound per INSERT statement: one statement step per 64 rows instead of one per row.
 _ROWS_PER_STATEMENT = 64
 
@@ -85,28 +85,29 @@ def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | 
 
 
 def create_staging(conn: sqlite3.Connection) -> None:
-    """The file's staging table; ``known`` marks rows whose id an earlier import stored."""
+    """The file's staging table, keyed by file row; ``known`` marks rows whose id an earlier
+    import stored."""
     conn.execute("DROP TABLE IF EXISTS temp.staging")
     conn.execute(
-        "CREATE TEMP TABLE staging (row INTEGER NOT NULL, id_hash INTEGER NOT NULL, "
-        "repeated INTEGER NOT NULL, known INTEGER NOT NULL DEFAULT 0, order_id TEXT NOT NULL, "
-        + ", ".join(VALUE_FIELDS)
-        + ")"
+        "CREATE TEMP TABLE staging (row INTEGER PRIMARY KEY, repeated INTEGER NOT NULL, "
+        "known INTEGER NOT NULL DEFAULT 0, order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ")"
     )
 
 
 def stage(conn: sqlite3.Connection, columns: Mapping[str, list]) -> int:
     """Bulk-load one chunk of parsed rows, a list per STAGED_FIELDS name; returns a mark to
-    pass to ``store_new`` (the staging rowid before the chunk)."""
-    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM staging").fetchone()[0]
+    pass to ``store_new`` (the last row staged before the chunk)."""
+    mark = conn.execute("SELECT coalesce(max(row), 0) FROM staging").fetchone()[0]
     _insert_columns(conn, "staging", columns)
     return mark
 
 
 def store_new(
-    conn: sqlite3.Connection, mark: int, import_id: int, now: datetime
+    conn: sqlite3.Connection, mark: int, firsts: int, import_id: int, now: datetime
 ) -> tuple[int, int]:
     """Store the orders of the chunk staged after ``mark`` whose ids are new; returns (new, known).
+
+    ``firsts`` is the number of rows in the chunk that are not repeated.
 
     Rows whose id is known from an earlier import are not inserted but marked ``known``; they
     and the repeated rows are settled by ``merge_staged``. These statements bind nothing per
@@ -115,18 +116,15 @@ def store_new(
     at = timestamp(now)
     new = conn.execute(
         f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
-        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE rowid > ? AND NOT repeated "
+        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE row > ? AND NOT repeated "
         "ON CONFLICT (order_id) DO NOTHING",
         (import_id, import_id, at, mark),
     ).rowcount
-    firsts = conn.execute(
-        "SELECT COUNT(*) FROM staging WHERE rowid > ? AND NOT repeated", (mark,)
-    ).fetchone()[0]
     known = 0
     if new < firsts:
         # Only an earlier import can hold the id: one of this file would have repeated it.
         known = conn.execute(
-            "UPDATE staging SET known = 1 WHERE rowid > ? AND NOT repeated AND EXISTS "
+            "UPDATE staging SET known = 1 WHERE row > ? AND NOT repeated AND EXISTS "
             "(SELECT 1 FROM orders o WHERE o.order_id = staging.order_id "
             "AND o.first_import_id != ?)",
             (mark, import_id),
@@ -134,7 +132,7 @@ def store_new(
     conn.execute(
         "INSERT INTO pending (order_id, amount_cents, completed_on) "
         "SELECT order_id, amount_cents, completed_on FROM staging "
-        "WHERE rowid > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
+        "WHERE row > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
         (mark,),
     )
     return new, known
@@ -177,18 +175,19 @@ def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, 
         conn.execute(statement(count % per), head + flat[whole * width :])
 
 
-def staged_duplicates(conn: sqlite3.Connection, id_hashes: list[int]) -> dict[str, list[tuple]]:
+def staged_duplicates(conn: sqlite3.Connection, repeats: list[int]) -> dict[str, list[tuple]]:
     """Staged rows whose order id occurs more than once: id -> (row, values...) by row.
 
-    ``id_hashes`` are the hashes seen more than once while staging; equal hashes of different
-    ids are told apart here.
+    ``repeats`` are rows whose id hash occurred earlier in the file; every row with the id of
+    one of them is looked up, and equal hashes of different ids are told apart here.
     """
-    if not id_hashes:
+    if not repeats:
         return {}
     rows = conn.execute(
-        f"SELECT order_id, row, {_COLS} FROM staging "
-        "WHERE id_hash IN (SELECT value FROM json_each(?)) ORDER BY order_id, row",
-        (json.dumps(id_hashes),),
+        f"SELECT order_id, row, {_COLS} FROM staging WHERE order_id IN "
+        "(SELECT order_id FROM staging WHERE row IN (SELECT value FROM json_each(?))) "
+        "ORDER BY order_id, row",
+        (json.dumps(repeats),),
     ).fetchall()
     found: dict[str, list[tuple]] = {}
     for order_id, *rest in rows:
@@ -220,9 +219,12 @@ def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: i
     ).rowcount
 
 
-def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tuple[int, int]:
+def merge_staged(
+    conn: sqlite3.Connection, import_id: int, now: datetime, *, settle: bool = True
+) -> tuple[int, int]:
     """Settle the staged rows that ``store_new`` left (repeated or known ids); returns
-    (new, amended) among them, and drops the staging table.
+    (new, amended) among them, and drops the staging table. ``settle=False`` says there are
+    none (it saves a scan of the staging table).
 
     Staged rows must have unique order ids by now. A repeated row left over had an equal hash
     but a different id, so it may be new. Known ids are compared, and the amended orders keep
@@ -231,7 +233,7 @@ def merge_staged(conn: sqlite3.Connection, import_id: int, now: datetime) -> tup
     """
     at = timestamp(now)
     new = amended = 0
-    if conn.execute(f"SELECT EXISTS (SELECT 1 FROM staging s WHERE {_SETTLE})").fetchone()[0]:
+    if settle:
         new = conn.execute(
             f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, "
             f"updated_at) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, "
