@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from itertools import pairwise
+from itertools import compress, pairwise
 from typing import Any
 
 from inspect_cli import store
@@ -115,12 +115,10 @@ class Plan:
     def selected(self) -> list[Decision]:
         """The selected orders' decisions, in order id order."""
         due = self.due_on
+        rows = zip(self.order_ids, self.amounts, self.reasons, strict=True)
         return [
             (order_id, amount, 1, reason, due)
-            for order_id, amount, reason in zip(
-                self.order_ids, self.amounts, self.reasons, strict=True
-            )
-            if reason
+            for order_id, amount, reason in compress(rows, self.reasons)
         ]
 
 
@@ -383,17 +381,18 @@ def run_selection(
     run = _Run(config, as_of, now, commitment)
     if dry_run:
         with db.snapshot(conn):
-            new, amended = run.read(conn)
-            plan = run.decide(seed, new, amended)
+            amended = run.read_amended(conn)
+            plan, _ = run.plan(conn, seed, amended, hashed=False)
             return run.result(conn, plan, None, dry_run=True)
     with db.unchecked_references(conn), store.transaction(conn):
-        new, amended = run.read(conn)
-        # The plan (tickets and run hash, Python) is drawn in a thread while SQLite, which lets
-        # go of the interpreter while it works, writes each new order's decision as its amount
-        # alone makes it; the orders the draw chose are marked once the plan is there. Both
-        # cores work, and what is stored is exactly the plan.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            planning = pool.submit(run.decide_and_hash, seed, new, amended)
+        amended = run.read_amended(conn)
+        # The new orders are read and the plan (tickets and run hash, Python) drawn in a thread,
+        # through a connection of its own, while SQLite, which lets go of the interpreter while
+        # it works, writes each new order's decision as its amount alone makes it; the orders
+        # the draw chose are marked once the plan is there. Both cores work. This transaction
+        # holds the write lock, so the thread reads exactly the state it started from.
+        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
+            planning = pool.submit(run.plan, reader, seed, amended, hashed=True)
             written = db.insert_new_decisions(
                 conn,
                 run.run_id,
@@ -405,12 +404,13 @@ def run_selection(
             plan, digest = planning.result()
         drawn = [d[0] for d in plan.selected if d[3] == RANDOM_SAMPLE]
         marked = db.mark_drawn(conn, run.run_id, drawn, run.due_on)
-        if (written, marked) != (len(new[0]), len(drawn)):
-            # Both sides read the same pending orders in this transaction; a difference is a
-            # bug, and raising here rolls the whole run back.
+        new = plan.considered - len(plan.amended)
+        if (written, marked) != (new, len(drawn)):
+            # Both sides read the same pending orders; a difference is a bug, and raising here
+            # rolls the whole run back.
             raise RuntimeError(
                 f"run {run.run_id}: {written} new orders recorded and {marked} marked drawn, "
-                f"but {len(new[0])} new orders and {len(drawn)} drawn"
+                f"but {new} new orders and {len(drawn)} drawn"
             )
         result = run.result(conn, plan, digest, dry_run=False)
         if result.run_id is not None:
@@ -432,45 +432,44 @@ class _Run:
         self.prev_hash = GENESIS_HASH
         self.run_id = 1
 
-    def read(
-        self, conn: sqlite3.Connection
-    ) -> tuple[db.Pending, list[tuple[str, int, int | None]]]:
-        """The new and the amended pending orders, and the run this one chains to."""
-        amended = db.pending_decided(conn, self.day)
-        new = db.pending_new(conn, self.day, [order_id for order_id, _, _ in amended])
+    def read_amended(self, conn: sqlite3.Connection) -> list[tuple[str, int, int | None]]:
+        """The amended pending orders, and the run this one chains to."""
         last = db.last_run_hash(conn)
         if last:
             self.run_id, self.prev_hash = last[0] + 1, last[1]
-        return new, amended
+        return db.pending_decided(conn, self.day)
 
-    def decide(
-        self, seed: str, new: db.Pending, amended: list[tuple[str, int, int | None]]
-    ) -> Plan:
-        return decide(
+    def plan(
+        self,
+        conn: sqlite3.Connection,
+        seed: str,
+        amended: list[tuple[str, int, int | None]],
+        *,
+        hashed: bool,
+    ) -> tuple[Plan, str | None]:
+        """Read the new pending orders and decide them with the amended ones; with `hashed`,
+        also the run hash when the run is to be recorded."""
+        new = db.pending_new(conn, self.day, [order_id for order_id, _, _ in amended])
+        config = self.config
+        plan = decide(
             *new,
             amended,
             seed=seed,
             as_of=self.as_of,
-            threshold_cents=self.config.threshold_cents,
-            sample_rate=self.config.sample_rate,
-            due_working_days=self.config.due_working_days,
+            threshold_cents=config.threshold_cents,
+            sample_rate=config.sample_rate,
+            due_working_days=config.due_working_days,
         )
-
-    def decide_and_hash(
-        self, seed: str, new: db.Pending, amended: list[tuple[str, int, int | None]]
-    ) -> tuple[Plan, str | None]:
-        """The plan, and its run hash when the run is to be recorded."""
-        plan = self.decide(seed, new, amended)
-        if not (plan.order_ids or plan.kept_after_downward):
+        if not hashed or not (plan.order_ids or plan.kept_after_downward):
             return plan, None
         digest = run_hash(
             run_id=self.run_id,
             created_at=self.created_at,
             as_of=self.day,
             seed_commitment=self.commitment,
-            threshold_cents=self.config.threshold_cents,
-            sample_rate=str(self.config.sample_rate),
-            due_working_days=self.config.due_working_days,
+            threshold_cents=config.threshold_cents,
+            sample_rate=str(config.sample_rate),
+            due_working_days=config.due_working_days,
             counts=plan.counts,
             decisions=plan.columns(),
             prev_hash=self.prev_hash,

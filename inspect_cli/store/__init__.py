@@ -31,6 +31,19 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
+def reader(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A second, read-only connection to the same store, for a thread that reads while `conn`
+    writes. In WAL mode it sees the last committed state: while `conn` holds the write lock
+    (``transaction``) and has not yet changed what the thread reads, the state `conn` sees."""
+    path = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+    other = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One all-or-nothing unit of work (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error).
 
