@@ -486,7 +486,7 @@ def _reject_conflicts(
                 )
         else:
             surplus.extend(numbers[1:])
-    order_store.drop_staged_rows(conn, [*conflicting, *surplus])
+    store.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
     store.new -= order_store.drop_new_orders(conn, conflicting_ids, store.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
     if missing:

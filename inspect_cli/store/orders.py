@@ -195,11 +195,16 @@ def staged_duplicates(conn: sqlite3.Connection, repeats: list[int]) -> dict[str,
     return {order_id: rows for order_id, rows in found.items() if len(rows) > 1}
 
 
-def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> None:
-    if rows:
-        conn.execute(
-            "DELETE FROM staging WHERE row IN (SELECT value FROM json_each(?))", (json.dumps(rows),)
-        )
+def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> int:
+    """Drop staged rows; returns how many of them were waiting for ``merge_staged``."""
+    if not rows:
+        return 0
+    listed = "row IN (SELECT value FROM json_each(?))"
+    unsettled = conn.execute(
+        f"SELECT COUNT(*) FROM staging s WHERE {listed} AND {_SETTLE}", (json.dumps(rows),)
+    ).fetchone()[0]
+    conn.execute(f"DELETE FROM staging WHERE {listed}", (json.dumps(rows),))
+    return unsettled
 
 
 def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: int) -> int:
