@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from inspect_cli import store
@@ -83,20 +82,19 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         raise
     with db.snapshot(conn):
         runs = db.runs(conn)
-        decisions = db.all_decisions(conn)
         logged = db.logged_run_hashes(conn)
-        # The decisions and the chain are checked in a thread while SQLite looks for orders
-        # the runs missed.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(
-                lambda: [
-                    *_check_decisions(seed, runs, decisions),
-                    *_check_chain(commitment, runs, decisions, logged),
-                ]
-            )
-            completeness = _check_completeness(conn)
-            problems = [*checking.result(), *completeness]
-    result = Verification(commitment, len(runs), len(decisions), problems)
+        # A thread looks for orders the runs missed, through a connection of its own, while
+        # this one reads the decisions and checks them: both cores work. Each side checks one
+        # consistent state of the store.
+        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
+            completeness = pool.submit(_check_completeness, reader)
+            decisions = _Decisions(*db.decision_columns(conn))
+            problems = [
+                *_check_decisions(seed, runs, decisions),
+                *_check_chain(commitment, runs, decisions, logged),
+                *completeness.result(),
+            ]
+    result = Verification(commitment, len(runs), len(decisions.order_ids), problems)
     outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
     with store.transaction(conn):
         store.log_event(
@@ -109,130 +107,180 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
     return result
 
 
+@dataclass(frozen=True)
+class _Decisions:
+    """Every stored decision as columns, ordered by run and then order id."""
+
+    order_ids: list[str]
+    run_ids: list[int]
+    amounts: list[int]
+    selected: list[int]
+    reasons: list[str | None]
+    due_on: list[str | None]
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """(run_id, start, end): the slice of each run's decisions."""
+        slices, start = [], 0
+        for run_id, group in groupby(self.run_ids):
+            end = start + sum(1 for _ in group)
+            slices.append((run_id, start, end))
+            start = end
+        return slices
+
+    def columns(self, start: int, end: int) -> Columns:
+        """One run's decisions as the columns of its hash (recipe 2)."""
+        return (
+            self.order_ids[start:end],
+            self.amounts[start:end],
+            self.selected[start:end],
+            self.reasons[start:end],
+            self.due_on[start:end],
+        )
+
+    def label(self, i: int) -> str:
+        return f"order {self.order_ids[i]} (run {self.run_ids[i]})"
+
+
 def _label(reason: str | None) -> str:
     return reason or NOT_SELECTED.replace("_", " ")
 
 
-def _check_decisions(
-    seed: str, runs: list[db.RunRow], decisions: list[db.DecisionRow]
-) -> list[Problem]:
+def _check_decisions(seed: str, runs: list[db.RunRow], decisions: _Decisions) -> list[Problem]:
     """Decide every stored decision again and report those that differ.
 
-    Decisions come in run order, so an order's earlier decisions are known when its later one
-    (``amended_above_threshold``) is checked. Most orders have one decision, the first of its
-    order: those are sorted out run by run in bulk, the few orders decided more than once one
-    decision at a time. Tickets are drawn in one bulk call per rate.
+    Most orders have one decision: those are decided run by run in bulk, and the recomputed
+    columns are compared with the stored ones as whole lists; only when they differ are the
+    differences looked for one by one. The few orders decided more than once are taken one
+    decision at a time, in run order, so an order's earlier decisions are known when its
+    later one (``amended_above_threshold``) is checked. Tickets are drawn in one bulk call per
+    rate.
     """
     params = {r[0]: r for r in runs}
+    d = decisions
     problems: list[Problem] = []
-    expected: list[tuple[int, str | None]] = []  # decision index, recomputed reason
+    # The recomputed reason of each decision; decisions that cannot be recomputed (their run
+    # is missing, or a second decision that should not exist) keep the stored one and are
+    # reported apart.
+    want: list[str | None] = list(d.reasons)
+    skip: set[int] = set()
     draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
-    repeated = _repeated_orders(decisions)
-    start = 0
-    for run_id, group in groupby(map(itemgetter(1), decisions)):
-        end = start + len(list(group))
-        indexes = [i for i in range(start, end) if decisions[i][0] not in repeated]
-        start = end
+    repeated = _repeated_orders(d.order_ids)
+    for run_id, start, end in d.runs():
         run = params.get(run_id)
         if run is None:
-            problems.extend(_missing_run(decisions[i]) for i in indexes)
+            problems.extend(_missing_run(d, i) for i in range(start, end))
+            skip.update(range(start, end))
             continue
-        above = [decisions[i][2] > run[4] for i in indexes]  # is_above_threshold, in bulk
-        expected.extend((i, ABOVE_THRESHOLD) for i, a in zip(indexes, above, strict=True) if a)
-        draws[run[5]].extend(i for i, a in zip(indexes, above, strict=True) if not a)
-    ever_selected: dict[str, bool] = {}
-    for i in (i for i, d in enumerate(decisions) if d[0] in repeated):
-        order_id, run_id, amount, selected, _reason, _due = decisions[i]
-        run = params.get(run_id)
-        before = ever_selected.get(order_id)
-        ever_selected[order_id] = bool(before) or bool(selected)
-        if run is None:
-            problems.append(_missing_run(decisions[i]))
-        elif before is None:
-            if is_above_threshold(amount, run[4]):
-                expected.append((i, ABOVE_THRESHOLD))
+        threshold, draw = run[4], draws[run[5]]
+        for i in range(start, end):
+            if repeated and d.order_ids[i] in repeated:
+                continue
+            # is_above_threshold, inlined: this runs once per decision.
+            if d.amounts[i] > threshold:
+                want[i] = ABOVE_THRESHOLD
             else:
-                draws[run[5]].append(i)
-        elif not before and is_above_threshold(amount, run[4]):
-            expected.append((i, AMENDED_ABOVE_THRESHOLD))
-        else:
-            why = "it was already selected" if before else "it is not above the threshold"
-            problems.append(
-                Problem(
-                    "decision",
-                    f"order {order_id} (run {run_id}): decided a second time, but {why}",
-                    run_id,
-                    order_id,
-                )
-            )
+                draw.append(i)
+    problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
     for rate, indexes in draws.items():
-        hits = sampled(seed, [decisions[i][0] for i in indexes], Decimal(rate))
-        expected.extend(
-            (i, RANDOM_SAMPLE if hit else None) for i, hit in zip(indexes, hits, strict=True)
-        )
-    due_on_of: dict[int, str] = {}  # run id -> due date of the orders it selected
-    for i, want in expected:
-        order_id, run_id, _amount, selected, reason, due_on = decisions[i]
-        if reason != want or bool(selected) != (want is not None):
-            problems.append(
-                Problem(
-                    "decision",
-                    f"order {order_id} (run {run_id}): stored {_label(reason)}, "
-                    f"recomputed {_label(want)}",
-                    run_id,
-                    order_id,
-                )
-            )
-            continue
-        want_due = None
-        if want:
-            want_due = due_on_of.get(run_id)
-            if want_due is None:
-                run = params[run_id]
-                want_due = due_on_of[run_id] = due_date(
-                    date.fromisoformat(run[2]), run[6]
-                ).isoformat()
-        if due_on != want_due:
-            problems.append(
-                Problem(
-                    "decision",
-                    f"order {order_id} (run {run_id}): stored due date {due_on}, "
-                    f"recomputed {want_due}",
-                    run_id,
-                    order_id,
-                )
-            )
+        hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate))
+        for i, hit in zip(indexes, hits, strict=True):
+            want[i] = RANDOM_SAMPLE if hit else None
+    due_of = {
+        r[0]: due_date(date.fromisoformat(r[2]), r[6]).isoformat() for r in runs
+    }  # run id -> due date of the orders it selected
+    want_due = (
+        [due_of[run_id] if reason else None for run_id, reason in zip(d.run_ids, want, strict=True)]
+        if not skip
+        else [
+            d.due_on[i] if i in skip else due_of[run_id] if reason else None
+            for i, (run_id, reason) in enumerate(zip(d.run_ids, want, strict=True))
+        ]
+    )
+    want_selected = [1 if reason else 0 for reason in want]
+    if (want, want_selected, want_due) != (d.reasons, d.selected, d.due_on):
+        problems.extend(_differences(d, want, want_due, skip))
     problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
     return problems
 
 
-def _repeated_orders(decisions: list[db.DecisionRow]) -> set[str]:
+def _check_repeated(
+    d: _Decisions,
+    params: dict[int, db.RunRow],
+    repeated: set[str],
+    want: list[str | None],
+    draws: dict[str, list[int]],
+    skip: set[int],
+) -> list[Problem]:
+    """Recompute the decisions of orders decided more than once, in run order; a decision
+    that should not exist is reported and left out of the comparison (`skip`)."""
+    problems: list[Problem] = []
+    ever_selected: dict[str, bool] = {}
+    for i in (i for i, order_id in enumerate(d.order_ids) if order_id in repeated):
+        order_id, amount, selected = d.order_ids[i], d.amounts[i], d.selected[i]
+        run = params.get(d.run_ids[i])
+        before = ever_selected.get(order_id)
+        ever_selected[order_id] = bool(before) or bool(selected)
+        if run is None:
+            continue  # reported with its run
+        if before is None:
+            if is_above_threshold(amount, run[4]):
+                want[i] = ABOVE_THRESHOLD
+            else:
+                draws[run[5]].append(i)
+        elif not before and is_above_threshold(amount, run[4]):
+            want[i] = AMENDED_ABOVE_THRESHOLD
+        else:
+            why = "it was already selected" if before else "it is not above the threshold"
+            skip.add(i)
+            problems.append(
+                Problem(
+                    "decision",
+                    f"{d.label(i)}: decided a second time, but {why}",
+                    d.run_ids[i],
+                    order_id,
+                )
+            )
+    return problems
+
+
+def _differences(
+    d: _Decisions, want: list[str | None], want_due: list[str | None], skip: set[int]
+) -> list[Problem]:
+    """The decisions whose stored reason, selection or due date differs from the recomputed."""
+    problems: list[Problem] = []
+    for i, (reason, wanted) in enumerate(zip(d.reasons, want, strict=True)):
+        if i in skip:
+            continue
+        if reason != wanted or bool(d.selected[i]) != (wanted is not None):
+            message = f"{d.label(i)}: stored {_label(reason)}, recomputed {_label(wanted)}"
+        elif d.due_on[i] != want_due[i]:
+            message = f"{d.label(i)}: stored due date {d.due_on[i]}, recomputed {want_due[i]}"
+        else:
+            continue
+        problems.append(Problem("decision", message, d.run_ids[i], d.order_ids[i]))
+    return problems
+
+
+def _repeated_orders(order_ids: list[str]) -> set[str]:
     """Orders with more than one decision (amended above the threshold, or tampered with)."""
-    order_ids = list(map(itemgetter(0), decisions))
     if len(set(order_ids)) == len(order_ids):
         return set()
     return {order_id for order_id, n in Counter(order_ids).items() if n > 1}
 
 
-def _missing_run(decision: db.DecisionRow) -> Problem:
-    order_id, run_id = decision[0], decision[1]
+def _missing_run(d: _Decisions, i: int) -> Problem:
+    order_id, run_id = d.order_ids[i], d.run_ids[i]
     return Problem("decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id)
 
 
 def _check_chain(
     commitment: str,
     runs: list[db.RunRow],
-    decisions: list[db.DecisionRow],
+    decisions: _Decisions,
     logged: list[str],
 ) -> list[Problem]:
     """Recompute each run's hash, its link to the previous run and its audit log entry."""
-    # Decisions come sorted by run: take each run's in one slice.
-    by_run: dict[int, list[tuple[str, int, int, str | None, str | None]]] = {}
-    for run_id, group in groupby(decisions, key=itemgetter(1)):
-        by_run.setdefault(run_id, []).extend(
-            (order_id, amount, selected, reason, due_on)
-            for order_id, _, amount, selected, reason, due_on in group
-        )
+    slices = {run_id: (start, end) for run_id, start, end in decisions.runs()}
     logged_hashes: dict[int, str] = {}
     for detail in logged:
         _, run_id, digest = detail.split(" ")
@@ -254,7 +302,7 @@ def _check_chain(
                     run_id,
                 )
             )
-        own = by_run.get(run_id, [])
+        own = decisions.columns(*slices.get(run_id, (0, 0)))
         recipe = run_hash_recipe_1 if run[10] == 1 else run_hash
         recomputed = recipe(
             run_id=run_id,
@@ -265,7 +313,7 @@ def _check_chain(
             sample_rate=rate,
             due_working_days=days,
             counts=counts,
-            decisions=own if run[10] == 1 else _columns(own),
+            decisions=list(zip(*own, strict=True)) if run[10] == 1 else own,
             prev_hash=prev_hash,
         )
         if recomputed != digest:
@@ -282,7 +330,7 @@ def _check_chain(
                 Problem("chain", f"run {run_id}: made with another seed commitment", run_id)
             )
         recount = dict.fromkeys((*REASONS, NOT_SELECTED), 0)
-        for reason, n in Counter(map(itemgetter(3), own)).items():
+        for reason, n in Counter(own[3]).items():
             recount[reason or NOT_SELECTED] += n
         if any(counts.get(k) != v for k, v in recount.items()):
             problems.append(
@@ -302,13 +350,6 @@ def _check_chain(
         for run_id in sorted(logged_hashes)
     )
     return problems
-
-
-def _columns(rows: list[tuple[str, int, int, str | None, str | None]]) -> Columns:
-    """A run's decision rows, in order id order, as the columns its hash (recipe 2) covers."""
-    if not rows:
-        return [], [], [], [], []
-    return tuple(map(list, zip(*sorted(rows), strict=True)))  # type: ignore[return-value]
 
 
 def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:

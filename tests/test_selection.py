@@ -94,7 +94,8 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
     conn = ws.connect()
     try:
         found: dict[str, list[tuple[int, int, str | None, str | None]]] = {}
-        for order_id, run_id, _amount, selected, reason, due_on in db.all_decisions(conn):
+        columns = db.decision_columns(conn)
+        for order_id, run_id, _amount, selected, reason, due_on in zip(*columns, strict=True):
             found.setdefault(order_id, []).append((run_id, selected, reason, due_on))
         return found
     finally:

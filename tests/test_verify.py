@@ -137,6 +137,31 @@ def test_a_deleted_last_run_is_detected(history: Workspace):
     assert "(decisions or a run were deleted)" in messages(result)[1]
 
 
+def test_decisions_whose_run_record_is_gone_are_reported_once_each(history: Workspace):
+    tamper(history, "DELETE FROM selection_runs WHERE run_id = 2")
+    (amended,) = ids_by_ticket(1, hit=False, prefix="U-")
+    assert messages(check(history)) == [
+        f"order {amended}: its run 2 is missing",
+        "run 3: does not link to run 1 (the runs in between were deleted)",
+        "run 2: in the audit log but missing from the store",
+    ]
+
+
+def test_a_changed_due_date_and_a_second_decision_are_detected(history: Workspace):
+    lucky = ids_by_ticket(1, hit=True)[0]
+    tamper(
+        history,
+        f"UPDATE decisions SET due_on = '2027-01-01' WHERE order_id = '{lucky}'",
+        "INSERT INTO decisions VALUES ('BIG-1', 3, 100001, 1, 'amended_above_threshold', "
+        "'2026-12-09')",
+    )
+    problems = [p for p in check(history).problems if p.kind == "decision"]
+    assert [p.message for p in problems] == [
+        f"order {lucky} (run 1): stored due date 2027-01-01, recomputed 2026-12-07",
+        "order BIG-1 (run 3): decided a second time, but it was already selected",
+    ]
+
+
 def test_an_edited_run_is_detected(history: Workspace):
     # Raising the threshold after the fact would turn the 1000.01 order into "not above".
     tamper(history, "UPDATE selection_runs SET threshold_cents = 200000 WHERE run_id = 1")

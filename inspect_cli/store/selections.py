@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import compress
-from operator import itemgetter
 from typing import Any
 
 RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str, int]
@@ -243,21 +242,22 @@ def runs(conn: sqlite3.Connection) -> list[RunRow]:
     ]
 
 
-def all_decisions(conn: sqlite3.Connection) -> list[DecisionRow]:
-    """Every decision, by run and then order id (the order the run hash lists them in).
+DecisionColumns = tuple[
+    list[str], list[int], list[int], list[int], list[str | None], list[str | None]
+]
+"""Every decision as columns ordered by run and then order id: order_id, run_id, amount_cents,
+selected, reason, due_on (the order the run hash lists them in)."""
 
-    Read in storage order and sorted here: the rows come nearly sorted, which Python's sort
-    turns around in one pass while SQLite would sort them all. Values of mixed types (only a
-    tampered store has them) do not compare in Python; SQLite then sorts them its own way.
-    """
+
+def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
+    """Every decision, as columns. SQLite sorts them and writes each column as one JSON array
+    while the interpreter is free; a million row tuples would cost twice as much."""
     columns = "order_id, run_id, amount_cents, selected, reason, due_on"
-    rows = conn.execute(f"SELECT {columns} FROM decisions").fetchall()
-    try:
-        rows.sort(key=itemgetter(0))
-        rows.sort(key=itemgetter(1))
-    except TypeError:
-        return conn.execute(f"SELECT {columns} FROM decisions ORDER BY run_id, order_id").fetchall()
-    return rows
+    arrays = ", ".join(f"json_group_array({c})" for c in columns.split(", "))
+    row = conn.execute(
+        f"SELECT {arrays} FROM (SELECT {columns} FROM decisions ORDER BY run_id, order_id)"
+    ).fetchone()
+    return tuple(map(json.loads, row))  # type: ignore[return-value]
 
 
 def run_decisions(conn: sqlite3.Connection, run_id: int) -> list[DecisionRow]:
