@@ -85,19 +85,22 @@ def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | 
 
 
 def create_staging(conn: sqlite3.Connection) -> None:
-    """The file's staging table, keyed by file row; ``known`` marks rows whose id an earlier
-    import stored."""
+    """The file's staging table; ``known`` marks rows whose id an earlier import stored.
+
+    The file row is a plain column, not the rowid: explicit rowids make every insert check
+    for a clash, and rows are rarely looked up by number (only repeated ones).
+    """
     conn.execute("DROP TABLE IF EXISTS temp.staging")
     conn.execute(
-        "CREATE TEMP TABLE staging (row INTEGER PRIMARY KEY, repeated INTEGER NOT NULL, "
+        "CREATE TEMP TABLE staging (row INTEGER NOT NULL, repeated INTEGER NOT NULL, "
         "known INTEGER NOT NULL DEFAULT 0, order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ")"
     )
 
 
 def stage(conn: sqlite3.Connection, columns: Mapping[str, list]) -> int:
     """Bulk-load one chunk of parsed rows, a list per STAGED_FIELDS name; returns a mark to
-    pass to ``store_new`` (the last row staged before the chunk)."""
-    mark = conn.execute("SELECT coalesce(max(row), 0) FROM staging").fetchone()[0]
+    pass to ``store_new`` (the last staging rowid before the chunk)."""
+    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM staging").fetchone()[0]
     _insert_columns(conn, "staging", columns)
     return mark
 
@@ -116,7 +119,7 @@ def store_new(
     at = timestamp(now)
     new = conn.execute(
         f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
-        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE row > ? AND NOT repeated "
+        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE rowid > ? AND NOT repeated "
         "ON CONFLICT (order_id) DO NOTHING",
         (import_id, import_id, at, mark),
     ).rowcount
@@ -124,7 +127,7 @@ def store_new(
     if new < firsts:
         # Only an earlier import can hold the id: one of this file would have repeated it.
         known = conn.execute(
-            "UPDATE staging SET known = 1 WHERE row > ? AND NOT repeated AND EXISTS "
+            "UPDATE staging SET known = 1 WHERE rowid > ? AND NOT repeated AND EXISTS "
             "(SELECT 1 FROM orders o WHERE o.order_id = staging.order_id "
             "AND o.first_import_id != ?)",
             (mark, import_id),
@@ -132,7 +135,7 @@ def store_new(
     conn.execute(
         "INSERT INTO pending (order_id, amount_cents, completed_on) "
         "SELECT order_id, amount_cents, completed_on FROM staging "
-        "WHERE row > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
+        "WHERE rowid > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
         (mark,),
     )
     return new, known
