@@ -9,12 +9,12 @@ audit log when it is made, so deleting the newest run, which nothing links to ye
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import groupby
 from typing import Any
 
 from inspect_cli import store
@@ -120,10 +120,10 @@ class _Decisions:
 
     def runs(self) -> list[tuple[int, int, int]]:
         """(run_id, start, end): the slice of each run's decisions."""
-        slices, start = [], 0
-        for run_id, group in groupby(self.run_ids):
-            end = start + sum(1 for _ in group)
-            slices.append((run_id, start, end))
+        slices, start, run_ids = [], 0, self.run_ids
+        while start < len(run_ids):
+            end = bisect_right(run_ids, run_ids[start], lo=start)
+            slices.append((run_ids[start], start, end))
             start = end
         return slices
 
@@ -171,15 +171,19 @@ def _check_decisions(seed: str, runs: list[db.RunRow], decisions: _Decisions) ->
             problems.extend(_missing_run(d, i) for i in range(start, end))
             skip.update(range(start, end))
             continue
-        threshold, draw = run[4], draws[run[5]]
-        for i in range(start, end):
-            if repeated and d.order_ids[i] in repeated:
-                continue
-            # is_above_threshold, inlined: this runs once per decision.
-            if d.amounts[i] > threshold:
-                want[i] = ABOVE_THRESHOLD
-            else:
-                draw.append(i)
+        threshold, amounts = run[4], d.amounts[start:end]
+        first = range(start, end)
+        if repeated:  # those are decided one by one below
+            first = [i for i in first if d.order_ids[i] not in repeated]
+            amounts = [d.amounts[i] for i in first]
+        # is_above_threshold, inlined: this runs once per decision. Those not above are drawn.
+        above = [ABOVE_THRESHOLD if a > threshold else None for a in amounts]
+        if isinstance(first, range):
+            want[start:end] = above
+        else:
+            for i, reason in zip(first, above, strict=True):
+                want[i] = reason
+        draws[run[5]].extend([i for i, a in zip(first, amounts, strict=True) if a <= threshold])
     problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
     for rate, indexes in draws.items():
         hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate))
