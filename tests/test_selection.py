@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SEED, TODAY
+from conftest import NOW, REPO, SEED, TODAY
 from consistent_sampler.consistent_sampler import first_fraction
 
 from inspect_cli.config import Config
@@ -420,6 +420,15 @@ def auditor_run_hash(conn, run_id: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def readme_recipe():
+    """The `run_hash` function the README gives auditors, taken from the README as it is."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("```python", text.index("**4. The chain of runs.**")) + len("```python")
+    namespace: dict = {}
+    exec(text[start : text.index("```", start)], namespace)
+    return namespace["run_hash"]
+
+
 def test_runs_are_recorded_in_a_hash_chain(workspace: Workspace, tmp_path: Path):
     ingest(workspace, write_orders(tmp_path / "a.csv", rows(["A1", "é-1"], "1500.00")))
     first = select(workspace)
@@ -436,6 +445,8 @@ def test_runs_are_recorded_in_a_hash_chain(workspace: Workspace, tmp_path: Path)
     assert runs[0][4:8] == (100000, "0.02", 10, first.plan.counts)
     assert auditor_run_hash(conn, 1) == first.hash
     assert auditor_run_hash(conn, 2) == second.hash
+    readme_run_hash = readme_recipe()
+    assert (readme_run_hash(conn, 1), readme_run_hash(conn, 2)) == (first.hash, second.hash)
     assert db.logged_run_hashes(conn) == [f"run 1 {first.hash}", f"run 2 {second.hash}"]
     conn.close()
 
