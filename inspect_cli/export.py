@@ -26,7 +26,7 @@ from typing import Any, Literal, NamedTuple
 from inspect_cli.headers import INSPECTION_FIELDS
 from inspect_cli.money import cents_to_decimal, format_cents
 from inspect_cli.spreadsheet import DIALECTS, FORMULA_TRIGGERS, neutralise
-from inspect_cli.store import selections as db
+from inspect_cli.store import inspection_list as db
 
 FileFormat = Literal["csv", "xlsx"]
 Status = Literal["open", "all"]

@@ -1,4 +1,4 @@
-"""Queries of selection runs, decisions and the inspection list.
+"""Queries of selection runs and decisions (the inspection list has its own module).
 
 Selection only ever reads the pending table; the run record and its decisions are written in
 bulk by the caller's transaction.
@@ -400,75 +400,3 @@ def order_satisfaction(conn: sqlite3.Connection, order_id: str) -> dict[str, Any
     return (
         dict(zip(("score", "scale", "responded_on", "comment"), row, strict=True)) if row else None
     )
-
-
-# --- the inspection list ----------------------------------------------------------------------
-
-LIST_FIELDS = (
-    "order_id",
-    "reason",
-    "contractor",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "amount_cents",
-    "completed_on",
-    "selected_on",
-    "due_on",
-    "inspector",
-    "inspected_on",
-    "result",
-    "findings",
-    "correction_cents",
-)
-
-# The selected decision of each order (there is at most one), its order's current values and,
-# when there is one, the order's latest final outcome (a visit that found no access is not final).
-_LIST_SELECT = """
-    SELECT d.order_id, d.reason, o.contractor, o.dwelling_id, o.address, o.postcode,
-           o.municipality, o.category, o.description, o.amount_cents, o.completed_on,
-           r.as_of, d.due_on, f.inspector, f.inspected_on, f.result, f.findings,
-           f.correction_cents
-      FROM decisions d
-      JOIN orders o ON o.order_id = d.order_id
-      JOIN selection_runs r ON r.run_id = d.run_id
-      LEFT JOIN inspections f ON f.id = (
-           SELECT i.id FROM inspections i
-            WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
-              AND i.result != 'no_access'
-            ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1)
-     WHERE d.selected = 1
-"""
-
-
-def inspection_list(
-    conn: sqlite3.Connection,
-    *,
-    open_only: bool,
-    since: str | None = None,
-    run_id: int | None = None,
-) -> list[tuple[Any, ...]]:
-    """Rows of LIST_FIELDS for the selected orders (unsorted; the export orders them).
-
-    open_only keeps the orders without a final outcome; since keeps those selected on or after
-    that day; run_id keeps those one run selected.
-    """
-    sql = _LIST_SELECT
-    params: list[Any] = []
-    if open_only:
-        # Means f.id IS NULL, but on the decision alone: SQLite tests it before reading the
-        # order, so the inspected orders of past years cost an index probe each, no more.
-        sql += """
-           AND NOT EXISTS (SELECT 1 FROM inspections i
-                            WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
-                              AND i.result != 'no_access')"""
-    if since is not None:
-        sql += " AND r.as_of >= ?"
-        params.append(since)
-    if run_id is not None:
-        sql += " AND d.run_id = ?"
-        params.append(run_id)
-    return conn.execute(sql, params).fetchall()
