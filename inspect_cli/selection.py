@@ -282,66 +282,36 @@ def run_hash(
     sample_rate: str,
     due_working_days: int,
     counts: dict[str, int],
-    decisions: Columns,
+    decisions: Columns | Iterable[Sequence[Any]],
     prev_hash: str,
+    recipe: int = HASH_RECIPE,
 ) -> str:
-    """SHA-256 hex of the run's canonical JSON (recipe 2): the recipe the README gives auditors.
+    """SHA-256 hex of the run's canonical JSON: the recipe the README gives auditors.
 
     The document is an object with exactly these keys, serialised with sorted keys, no
     whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
-    as bytes. ``decisions`` is an object of five columns (COLUMN_NAMES), each a list with one
-    entry per decision in order id order: a million decisions as five flat lists cost a few
-    times less to write than a million small lists.
+    as bytes. With recipe 2 ``decisions`` is an object of five columns (COLUMN_NAMES), each a
+    list with one entry per decision in order id order: a million decisions as five flat lists
+    cost a few times less to write than a million small lists. Recipe 1, that of the runs made
+    before, listed them as rows [order_id, amount_cents, selected, reason, due_on] sorted by
+    order id; it is kept so that `verify` checks those runs too.
     """
-    return _digest(
-        {
-            "run_id": run_id,
-            "created_at": created_at,
-            "as_of": as_of,
-            "seed_commitment": seed_commitment,
-            "threshold_cents": threshold_cents,
-            "sample_rate": sample_rate,
-            "due_working_days": due_working_days,
-            "counts": counts,
-            "decisions": dict(zip(COLUMN_NAMES, decisions, strict=True)),
-            "prev_hash": prev_hash,
-        }
-    )
-
-
-def run_hash_recipe_1(
-    *,
-    run_id: int,
-    created_at: str,
-    as_of: str,
-    seed_commitment: str,
-    threshold_cents: int,
-    sample_rate: str,
-    due_working_days: int,
-    counts: dict[str, int],
-    decisions: Iterable[Sequence[Any]],
-    prev_hash: str,
-) -> str:
-    """The hash of runs made with recipe 1, which listed the decisions as rows:
-    [order_id, amount_cents, selected, reason, due_on] sorted by order id, instead of columns.
-    Kept so that `verify` checks those runs too."""
-    return _digest(
-        {
-            "run_id": run_id,
-            "created_at": created_at,
-            "as_of": as_of,
-            "seed_commitment": seed_commitment,
-            "threshold_cents": threshold_cents,
-            "sample_rate": sample_rate,
-            "due_working_days": due_working_days,
-            "counts": counts,
-            "decisions": sorted(decisions),
-            "prev_hash": prev_hash,
-        }
-    )
-
-
-def _digest(document: dict[str, Any]) -> str:
+    document = {
+        "run_id": run_id,
+        "created_at": created_at,
+        "as_of": as_of,
+        "seed_commitment": seed_commitment,
+        "threshold_cents": threshold_cents,
+        "sample_rate": sample_rate,
+        "due_working_days": due_working_days,
+        "counts": counts,
+        "decisions": (
+            sorted(decisions)  # type: ignore[type-var]
+            if recipe == 1
+            else dict(zip(COLUMN_NAMES, decisions, strict=True))
+        ),
+        "prev_hash": prev_hash,
+    }
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 

@@ -32,7 +32,6 @@ from inspect_cli.selection import (
     check_seed,
     is_above_threshold,
     run_hash,
-    run_hash_recipe_1,
 )
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
@@ -307,8 +306,8 @@ def _check_chain(
                 )
             )
         own = decisions.columns(*slices.get(run_id, (0, 0)))
-        recipe = run_hash_recipe_1 if run[10] == 1 else run_hash
-        recomputed = recipe(
+        recipe = run[10]
+        recomputed = run_hash(
             run_id=run_id,
             created_at=created_at,
             as_of=as_of,
@@ -317,8 +316,9 @@ def _check_chain(
             sample_rate=rate,
             due_working_days=days,
             counts=counts,
-            decisions=list(zip(*own, strict=True)) if run[10] == 1 else own,
+            decisions=list(zip(*own, strict=True)) if recipe == 1 else own,
             prev_hash=prev_hash,
+            recipe=recipe,
         )
         if recomputed != digest:
             problems.append(

@@ -10,7 +10,7 @@ from conftest import NOW, SEED
 
 from inspect_cli import store
 from inspect_cli.sampling import seed_commitment
-from inspect_cli.selection import GENESIS_HASH, run_hash_recipe_1
+from inspect_cli.selection import GENESIS_HASH, run_hash
 from inspect_cli.store import schema
 from inspect_cli.verify import verify
 
@@ -65,7 +65,7 @@ def version_1_store(path) -> None:
             },
             "prev_hash": GENESIS_HASH,
         }
-        digest = run_hash_recipe_1(**run, decisions=decisions)
+        digest = run_hash(**run, decisions=decisions, recipe=1)
         conn.execute(
             "INSERT INTO selection_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*list(run.values())[:7], json.dumps(run["counts"]), GENESIS_HASH, digest),
