@@ -1,11 +1,11 @@
 """Importing one contractor file: every row ends as new, unchanged, amended or rejected.
 
 The file is one transaction: it is imported whole or not at all. Rows are parsed column-wise
-per chunk (pandas), staged in bulk and merged with set-based SQL, so memory stays flat and a
-million rows take seconds. The next chunk is read and parsed in a thread while SQLite stores
-the current one: pandas' tokenizer and SQLite's set-based statements both run without the GIL,
-so the two cores share the work. Rejected rows go to the quarantine with a reason per field;
-the identity ``read = new + unchanged + amended + rejected`` holds for every file.
+per chunk (pandas) and stored in bulk, so memory stays flat and a million rows take seconds.
+The next chunk is read and parsed in a thread while SQLite stores the current one: pandas'
+tokenizer and SQLite's inserts both run without the GIL, so the two cores share the work.
+Rejected rows go to the quarantine with a reason per field; the identity
+``read = new + unchanged + amended + rejected`` holds for every file.
 """
 
 from __future__ import annotations
@@ -175,13 +175,14 @@ class _Store:
 
 @dataclass
 class _Parsed:
-    """One chunk, parsed: its size, its rejected rows and its staging columns."""
+    """One chunk, parsed: its size, its rejected rows, and the columns of its good rows whose
+    id is the first of its kind in the file and of the others."""
 
     read: int
     rejected: list[tuple[int, list[str], str]]
     not_completed: int
-    repeated: int
-    staged: dict[str, list]
+    firsts: dict[str, list]
+    repeated: dict[str, list]
 
 
 def _stage_file(
@@ -201,12 +202,12 @@ def _stage_file(
     with ThreadPoolExecutor(max_workers=1) as pool:
         ahead = pool.submit(parser.next)
         while (parsed := ahead.result()) is not None:
-            mark = order_store.stage(store.conn, parsed.staged)
             ahead = pool.submit(parser.next)
-            firsts = len(parsed.staged["row"]) - parsed.repeated
-            new, known = order_store.store_new(store.conn, mark, firsts, store.import_id, store.now)
+            new, known = order_store.store_chunk(
+                store.conn, parsed.firsts, parsed.repeated, store.import_id, store.now
+            )
             store.new += new
-            store.unsettled += parsed.repeated + known
+            store.unsettled += len(parsed.repeated["row"]) + known
             for row, cells, reasons in parsed.rejected:
                 quarantine.add(row, cells, reasons)
             result.read += parsed.read
@@ -248,22 +249,23 @@ class _Parser:
             read=len(chunk),
             rejected=rejected,
             not_completed=int(good["completed_on"].isna().sum()),
-            repeated=int(repeated.sum()),
-            staged=_staged_columns(good, repeated),
+            firsts=_staged_columns(good[~repeated] if repeated.any() else good),
+            repeated=_staged_columns(good[repeated]),
         )
 
 
 class _Repeats:
-    """Tracks order ids that occur more than once in a file, with 8 bytes per row.
+    """Tracks order ids that occur more than once in a file, with 16 bytes per distinct id.
 
-    The 64-bit hashes of all ids seen so far are kept sorted; a row whose hash was seen
-    before (or repeats within its chunk) keeps its original cells, so a conflict can be
-    quarantined without reading the file again, unless its first occurrence lay in an
-    earlier chunk.
+    The 64-bit hashes of all ids seen so far are kept sorted, with the row of each hash's first
+    occurrence; a row whose hash was seen before (or repeats within its chunk) keeps its
+    original cells, so a conflict can be quarantined without reading the file again, unless
+    its first occurrence lay in an earlier chunk.
     """
 
     def __init__(self) -> None:
         self.seen = np.empty(0, dtype=np.int64)
+        self.first_rows = np.empty(0, dtype=np.int64)
         self.cells: dict[int, list[str]] = {}
 
     def add_chunk(
@@ -281,15 +283,20 @@ class _Repeats:
             earlier |= before
         for row in rows[twice]:
             self.cells[int(row)] = chunk.loc[row, columns].tolist()
-        # Two sorted runs: a stable sort merges them in linear time, in place.
-        merged = np.concatenate([self.seen, np.sort(hashes)])
-        merged.sort(kind="stable")
-        self.seen = merged
+        firsts = ~earlier
+        by_hash = np.argsort(hashes[firsts])
+        # Two sorted runs: a stable sort merges them in linear time.
+        merged = np.concatenate([self.seen, hashes[firsts][by_hash]])
+        order = np.argsort(merged, kind="stable")
+        self.seen = merged[order]
+        first_rows = rows.to_numpy(dtype=np.int64)[firsts][by_hash]
+        self.first_rows = np.concatenate([self.first_rows, first_rows])[order]
         return earlier
 
-    def rows(self) -> list[int]:
-        """Rows whose id hash occurs more than once (the first of each may be missing)."""
-        return sorted(self.cells)
+    def first_row(self, order_id: str) -> int:
+        """The row of the first occurrence of the id's hash: of the id itself when that row
+        was stored as a new order (a row whose hash came earlier is not)."""
+        return int(self.first_rows[np.searchsorted(self.seen, _id_hash(order_id))])
 
 
 def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
@@ -311,13 +318,10 @@ def _stripped(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
 
 
-def _staged_columns(frame: pd.DataFrame, repeated: np.ndarray) -> dict:
-    """The staging columns as plain lists (None for missing), cheap to bind."""
-    columns = {
-        "row": frame.index.to_numpy().tolist(),
-        "repeated": repeated.astype(np.int64).tolist(),
-    }
-    for field in order_store.STAGED_FIELDS[2:]:
+def _staged_columns(frame: pd.DataFrame) -> dict:
+    """The columns to store as plain lists (None for missing), cheap to bind."""
+    columns = {"row": frame.index.to_numpy().tolist()}
+    for field in order_store.STAGED_COLUMNS[1:]:
         values = frame[field]
         if values.dtype != object:
             values = values.astype(object).where(values.notna(), None)
@@ -332,7 +336,10 @@ def _id_hashes(order_ids: pd.Series) -> np.ndarray:
     Python's own str hash is several times faster than pandas' and stable within the process,
     which is all a file's import needs.
     """
-    return np.fromiter(map(hash, order_ids.tolist()), dtype=np.int64, count=len(order_ids))
+    return np.fromiter(map(_id_hash, order_ids.tolist()), dtype=np.int64, count=len(order_ids))
+
+
+_id_hash = hash
 
 
 def parse_orders(
@@ -470,12 +477,15 @@ def _reject_conflicts(
     """Rows of one file with the same id: identical ones count once, differing ones are all
     rejected, since the file itself does not say which is right; a first one already stored
     as a new order is taken back."""
+    if not repeats.cells:
+        return
     conn = store.conn
-    duplicates = order_store.staged_duplicates(conn, repeats.rows())
+    duplicates = order_store.staged_duplicates(conn, store.import_id)
     conflicting: dict[int, str] = {}
     conflicting_ids: list[str] = []
     surplus: list[int] = []
-    for order_id, rows in duplicates.items():
+    for order_id, found in duplicates.items():
+        rows = sorted((r[0] or repeats.first_row(order_id), *r[1:]) for r in found)
         numbers = [r[0] for r in rows]
         if len({r[1:] for r in rows}) > 1:
             conflicting_ids.append(order_id)

@@ -311,7 +311,17 @@ def test_real_leeds_housing_payments_are_all_accounted_for(workspace):
     assert result.new > 6000
 
 
-def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch):
+@pytest.fixture(params=["hash", "colliding"])
+def id_hash(request, monkeypatch):
+    """Run a test with the real id hash and with one where most ids collide: rows whose hash
+    came earlier are settled at the end, and must come out the same."""
+    from inspect_cli import ingest as ingest_module
+
+    if request.param == "colliding":
+        monkeypatch.setattr(ingest_module, "_id_hash", len)
+
+
+def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch, id_hash):
     import functools
 
     from inspect_cli import ingest as ingest_module
@@ -338,7 +348,7 @@ def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch):
     ]
 
 
-def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monkeypatch):
+def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monkeypatch, id_hash):
     """New rows are stored chunk by chunk; repeats and known ids are settled at the end."""
     import functools
 

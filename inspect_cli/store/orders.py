@@ -1,9 +1,9 @@
-"""Orders and imports: staging a file's rows and merging them into the store in bulk.
+"""Orders and imports: storing a file's rows in bulk.
 
-A file's rows are loaded chunk by chunk into a temporary ``staging`` table. The rows of a chunk
-whose order ids are new go on into the orders (and the pending table) with one set-based
-statement per chunk, which SQLite runs without Python's GIL while the next chunk is parsed. Rows
-whose id occurred earlier in the file or is known from an earlier import stay staged and are
+A file's rows go into the orders chunk by chunk, many rows to a statement, which SQLite
+inserts without Python's GIL while the next chunk is parsed; the new ones go on into the
+pending table with one set-based statement per chunk. Rows whose id occurred earlier in the
+file or is known from an earlier import go to a temporary ``staging`` table instead and are
 classified after the last chunk (unchanged, amended, conflicting), so that a file of a million
 rows never makes a million round trips.
 """
@@ -34,14 +34,12 @@ VALUE_FIELDS = (
     "vat_rate",
     "tenant_contact",
 )
-# Staged per row: its file row, and 1 when its order id (or only the id's hash) came earlier in
-# the file: such a row is settled after the last chunk, not stored at once.
-STAGED_FIELDS = ("row", "repeated", "order_id", *VALUE_FIELDS)
+# A parsed row: its file row, its order id and values (the row is stored only when staged).
+STAGED_COLUMNS = ("row", "order_id", *VALUE_FIELDS)
 # Rows bound per INSERT statement: one statement step per 64 rows instead of one per row.
 _ROWS_PER_STATEMENT = 64
 
 _COLS = ", ".join(VALUE_FIELDS)
-_SETTLE = "(s.repeated OR s.known)"
 _DIFFERS = " OR ".join(f"o.{f} IS NOT s.{f}" for f in VALUE_FIELDS)
 _OLD_JSON = ", ".join(f"'{f}', o.{f}" for f in VALUE_FIELDS)
 
@@ -85,68 +83,90 @@ def previous_import(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | 
 
 
 def create_staging(conn: sqlite3.Connection) -> None:
-    """The file's staging table; ``known`` marks rows whose id an earlier import stored.
+    """The file's staging table, for the rows settled after the last chunk: rows whose id came
+    earlier in the file (``repeated``) and first rows whose id an earlier import stored.
 
     The file row is a plain column, not the rowid: explicit rowids make every insert check
-    for a clash, and rows are rarely looked up by number (only repeated ones).
+    for a clash.
     """
     conn.execute("DROP TABLE IF EXISTS temp.staging")
     conn.execute(
         "CREATE TEMP TABLE staging (row INTEGER NOT NULL, repeated INTEGER NOT NULL, "
-        "known INTEGER NOT NULL DEFAULT 0, order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ")"
+        "order_id TEXT NOT NULL, " + ", ".join(VALUE_FIELDS) + ")"
     )
 
 
-def stage(conn: sqlite3.Connection, columns: Mapping[str, list]) -> int:
-    """Bulk-load one chunk of parsed rows, a list per STAGED_FIELDS name; returns a mark to
-    pass to ``store_new`` (the last staging rowid before the chunk)."""
-    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM staging").fetchone()[0]
-    _insert_columns(conn, "staging", columns)
-    return mark
-
-
-def store_new(
-    conn: sqlite3.Connection, mark: int, firsts: int, import_id: int, now: datetime
+def store_chunk(
+    conn: sqlite3.Connection,
+    firsts: Mapping[str, list],
+    repeated: Mapping[str, list],
+    import_id: int,
+    now: datetime,
 ) -> tuple[int, int]:
-    """Store the orders of the chunk staged after ``mark`` whose ids are new; returns (new, known).
+    """Store a chunk's orders; returns (new, known): how many went in, how many were staged.
 
-    ``firsts`` is the number of rows in the chunk that are not repeated.
-
-    Rows whose id is known from an earlier import are not inserted but marked ``known``; they
-    and the repeated rows are settled by ``merge_staged``. These statements bind nothing per
-    row, so SQLite runs them without the GIL.
+    ``firsts`` and ``repeated`` hold a list per STAGED_COLUMNS name: the rows whose id (or only
+    the id's hash) is the first of its kind in the file, and the rest. First rows go straight into
+    the orders; a first row whose id an earlier import stored is left out by the conflict
+    clause and staged instead, with the repeated rows, for ``merge_staged``. Going straight in
+    saves writing every row to a staging table, reading it back and dropping it; SQLite inserts
+    each statement's rows without the GIL while a thread parses the next chunk.
     """
     at = timestamp(now)
-    new = conn.execute(
-        f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, updated_at) "
-        f"SELECT order_id, {_COLS}, ?, ?, ? FROM staging WHERE rowid > ? AND NOT repeated "
-        "ON CONFLICT (order_id) DO NOTHING",
-        (import_id, import_id, at, mark),
-    ).rowcount
+    mark = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+    before = conn.total_changes
+    order_columns = {name: firsts[name] for name in ("order_id", *VALUE_FIELDS)}
+    _insert_columns(
+        conn,
+        "orders",
+        order_columns,
+        constants={"first_import_id": import_id, "last_import_id": import_id, "updated_at": at},
+        conflict="ON CONFLICT (order_id) DO NOTHING",
+    )
+    new = conn.total_changes - before
     known = 0
-    if new < firsts:
+    if new < len(firsts["order_id"]):
         # Only an earlier import can hold the id: one of this file would have repeated it.
-        known = conn.execute(
-            "UPDATE staging SET known = 1 WHERE rowid > ? AND NOT repeated AND EXISTS "
-            "(SELECT 1 FROM orders o WHERE o.order_id = staging.order_id "
-            "AND o.first_import_id != ?)",
-            (mark, import_id),
-        ).rowcount
+        stored = {
+            order_id
+            for (order_id,) in conn.execute(
+                "SELECT o.order_id FROM json_each(?) j JOIN orders o ON o.order_id = j.value "
+                "WHERE o.rowid <= ?",
+                (json.dumps(firsts["order_id"]), mark),
+            )
+        }
+        at_rows = [i for i, order_id in enumerate(firsts["order_id"]) if order_id in stored]
+        known = len(at_rows)
+        _insert_columns(
+            conn,
+            "staging",
+            {name: [firsts[name][i] for i in at_rows] for name in STAGED_COLUMNS},
+            constants={"repeated": 0},
+        )
+    _insert_columns(conn, "staging", repeated, constants={"repeated": 1})
+    # Rowids of a table without AUTOINCREMENT grow from the largest: the chunk's new orders.
     conn.execute(
         "INSERT INTO pending (order_id, amount_cents, completed_on) "
-        "SELECT order_id, amount_cents, completed_on FROM staging "
-        "WHERE rowid > ? AND NOT repeated AND NOT known AND completed_on IS NOT NULL",
+        "SELECT order_id, amount_cents, completed_on FROM orders "
+        "WHERE rowid > ? AND completed_on IS NOT NULL",
         (mark,),
     )
     return new, known
 
 
-def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, list]) -> None:
+def _insert_columns(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Mapping[str, list],
+    *,
+    constants: Mapping[str, object] | None = None,
+    conflict: str = "",
+) -> None:
     """INSERT rows given column by column, many rows per statement.
 
     A statement of 64 rows costs one step instead of 64, and a column with a single value
-    throughout (the contractor, an absent field) is bound once per statement, not per row:
-    binding values is most of the cost of loading rows from Python.
+    throughout (the contractor, an absent field, ``constants``) is bound once per statement,
+    not per row: binding values is most of the cost of loading rows from Python.
     """
     names = list(columns)
     count = len(columns[names[0]])
@@ -154,9 +174,13 @@ def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, 
         return
     fixed = [n for n in names if columns[n].count(columns[n][0]) == count]
     varying = [n for n in names if n not in fixed]
+    head = [columns[n][0] for n in fixed]
+    if constants:
+        names += list(constants)
+        fixed += list(constants)
+        head += list(constants.values())
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(_ROWS_PER_STATEMENT, (limit - len(fixed)) // max(1, len(varying))))
-    head = [columns[n][0] for n in fixed]
     flat = list(chain.from_iterable(zip(*(columns[n] for n in varying), strict=True)))
     width = len(varying) * per
 
@@ -167,7 +191,8 @@ def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, 
             first = len(fixed) + row * len(varying) + 1
             marks.update({n: f"?{first + i}" for i, n in enumerate(varying)})
             tuples.append("(" + ", ".join(marks[n] for n in names) + ")")
-        return f"INSERT INTO {table} ({', '.join(names)}) VALUES " + ", ".join(tuples)
+        values = ", ".join(tuples)
+        return f"INSERT INTO {table} ({', '.join(names)}) VALUES {values} {conflict}"
 
     whole = count // per
     if whole:
@@ -178,19 +203,19 @@ def _insert_columns(conn: sqlite3.Connection, table: str, columns: Mapping[str, 
         conn.execute(statement(count % per), head + flat[whole * width :])
 
 
-def staged_duplicates(conn: sqlite3.Connection, repeats: list[int]) -> dict[str, list[tuple]]:
-    """Staged rows whose order id occurs more than once: id -> (row, values...) by row.
+def staged_duplicates(conn: sqlite3.Connection, import_id: int) -> dict[str, list[tuple]]:
+    """Order ids that occur more than once in the file: id -> (row, values...) per row.
 
-    ``repeats`` are rows whose id hash occurred earlier in the file; every row with the id of
-    one of them is looked up, and equal hashes of different ids are told apart here.
+    Every id of a repeated staged row is looked up, in the staging table and among the orders
+    this import stored; equal hashes of different ids are told apart here. The store keeps no
+    file row, so a row found among the orders comes with row None: the caller knows it.
     """
-    if not repeats:
-        return {}
+    ids = "(SELECT order_id FROM staging WHERE repeated)"
     rows = conn.execute(
-        f"SELECT order_id, row, {_COLS} FROM staging WHERE order_id IN "
-        "(SELECT order_id FROM staging WHERE row IN (SELECT value FROM json_each(?))) "
-        "ORDER BY order_id, row",
-        (json.dumps(repeats),),
+        f"SELECT order_id, row, {_COLS} FROM staging WHERE order_id IN {ids} "
+        f"UNION ALL SELECT order_id, NULL, {_COLS} FROM orders "
+        f"WHERE first_import_id = ? AND order_id IN {ids}",
+        (import_id,),
     ).fetchall()
     found: dict[str, list[tuple]] = {}
     for order_id, *rest in rows:
@@ -199,15 +224,12 @@ def staged_duplicates(conn: sqlite3.Connection, repeats: list[int]) -> dict[str,
 
 
 def drop_staged_rows(conn: sqlite3.Connection, rows: list[int]) -> int:
-    """Drop staged rows; returns how many of them were waiting for ``merge_staged``."""
+    """Drop staged rows (rows that are not staged are no matter); returns how many there were."""
     if not rows:
         return 0
-    listed = "row IN (SELECT value FROM json_each(?))"
-    unsettled = conn.execute(
-        f"SELECT COUNT(*) FROM staging s WHERE {listed} AND {_SETTLE}", (json.dumps(rows),)
-    ).fetchone()[0]
-    conn.execute(f"DELETE FROM staging WHERE {listed}", (json.dumps(rows),))
-    return unsettled
+    return conn.execute(
+        "DELETE FROM staging WHERE row IN (SELECT value FROM json_each(?))", (json.dumps(rows),)
+    ).rowcount
 
 
 def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: int) -> int:
@@ -230,9 +252,8 @@ def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: i
 def merge_staged(
     conn: sqlite3.Connection, import_id: int, now: datetime, *, settle: bool = True
 ) -> tuple[int, int]:
-    """Settle the staged rows that ``store_new`` left (repeated or known ids); returns
-    (new, amended) among them, and drops the staging table. ``settle=False`` says there are
-    none (it saves a scan of the staging table).
+    """Settle the rows that ``store_chunk`` staged (repeated or known ids); returns (new,
+    amended) among them, and drops the staging table. ``settle=False`` says there are none.
 
     Staged rows must have unique order ids by now. A repeated row left over had an equal hash
     but a different id, so it may be new. Known ids are compared, and the amended orders keep
@@ -245,7 +266,7 @@ def merge_staged(
         new = conn.execute(
             f"INSERT INTO orders (order_id, {_COLS}, first_import_id, last_import_id, "
             f"updated_at) SELECT s.order_id, {', '.join('s.' + f for f in VALUE_FIELDS)}, "
-            f"?, ?, ? FROM staging s WHERE {_SETTLE} ON CONFLICT (order_id) DO NOTHING",
+            f"?, ?, ? FROM staging s WHERE true ON CONFLICT (order_id) DO NOTHING",
             (import_id, import_id, at),
         ).rowcount
         # Rows just inserted equal their staged values, so only known orders can differ.
@@ -253,7 +274,7 @@ def merge_staged(
             "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
             f"SELECT o.order_id, ?, ?, json_object({_OLD_JSON}) "
             f"FROM staging s JOIN orders o ON o.order_id = s.order_id "
-            f"WHERE {_SETTLE} AND ({_DIFFERS})",
+            f"WHERE {_DIFFERS}",
             (at, import_id),
         ).rowcount
     if amended:
@@ -261,7 +282,7 @@ def merge_staged(
         conn.execute(
             f"UPDATE orders SET {assignments}, last_import_id = ?, updated_at = ? "
             "FROM staging s JOIN order_revisions r ON r.order_id = s.order_id "
-            f"WHERE {_SETTLE} AND orders.order_id = s.order_id AND r.import_id = ?",
+            "WHERE orders.order_id = s.order_id AND r.import_id = ?",
             (import_id, at, import_id),
         )
     if new or amended:
@@ -269,13 +290,13 @@ def merge_staged(
             "INSERT OR REPLACE INTO pending (order_id, amount_cents, completed_on) "
             "SELECT s.order_id, s.amount_cents, s.completed_on FROM staging s "
             "JOIN orders o ON o.order_id = s.order_id "
-            f"WHERE {_SETTLE} AND s.completed_on IS NOT NULL AND o.last_import_id = ?",
+            "WHERE s.completed_on IS NOT NULL AND o.last_import_id = ?",
             (import_id,),
         )
     if amended:
         conn.execute(
             "DELETE FROM pending WHERE order_id IN "
-            f"(SELECT s.order_id FROM staging s WHERE {_SETTLE} AND s.completed_on IS NULL)"
+            "(SELECT s.order_id FROM staging s WHERE s.completed_on IS NULL)"
         )
     conn.execute("DROP TABLE temp.staging")
     return new, amended
