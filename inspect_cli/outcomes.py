@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -154,6 +155,59 @@ def read_candidates(
     for chunk in table.chunks():
         found.extend(parse(chunk))
     return found
+
+
+def import_filled(
+    conn: sqlite3.Connection,
+    path: Path,
+    config: Config,
+    *,
+    kind: str,
+    fields: Sequence[str],
+    required: Sequence[str],
+    sheet: str | None,
+    parse: Callable[[pd.DataFrame, dict[str, str]], Iterable[Candidate]],
+    settle: Callable[[sqlite3.Connection, list[Candidate]], None],
+    store_one: Callable[[sqlite3.Connection, Candidate, int], None],
+    quarantine_dir: Path,
+    now: datetime,
+) -> tuple[list[Candidate], Counter[str], str | None]:
+    """Import one filled-in file in one transaction: (its candidates, how many of them ended
+    in each status or "rejected", the quarantine file or None).
+
+    Every row is read and parsed, settled against the file and the store, then either
+    quarantined with its problems, or stored (new and replaced ones), or only counted. The
+    import's accounting goes to the imports table: read = the sum of the statuses.
+    """
+    table, columns = open_filled_table(path, fields, required, sheet)
+    quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
+    candidates = read_candidates(table, lambda chunk: parse(chunk, columns))
+    statuses: Counter[str] = Counter()
+    digest = file_sha256(path)
+    with quarantine, store.transaction(conn):
+        import_id = order_store.begin_import(conn, kind, path.name, digest, now)
+        settle(conn, candidates)
+        for c in candidates:
+            if c.problems:
+                quarantine.add(c.row, c.cells, "; ".join(c.problems))
+                statuses["rejected"] += 1
+                continue
+            statuses[c.status] += 1
+            if c.status in ("new", "replaced"):
+                store_one(conn, c, import_id)
+        destination = str(quarantine.destination) if quarantine.destination else None
+        # imports has no column for other statuses (open rows): read - the others gives them.
+        order_store.finish_import(
+            conn,
+            import_id,
+            read=len(candidates),
+            new=statuses["new"],
+            unchanged=statuses["unchanged"],
+            amended=statuses["replaced"],
+            rejected=statuses["rejected"],
+            quarantine=destination,
+        )
+    return candidates, statuses, destination
 
 
 def settle_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -307,44 +361,38 @@ def record_file(
     sheet: str | None = None,
 ) -> RecordResult:
     """Record the outcomes of one filled-in inspection list, in one transaction."""
-    result = RecordResult(file=str(path))
     try:
-        table, columns = open_filled_table(path, FIELDS, REQUIRED, sheet)
-        quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
-        candidates = read_candidates(table, lambda chunk: _parse_chunk(chunk, columns, today))
-        result.read = len(candidates)
-        with quarantine, store.transaction(conn):
-            import_id = order_store.begin_import(
-                conn, "outcomes", path.name, file_sha256(path), now
-            )
-            _settle(conn, candidates, replace)
-            for c in candidates:
-                if c.problems:
-                    quarantine.add(c.row, c.cells, "; ".join(c.problems))
-                    result.rejected += 1
-                elif c.status in ("open", "unchanged"):
-                    setattr(result, c.status, getattr(result, c.status) + 1)
-                else:
-                    _store(conn, c, now, import_id)
-                    result.recorded += c.status == "new"
-                    result.replaced += c.status == "replaced"
-                    result.failed_visits += c.record.result == NO_ACCESS
-            destination = quarantine.destination
-            result.quarantine = str(destination) if destination else None
-            # imports has no column for open rows: read - the others gives them back.
-            order_store.finish_import(
-                conn,
-                import_id,
-                read=result.read,
-                new=result.recorded,
-                unchanged=result.unchanged,
-                amended=result.replaced,
-                rejected=result.rejected,
-                quarantine=result.quarantine,
-            )
+        candidates, statuses, quarantine = import_filled(
+            conn,
+            path,
+            config,
+            kind="outcomes",
+            fields=FIELDS,
+            required=REQUIRED,
+            sheet=sheet,
+            parse=lambda chunk, columns: _parse_chunk(chunk, columns, today),
+            settle=lambda conn, candidates: _settle(conn, candidates, replace),
+            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
+            quarantine_dir=quarantine_dir,
+            now=now,
+        )
     except InspectError as e:
         return RecordResult(file=str(path), error=str(e))
-    return result
+    return RecordResult(
+        file=str(path),
+        read=len(candidates),
+        recorded=statuses["new"],
+        unchanged=statuses["unchanged"],
+        replaced=statuses["replaced"],
+        open=statuses["open"],
+        rejected=statuses["rejected"],
+        failed_visits=sum(
+            c.status in ("new", "replaced") and c.record.result == NO_ACCESS
+            for c in candidates
+            if not c.problems
+        ),
+        quarantine=quarantine,
+    )
 
 
 def record_outcome(

@@ -22,18 +22,14 @@ from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, InvalidValue, UnknownOrder
-from inspect_cli.ingest import file_sha256
 from inspect_cli.outcomes import (
     Candidate,
     base_candidates,
+    import_filled,
     nothing,
-    open_filled_table,
-    read_candidates,
     settle_duplicates,
     text_column,
 )
-from inspect_cli.quarantine import Quarantine
-from inspect_cli.store import orders as order_store
 from inspect_cli.store import satisfaction as db
 
 FIELDS = ("order_id", "score", "responded_on", "comment")
@@ -110,43 +106,34 @@ def import_satisfaction(
     score for an order that has one without ``replace``, conflicting rows) go to the quarantine
     with their reasons. A file that cannot be read imports nothing and has ``error`` set.
     """
-    result = SatisfactionResult(file=str(path))
     try:
-        table, columns = open_filled_table(path, FIELDS, REQUIRED, sheet)
-        quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
-        candidates = read_candidates(
-            table, lambda chunk: _parse_chunk(chunk, columns, config.satisfaction_scale, today)
+        candidates, statuses, quarantine = import_filled(
+            conn,
+            path,
+            config,
+            kind="satisfaction",
+            fields=FIELDS,
+            required=REQUIRED,
+            sheet=sheet,
+            parse=lambda chunk, columns: _parse_chunk(
+                chunk, columns, config.satisfaction_scale, today
+            ),
+            settle=lambda conn, candidates: _settle(conn, candidates, replace),
+            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
+            quarantine_dir=quarantine_dir,
+            now=now,
         )
-        result.read = len(candidates)
-        digest = file_sha256(path)
-        with quarantine, store.transaction(conn):
-            import_id = order_store.begin_import(conn, "satisfaction", path.name, digest, now)
-            _settle(conn, candidates, replace)
-            for c in candidates:
-                if c.problems:
-                    quarantine.add(c.row, c.cells, "; ".join(c.problems))
-                    result.rejected += 1
-                elif c.status == "unchanged":
-                    result.unchanged += 1
-                else:
-                    _store(conn, c, now, import_id)
-                    result.new += c.status == "new"
-                    result.replaced += c.status == "replaced"
-            destination = quarantine.destination
-            result.quarantine = str(destination) if destination else None
-            order_store.finish_import(
-                conn,
-                import_id,
-                read=result.read,
-                new=result.new,
-                unchanged=result.unchanged,
-                amended=result.replaced,
-                rejected=result.rejected,
-                quarantine=result.quarantine,
-            )
     except InspectError as e:
         return SatisfactionResult(file=str(path), error=str(e))
-    return result
+    return SatisfactionResult(
+        file=str(path),
+        read=len(candidates),
+        new=statuses["new"],
+        unchanged=statuses["unchanged"],
+        replaced=statuses["replaced"],
+        rejected=statuses["rejected"],
+        quarantine=quarantine,
+    )
 
 
 def add_score(
