@@ -1,8 +1,9 @@
 """The inspection list: one row per selected order, as CSV (two dialects) or XLSX.
 
 The columns and their order are a contract with scripts and with ``record``, which reads the
-filled-in list back. Rows are built from the store by `inspection_rows` or `run_rows` and
-written by `write_export`; the daily run calls the same functions with its own rows and path.
+filled-in list back. The list is read from the store column by column by `inspection_list`
+(or as rows by `inspection_rows` and `run_rows`) and written by `write_export`; the daily run
+calls the same functions with its own rows and path.
 
 A file written twice from the same rows is byte-identical (no timestamps inside, rows sorted by
 due date then order id), so an unchanged list never looks changed.
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -69,6 +70,10 @@ _MONEY_FIELDS = frozenset({"amount_cents", "correction_cents"})
 _FIELD_NAMES = InspectionRow._fields
 
 
+_DUE_ON = _FIELD_NAMES.index("due_on")
+_ORDER_ID = _FIELD_NAMES.index("order_id")
+
+
 class _Days(dict[str | None, date | None]):
     """ISO text -> date, each distinct day parsed once: a list has few distinct days."""
 
@@ -77,28 +82,49 @@ class _Days(dict[str | None, date | None]):
         return day
 
 
-def build_rows(records: Iterable[Sequence[Any]]) -> list[InspectionRow]:
-    """Rows from store records (values in COLUMNS order, dates as ISO text), sorted by due
-    date and then order id so that the same selection always gives the same file."""
+class InspectionList:
+    """The list column by column: a sequence per InspectionRow field, in COLUMNS order, the
+    rows sorted by due date and then order id so that the same selection always gives the
+    same file. A CSV is written from the columns as they are; rows are made when asked for."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: Sequence[Sequence[Any]]) -> None:
+        if len(columns) != len(_FIELD_NAMES):
+            raise ValueError(f"{len(columns)} columns, not {len(_FIELD_NAMES)}")
+        self.columns = tuple(columns)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def rows(self) -> list[InspectionRow]:
+        with _collector_paused():
+            return list(map(InspectionRow._make, zip(*self.columns, strict=True)))
+
+
+def build_list(columns: Sequence[Sequence[Any]]) -> InspectionList:
+    """The list from store columns (COLUMNS order, dates as ISO text, rows in any order)."""
     days = _Days()
-    make = InspectionRow._make
-    rows = [
-        make((*r[:10], days[r[10]], days[r[11]], days[r[12]], r[13], days[r[14]], *r[15:]))
-        for r in records
+    typed = [
+        list(map(days.__getitem__, column)) if name in _DATE_FIELDS else column
+        for name, column in zip(_FIELD_NAMES, columns, strict=True)
     ]
-    rows.sort(key=attrgetter("due_on", "order_id"))
-    return rows
+    keys = list(zip(typed[_DUE_ON], typed[_ORDER_ID], strict=True))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if order != list(range(len(keys))):  # they nearly always come in order already
+        typed = [list(map(column.__getitem__, order)) for column in typed]
+    return InspectionList(typed)
 
 
-def inspection_rows(
+def inspection_list(
     conn: sqlite3.Connection, *, status: Status = "open", since: date | None = None
-) -> list[InspectionRow]:
+) -> InspectionList:
     """The list for inspectors: selected orders without a final outcome (``open``: a visit
     without access is not final) or every selected order (``all``), optionally only those
     selected on or after `since`."""
     with _collector_paused():
-        return build_rows(
-            db.inspection_list(
+        return build_list(
+            db.inspection_columns(
                 conn,
                 open_only=status == "open",
                 since=since.isoformat() if since else None,
@@ -106,10 +132,17 @@ def inspection_rows(
         )
 
 
+def inspection_rows(
+    conn: sqlite3.Connection, *, status: Status = "open", since: date | None = None
+) -> list[InspectionRow]:
+    """`inspection_list` as rows."""
+    return inspection_list(conn, status=status, since=since).rows()
+
+
 def run_rows(conn: sqlite3.Connection, run_id: int) -> list[InspectionRow]:
     """The orders one selection run selected (e.g. today's new selections), still open or not."""
     with _collector_paused():
-        return build_rows(db.inspection_list(conn, open_only=False, run_id=run_id))
+        return build_list(db.inspection_columns(conn, open_only=False, run_id=run_id)).rows()
 
 
 @contextmanager
@@ -135,13 +168,18 @@ def default_path(exports: Path, day: date, fmt: FileFormat) -> Path:
 
 
 def write_export(
-    rows: Sequence[InspectionRow], path: Path, *, fmt: FileFormat, dialect: str
+    rows: Sequence[InspectionRow] | InspectionList, path: Path, *, fmt: FileFormat, dialect: str
 ) -> Path:
     """Write the list atomically (a temporary file renamed into place) and return its path."""
     if dialect not in DIALECTS or fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r} or dialect {dialect!r}")
     with _collector_paused():
-        data = _xlsx_bytes(rows, dialect) if fmt == "xlsx" else _csv_bytes(rows, dialect)
+        if fmt == "xlsx":
+            data = _xlsx_bytes(rows.rows() if isinstance(rows, InspectionList) else rows, dialect)
+        elif isinstance(rows, InspectionList):
+            data = _csv_bytes(rows.columns, dialect)
+        else:
+            data = _csv_bytes(list(zip(*rows, strict=True)), dialect)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(data)
@@ -153,7 +191,7 @@ def _text(value: str | None) -> str:
     return "" if value is None else neutralise(value)
 
 
-def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
+def _csv_bytes(columns: Sequence[Sequence[Any]], dialect: str) -> bytes:
     """The CSV file, built column by column and joined line by line.
 
     A column whose values need neither converting nor quoting anywhere (order ids, most
@@ -172,9 +210,9 @@ def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
     def money(cents: int | None) -> str:
         return "" if cents is None else format_cents(cents, decimal)
 
-    columns: list[Iterable[str]] = []
-    # zip(*rows) gives no columns at all for no rows: the header alone is written.
-    for name, values in zip(_FIELD_NAMES, zip(*rows, strict=True), strict=False):
+    fields: list[Iterable[str]] = []
+    # No rows may come as no columns at all: then the header alone is written.
+    for name, values in zip(_FIELD_NAMES, columns, strict=False):
         convert: Callable[[Any], str] = (
             day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else _text
         )
@@ -183,15 +221,15 @@ def _csv_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
             values = [f"{c // 100}{decimal}{c % 100:02d}" for c in values]
             convert = str
         if convert is not day and _plain_texts(values, special):
-            columns.append(values)
+            fields.append(values)
             continue
         distinct = set(values)
         if len(distinct) == 1:
-            columns.append(repeat(cell(convert(distinct.pop())), len(values)))
+            fields.append(repeat(cell(convert(distinct.pop())), len(values)))
             continue
         shown = {value: cell(convert(value)) for value in distinct}
-        columns.append(map(shown.__getitem__, values))
-    lines = [delimiter.join(map(cell, COLUMNS)), *map(delimiter.join, zip(*columns, strict=True))]
+        fields.append(map(shown.__getitem__, values))
+    lines = [delimiter.join(map(cell, COLUMNS)), *map(delimiter.join, zip(*fields, strict=True))]
     lines.append("")  # the line end of the last line
     return "\r\n".join(lines).encode(encoding)
 

@@ -169,14 +169,14 @@ def test_rewriting_the_same_rows_gives_identical_bytes(tmp_path: Path):
 
 
 def test_rows_are_ordered_by_due_date_then_order_id(tmp_path: Path):
-    from inspect_cli.export import build_rows
+    from inspect_cli.export import build_list
 
     def record(order_id: str, due: str) -> tuple:
         text = (order_id, "above_threshold", "Janssens", None, None, None, None, None, None)
         return (*text, 150000, "2026-11-20", "2026-11-27", due, None, None, None, None, None)
 
-    built = build_rows([record("B", "2026-12-11"), record("C", "2026-12-01"),
-                        record("A", "2026-12-11")])  # fmt: skip
+    records = [record("B", "2026-12-11"), record("C", "2026-12-01"), record("A", "2026-12-11")]
+    built = build_list(list(zip(*records, strict=True))).rows()
     assert [(r.order_id, r.due_on) for r in built] == [
         ("C", date(2026, 12, 1)),
         ("A", date(2026, 12, 11)),

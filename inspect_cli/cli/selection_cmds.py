@@ -322,7 +322,7 @@ def export(
     from datetime import date
 
     from inspect_cli.errors import InvalidValue
-    from inspect_cli.export import default_path, inspection_rows, write_export
+    from inspect_cli.export import default_path, inspection_list, write_export
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -333,7 +333,7 @@ def export(
         chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
         conn = ws.connect()
         try:
-            rows = inspection_rows(conn, status=status.value, since=since_day)
+            rows = inspection_list(conn, status=status.value, since=since_day)
         finally:
             conn.close()
         path = out or default_path(ws.exports, date.today(), fmt.value)
