@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -241,17 +240,23 @@ def _plain_cents(values: Sequence[Any]) -> bool:
 
 def _plain_texts(values: Sequence[Any], special: Sequence[str]) -> bool:
     """Whether every value is text that neither neutralise nor the CSV quoting would change,
-    found from the set of first characters (the formula triggers are single characters) and
-    a substring scan of the joined column per special character, not a call per value."""
+    found with a few scans of the joined column instead of a call per value. A separator
+    inside a value can only make this say no, and then each value is converted."""
     try:
         joined = "\0".join(values)
     except TypeError:  # None (an empty cell) or a value that is not text
         return False
-    firsts = set(map(_FIRST_CHARACTER, values))
-    return firsts.isdisjoint(FORMULA_TRIGGERS) and not any(c in joined for c in special)
+    return not (
+        joined.startswith(FORMULA_TRIGGERS)
+        or _FORMULA_START.search(joined)
+        or any(char in joined for char in special)
+    )
 
 
-_FIRST_CHARACTER = itemgetter(slice(0, 1))
+# A value that starts a formula, right after the separator _plain_texts joins values with. The
+# triggers are single characters: a class after a literal is found several times faster than
+# a choice of strings.
+_FORMULA_START = re.compile("\0[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
 
 
 def _quoted_chars(delimiter: str) -> tuple[str, ...]:
