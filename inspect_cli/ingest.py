@@ -271,27 +271,32 @@ class _Repeats:
     def add_chunk(
         self, hashes: np.ndarray, rows: pd.Index, chunk: pd.DataFrame, columns: list[str]
     ) -> np.ndarray:
-        """Remember the hashes of a chunk's rows; return which rows repeat an earlier one."""
-        earlier = pd.Series(hashes).duplicated(keep="first").to_numpy(copy=True)
+        """Remember the hashes of a chunk's rows; return which rows repeat an earlier one.
+
+        Done on the chunk's hashes sorted once: repeats within the chunk are neighbours, and
+        the new hashes go into the sorted ones in one linear pass.
+        """
         if not len(hashes):
-            return earlier
-        twice = pd.Series(hashes).duplicated(keep=False).to_numpy(copy=True)
+            return np.zeros(0, dtype=bool)
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        same = ordered[1:] == ordered[:-1]
+        earlier = np.concatenate(([False], same))
+        twice = earlier | np.concatenate((same, [False]))
+        at = np.searchsorted(self.seen, ordered)
         if len(self.seen):
-            at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
-            before = self.seen[at] == hashes
-            twice |= before
+            before = self.seen[np.minimum(at, len(self.seen) - 1)] == ordered
             earlier |= before
-        for row in rows[twice]:
-            self.cells[int(row)] = chunk.loc[row, columns].tolist()
-        firsts = ~earlier
-        by_hash = np.argsort(hashes[firsts])
-        # Two sorted runs: a stable sort merges them in linear time.
-        merged = np.concatenate([self.seen, hashes[firsts][by_hash]])
-        order = np.argsort(merged, kind="stable")
-        self.seen = merged[order]
-        first_rows = rows.to_numpy(dtype=np.int64)[firsts][by_hash]
-        self.first_rows = np.concatenate([self.first_rows, first_rows])[order]
-        return earlier
+            twice |= before
+        numbers = rows.to_numpy(dtype=np.int64)[order]
+        for row in np.sort(numbers[twice]).tolist():
+            self.cells[row] = chunk.loc[row, columns].tolist()
+        first = ~earlier
+        self.seen = np.insert(self.seen, at[first], ordered[first])
+        self.first_rows = np.insert(self.first_rows, at[first], numbers[first])
+        repeated = np.empty_like(earlier)
+        repeated[order] = earlier
+        return repeated
 
     def first_row(self, order_id: str) -> int:
         """The row of the first occurrence of the id's hash: of the id itself when that row
