@@ -198,6 +198,9 @@ class Bench:
             target = self.work / f"{stem}-run"
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(template, target)
+            # Write the copy out now: the step's own sync at COMMIT or close would otherwise
+            # flush these hundreds of megabytes inside the timing.
+            os.sync()
             return target
 
         return fresh
