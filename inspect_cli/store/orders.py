@@ -174,7 +174,7 @@ def _insert_columns(
     count = len(columns[names[0]])
     if not count:
         return
-    fixed = [n for n in names if columns[n].count(columns[n][0]) == count]
+    fixed = [n for n in names if _constant(columns[n])]
     varying = [n for n in names if n not in fixed]
     head = [columns[n][0] for n in fixed]
     if constants:
@@ -203,6 +203,13 @@ def _insert_columns(
         )
     if count % per:
         conn.execute(statement(count % per), head + flat[whole * width :])
+
+
+def _constant(values: list) -> bool:
+    """One value throughout; the last value settles most columns without comparing them all
+    (``is`` first: an absent field may come as one NaN object, which is not equal to itself)."""
+    first, last = values[0], values[-1]
+    return (last is first or last == first) and values.count(first) == len(values)
 
 
 def staged_duplicates(conn: sqlite3.Connection, import_id: int) -> dict[str, list[tuple]]:
