@@ -464,16 +464,21 @@ def _required(values: pd.Series, reason: str) -> pd.Series:
 
 
 def _prefixed(field: str, errors: pd.Series) -> pd.Series:
+    bad = errors.notna()
+    if not bad.any():
+        return errors
     return errors.map(lambda e: f"{field}: {e}", na_action="ignore")
 
 
 def _join(problems: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     """One "a; b" text per row with problems, None elsewhere (joined only for bad rows)."""
-    frame = pd.DataFrame(problems, index=index)
-    bad = frame.notna().any(axis=1)
+    bad = np.zeros(len(index), dtype=bool)
+    for column in problems.values():
+        bad |= column.notna().to_numpy()
     joined = pd.Series(None, index=index, dtype=object)
     if bad.any():
-        joined[bad] = frame[bad].apply(lambda r: "; ".join(r.dropna()), axis=1)
+        frame = pd.DataFrame(problems, index=index)[bad]
+        joined[bad] = frame.apply(lambda r: "; ".join(r.dropna()), axis=1)
     return joined
 
 
