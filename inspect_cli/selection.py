@@ -21,13 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from itertools import compress, pairwise
+from itertools import compress, islice
+from operator import lt
 from typing import Any
 
 from inspect_cli import store
@@ -81,6 +82,9 @@ class Plan:
     """Selected orders amended to the threshold or below: they stay selected."""
     amended: list[str] = field(default_factory=list)
     """Every pending order decided before (amended since), whether or not decided again."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The JSON text SQLite wrote for a column of the run hash, by name, where the plan's
+    column is exactly the list it was decoded from (see `run_hash`)."""
 
     @property
     def considered(self) -> int:
@@ -132,12 +136,15 @@ def decide(
     threshold_cents: int,
     sample_rate: Decimal,
     due_working_days: int,
+    texts: Mapping[str, str] | None = None,
 ) -> Plan:
     """Decide pending orders as of one day; pure, so dry runs and tests share it.
 
     `order_ids` (in order id order) and `amounts` are the orders never decided; `amended` are
     (order_id, amount_cents, amount it was selected at or None) decided before and amended
-    since. The tickets of all the orders to draw are computed in one bulk call.
+    since. The tickets of all the orders to draw are computed in one bulk call. `texts` are
+    the JSON texts the order id and amount columns were read from, kept for the run hash as
+    long as the columns stay exactly those lists.
     """
     due_on = due_date(as_of, due_working_days).isoformat()
     # is_above_threshold, inlined: this runs once per order.
@@ -169,10 +176,12 @@ def decide(
             and is_above_threshold(selected_amount, threshold_cents)
         ):
             kept.append(order_id)
-    if crossed or any(a >= b for a, b in pairwise(ids)):
+    kept_texts = dict(texts or {})
+    if crossed or not all(map(lt, ids, islice(ids, 1, None))):
         # Order ids are unique, so the rows sort by order id.
         rows = sorted(zip(ids, amounts, reasons, strict=True))
         ids, amounts, reasons = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+        kept_texts = {}
     kept.sort()
     counts = {
         ABOVE_THRESHOLD: reasons.count(ABOVE_THRESHOLD),
@@ -181,7 +190,7 @@ def decide(
         NOT_SELECTED: reasons.count(None),
         KEPT_AFTER_DOWNWARD: len(kept),
     }
-    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids)
+    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids, kept_texts)
 
 
 @dataclass(frozen=True)
@@ -285,6 +294,7 @@ def run_hash(
     decisions: Columns | Iterable[Sequence[Any]],
     prev_hash: str,
     recipe: int = HASH_RECIPE,
+    texts: Mapping[str, str] | None = None,
 ) -> str:
     """SHA-256 hex of the run's canonical JSON: the recipe the README gives auditors.
 
@@ -295,6 +305,11 @@ def run_hash(
     cost a few times less to write than a million small lists. Recipe 1, that of the runs made
     before, listed them as rows [order_id, amount_cents, selected, reason, due_on] sorted by
     order id; it is kept so that `verify` checks those runs too.
+
+    `texts` may give, by column name, the JSON text a column was decoded from (as SQLite
+    writes it), which then goes into the document as it is instead of being written again: the
+    same characters whenever the text has no escape and no character outside printable ASCII,
+    which is when it is used.
     """
     document = {
         "run_id": run_id,
@@ -312,8 +327,38 @@ def run_hash(
         ),
         "prev_hash": prev_hash,
     }
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    return hashlib.sha256(_canonical(document, texts or {}).encode("ascii")).hexdigest()
+
+
+def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> str:
+    """``json.dumps`` of the document with sorted keys, no whitespace and ASCII escapes, taking
+    a decision column from `texts` where its text is one that ``json.dumps`` would write."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    def plain(text: str) -> bool:
+        return text.isascii() and "\\" not in text and "\x7f" not in text
+
+    columns = document["decisions"]
+    usable = {
+        name: text
+        for name, text in texts.items()
+        if isinstance(columns, dict) and name in columns and plain(text)
+    }
+    if not usable:
+        return dumps(document)
+    decisions = ",".join(
+        f"{dumps(name)}:{usable.get(name) or dumps(columns[name])}" for name in sorted(columns)
+    )
+    return (
+        "{"
+        + ",".join(
+            f"{dumps(key)}:" + ("{" + decisions + "}" if key == "decisions" else dumps(value))
+            for key, value in sorted(document.items())
+        )
+        + "}"
+    )
 
 
 def check_seed(conn: sqlite3.Connection, seed: str) -> str:
@@ -419,11 +464,15 @@ class _Run:
     ) -> tuple[Plan, str | None]:
         """Read the new pending orders and decide them with the amended ones; with `hashed`,
         also the run hash when the run is to be recorded."""
-        new = db.pending_new(conn, self.day, [order_id for order_id, _, _ in amended])
+        order_ids, amounts, texts = db.pending_new(
+            conn, self.day, [order_id for order_id, _, _ in amended]
+        )
         config = self.config
         plan = decide(
-            *new,
+            order_ids,
+            amounts,
             amended,
+            texts=texts,
             seed=seed,
             as_of=self.as_of,
             threshold_cents=config.threshold_cents,
@@ -443,6 +492,7 @@ class _Run:
             counts=plan.counts,
             decisions=plan.columns(),
             prev_hash=self.prev_hash,
+            texts=plan.texts,
         )
         return plan, digest
 

@@ -12,7 +12,7 @@ import sqlite3
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -87,7 +87,8 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         # consistent state of the store.
         with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
             completeness = pool.submit(_check_completeness, reader)
-            decisions = _Decisions(*db.decision_columns(conn))
+            values, texts = db.decision_columns(conn)
+            decisions = _Decisions(*values, texts=texts)
             problems = [
                 *_check_decisions(seed, runs, decisions),
                 *_check_chain(commitment, runs, decisions, logged),
@@ -116,6 +117,8 @@ class _Decisions:
     selected: list[int]
     reasons: list[str | None]
     due_on: list[str | None]
+    texts: dict[str, str] = field(default_factory=dict)
+    """The JSON text SQLite wrote for each column, by name."""
 
     def runs(self) -> list[tuple[int, int, int]]:
         """(run_id, start, end): the slice of each run's decisions."""
@@ -305,7 +308,9 @@ def _check_chain(
                     run_id,
                 )
             )
-        own = decisions.columns(*slices.get(run_id, (0, 0)))
+        start, end = slices.get(run_id, (0, 0))
+        own = decisions.columns(start, end)
+        whole = (start, end) == (0, len(decisions.order_ids))  # the only run with decisions
         recipe = run[10]
         recomputed = run_hash(
             run_id=run_id,
@@ -319,6 +324,7 @@ def _check_chain(
             decisions=list(zip(*own, strict=True)) if recipe == 1 else own,
             prev_hash=prev_hash,
             recipe=recipe,
+            texts=decisions.texts if whole else None,
         )
         if recomputed != digest:
             problems.append(

@@ -23,6 +23,7 @@ from inspect_cli.sampling import sampled
 from inspect_cli.selection import (
     ABOVE_THRESHOLD,
     AMENDED_ABOVE_THRESHOLD,
+    COLUMN_NAMES,
     GENESIS_HASH,
     KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
@@ -30,6 +31,7 @@ from inspect_cli.selection import (
     RunResult,
     decide,
     order_report,
+    run_hash,
     run_selection,
 )
 from inspect_cli.stats import binomial_band
@@ -94,7 +96,7 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
     conn = ws.connect()
     try:
         found: dict[str, list[tuple[int, int, str | None, str | None]]] = {}
-        columns = db.decision_columns(conn)
+        columns, _ = db.decision_columns(conn)
         for order_id, run_id, _amount, selected, reason, due_on in zip(*columns, strict=True):
             found.setdefault(order_id, []).append((run_id, selected, reason, due_on))
         return found
@@ -492,3 +494,56 @@ def test_order_report_explains_the_decision(workspace: Workspace, tmp_path: Path
     with pytest.raises(UnknownOrder, match="unknown order 'nope'"):
         order_report(conn, "nope", seed=SEED, today=TODAY)
     conn.close()
+
+
+@pytest.mark.parametrize(
+    "order_ids",
+    [
+        ["A-1", "B/2", "C 3", "~x"],  # printable ASCII: SQLite's text goes in as it is
+        ["A-1", 'q"uote', "back\\slash", "tab\tx", "é-ü 漢", "del\x7f", "nul\x00"],
+    ],
+)
+def test_the_run_hash_is_the_same_from_sqlite_json_text(order_ids):
+    """The column texts SQLite writes are used only where they equal what json.dumps writes."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (order_id TEXT, amount INTEGER, reason TEXT)")
+    rows = [(o, i * 1000, RANDOM_SAMPLE if i % 2 else None) for i, o in enumerate(order_ids)]
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+    texts = dict(
+        zip(
+            ("order_id", "amount_cents", "reason"),
+            conn.execute(
+                "SELECT json_group_array(order_id), json_group_array(amount), "
+                "json_group_array(reason) FROM (SELECT * FROM t ORDER BY rowid)"
+            ).fetchone(),
+            strict=True,
+        )
+    )
+    columns = (
+        order_ids,
+        [r[1] for r in rows],
+        [1 if r[2] else 0 for r in rows],
+        [r[2] for r in rows],
+        ["2026-12-11" if r[2] else None for r in rows],
+    )
+    run = {
+        "run_id": 1,
+        "created_at": "2026-11-27T06:30:00+00:00",
+        "as_of": "2026-11-27",
+        "seed_commitment": "c" * 64,
+        "threshold_cents": 100000,
+        "sample_rate": "0.02",
+        "due_working_days": 10,
+        "counts": {"random_sample": 2, "not_selected": 2},
+        "prev_hash": GENESIS_HASH,
+    }
+    document = {**run, "decisions": dict(zip(COLUMN_NAMES, columns, strict=True))}
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    expected = hashlib.sha256(text.encode("ascii")).hexdigest()
+    assert run_hash(**run, decisions=columns, texts=texts) == expected
+    assert run_hash(**run, decisions=columns) == expected
+    # A plain text is taken as it is (so it must be the column's own).
+    zeros = json.dumps([0] * len(rows))
+    assert run_hash(**run, decisions=columns, texts={"amount_cents": zeros}) != expected

@@ -21,8 +21,10 @@ DecisionRow = tuple[str, int, int, int, str | None, str | None]
 """(order_id, run_id, amount_cents, selected, reason, due_on)."""
 
 
-Pending = tuple[list[str], list[int]]
-"""Pending orders as two columns: order ids in order id order, and their amounts in cents."""
+Pending = tuple[list[str], list[int], dict[str, str]]
+"""Pending orders as two columns, order ids in order id order and their amounts in cents, and
+the JSON text SQLite wrote for each column (by column name; none when the columns were
+filtered after reading)."""
 
 
 def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] = ()) -> Pending:
@@ -41,12 +43,11 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
     ).fetchone()
     order_ids: list[str] = json.loads(ids)
     cents: list[int] = json.loads(amounts)
-    if decided:
-        skip = set(decided)
-        keep = [order_id not in skip for order_id in order_ids]
-        order_ids = list(compress(order_ids, keep))
-        cents = list(compress(cents, keep))
-    return order_ids, cents
+    if not decided:
+        return order_ids, cents, {"order_id": ids, "amount_cents": amounts}
+    skip = set(decided)
+    keep = [order_id not in skip for order_id in order_ids]
+    return list(compress(order_ids, keep)), list(compress(cents, keep)), {}
 
 
 def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int, int | None]]:
@@ -247,17 +248,20 @@ DecisionColumns = tuple[
 ]
 """Every decision as columns ordered by run and then order id: order_id, run_id, amount_cents,
 selected, reason, due_on (the order the run hash lists them in)."""
+DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", "due_on")
 
 
-def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
-    """Every decision, as columns. SQLite sorts them and writes each column as one JSON array
-    while the interpreter is free; a million row tuples would cost twice as much."""
-    columns = "order_id, run_id, amount_cents, selected, reason, due_on"
-    arrays = ", ".join(f"json_group_array({c})" for c in columns.split(", "))
-    row = conn.execute(
+def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[str, str]]:
+    """Every decision, as columns, and the JSON text of each column by name. SQLite sorts them
+    and writes each column as one JSON array while the interpreter is free; a million row
+    tuples would cost twice as much."""
+    columns = ", ".join(DECISION_COLUMNS)
+    arrays = ", ".join(f"json_group_array({c})" for c in DECISION_COLUMNS)
+    texts = conn.execute(
         f"SELECT {arrays} FROM (SELECT {columns} FROM decisions ORDER BY run_id, order_id)"
     ).fetchone()
-    return tuple(map(json.loads, row))  # type: ignore[return-value]
+    values = tuple(map(json.loads, texts))
+    return values, dict(zip(DECISION_COLUMNS, texts, strict=True))  # type: ignore[return-value]
 
 
 def run_decisions(conn: sqlite3.Connection, run_id: int) -> list[DecisionRow]:
