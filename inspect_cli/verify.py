@@ -166,7 +166,7 @@ def _check_decisions(seed: str, runs: list[db.RunRow], decisions: _Decisions) ->
     want: list[str | None] = list(d.reasons)
     skip: set[int] = set()
     draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
-    repeated = _repeated_orders(d.order_ids)
+    repeated = _repeated_orders(d.order_ids, d.run_ids)
     for run_id, start, end in d.runs():
         run = params.get(run_id)
         if run is None:
@@ -267,9 +267,13 @@ def _differences(
     return problems
 
 
-def _repeated_orders(order_ids: list[str]) -> set[str]:
-    """Orders with more than one decision (amended above the threshold, or tampered with)."""
-    if len(set(order_ids)) == len(order_ids):
+def _repeated_orders(order_ids: list[str], run_ids: list[int]) -> set[str]:
+    """Orders with more than one decision (amended above the threshold, or tampered with).
+
+    A run decides an order once (the primary key is order and run), so there are none when a
+    single run made every decision.
+    """
+    if not run_ids or run_ids[0] == run_ids[-1] or len(set(order_ids)) == len(order_ids):
         return set()
     return {order_id for order_id, n in Counter(order_ids).items() if n > 1}
 

@@ -252,15 +252,23 @@ DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", 
 
 
 def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[str, str]]:
-    """Every decision, as columns, and the JSON text of each column by name. SQLite sorts them
-    and writes each column as one JSON array while the interpreter is free; a million row
-    tuples would cost twice as much."""
-    columns = ", ".join(DECISION_COLUMNS)
+    """Every decision, as columns, and the JSON text SQLite wrote for each column by name.
+
+    SQLite writes each column as one JSON array while the interpreter is free (a million row
+    tuples would cost twice as much), in primary key order, which is also the run order when
+    one run made every decision (a first large run). Decisions of several runs are put in run
+    order here, stably, so each run's stay in order id order; their texts no longer match.
+    """
     arrays = ", ".join(f"json_group_array({c})" for c in DECISION_COLUMNS)
     texts = conn.execute(
-        f"SELECT {arrays} FROM (SELECT {columns} FROM decisions ORDER BY run_id, order_id)"
+        f"SELECT {arrays} FROM (SELECT {', '.join(DECISION_COLUMNS)} FROM decisions "
+        "ORDER BY order_id, run_id)"
     ).fetchone()
     values = tuple(map(json.loads, texts))
+    run_ids = values[1]
+    if run_ids and run_ids.count(run_ids[0]) != len(run_ids):
+        order = sorted(range(len(run_ids)), key=run_ids.__getitem__)
+        return tuple([column[i] for i in order] for column in values), {}  # type: ignore[return-value]
     return values, dict(zip(DECISION_COLUMNS, texts, strict=True))  # type: ignore[return-value]
 
 
