@@ -120,3 +120,11 @@ def test_runs_of_both_recipes_verify_and_tampering_shows_in_either(tmp_path):
         "run 1: its record or decisions changed after it was made (hash mismatch)",
         "run 2: its record or decisions changed after it was made (hash mismatch)",
     ]
+
+
+def test_a_new_store_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path):
+    new = store.connect(tmp_path / "new.sqlite")
+    assert new.execute("PRAGMA page_size").fetchone() == (16384,)
+    path = tmp_path / "old.sqlite"
+    version_1_store(path)  # made with SQLite's default page size
+    assert store.connect(path).execute("PRAGMA page_size").fetchone() == (4096,)
