@@ -369,7 +369,8 @@ def parse_orders(
 
     def text(field: str) -> pd.Series:
         if field not in columns:
-            return pd.Series(None, index=index, dtype=object)
+            # Not pd.Series(None, ...), which pandas 3 fills with NaN instead of None.
+            return pd.Series([None] * len(index), index=index, dtype=object)
         return _stripped(chunk[columns[field]])
 
     out["order_id"] = text("order_id")
@@ -409,7 +410,7 @@ def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:
     """Amount excl. VAT in cents, from the excl. column or from incl. VAT and the VAT rate."""
     index = chunk.index
     cents = pd.Series(pd.NA, index=index, dtype="Int64")
-    errors = pd.Series(None, index=index, dtype=object)
+    errors = pd.Series([None] * len(index), index=index, dtype=object)
     if "amount_excl_vat" in columns:
         excl = parse_amounts(chunk[columns["amount_excl_vat"]], convention)
         cents = excl.values.astype("Int64")
@@ -475,7 +476,7 @@ def _join(problems: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     bad = np.zeros(len(index), dtype=bool)
     for column in problems.values():
         bad |= column.notna().to_numpy()
-    joined = pd.Series(None, index=index, dtype=object)
+    joined = pd.Series([None] * len(index), index=index, dtype=object)
     if bad.any():
         frame = pd.DataFrame(problems, index=index)[bad]
         joined[bad] = frame.apply(lambda r: "; ".join(r.dropna()), axis=1)

@@ -423,3 +423,18 @@ def test_each_bundled_example_imports_with_its_documented_counts(
     assert any("impossible date: '31/02/2026'" in r for r in reasons)
     assert any("not an amount: 'abc'" in r for r in reasons)
     assert sum("with different values" in r for r in reasons) == 2
+
+
+def test_fields_a_file_lacks_are_none_not_nan():
+    """pandas 3 fills pd.Series(None, dtype=object) with NaN; a missing field must stay None
+    all the way to the values bound for SQLite."""
+    import pandas as pd
+
+    from inspect_cli.ingest import _staged_columns, parse_orders
+
+    chunk = pd.DataFrame({"nr": ["A1", "A2"], "firma": ["J", "J"], "bedrag": ["1,00", "2,00"]})
+    columns = {"order_id": "nr", "contractor": "firma", "amount_excl_vat": "bedrag"}
+    parsed, problems = parse_orders(chunk, columns, None, "comma")
+    assert problems.tolist() == [None, None]
+    staged = _staged_columns(parsed)
+    assert staged["description"] == [None, None] and staged["completed_on"] == [None, None]
