@@ -408,12 +408,14 @@ def run_selection(
         # holds the write lock, so the thread reads exactly the state it started from.
         with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
             planning = pool.submit(run.plan, reader, seed, amended, hashed=True)
+            # Working out the due date (which loads the holiday calendar) overlaps the read.
+            due_on = run.due_on
             written = db.insert_new_decisions(
                 conn,
                 run.run_id,
                 as_of=run.day,
                 threshold_cents=config.threshold_cents,
-                due_on=run.due_on,
+                due_on=due_on,
                 decided=[order_id for order_id, _, _ in amended],
             )
             plan, digest = planning.result()
@@ -443,9 +445,13 @@ class _Run:
         self.day = as_of.isoformat()
         self.created_at = store.timestamp(now)
         self.commitment = commitment
-        self.due_on = due_date(as_of, config.due_working_days).isoformat()
         self.prev_hash = GENESIS_HASH
         self.run_id = 1
+
+    @cached_property
+    def due_on(self) -> str:
+        """The due date of the orders this run selects."""
+        return due_date(self.as_of, self.config.due_working_days).isoformat()
 
     def read_amended(self, conn: sqlite3.Connection) -> list[tuple[str, int, int | None]]:
         """The amended pending orders, and the run this one chains to."""

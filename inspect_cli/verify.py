@@ -82,15 +82,17 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
     with db.snapshot(conn):
         runs = db.runs(conn)
         logged = db.logged_run_hashes(conn)
-        # A thread looks for orders the runs missed, through a connection of its own, while
-        # this one reads the decisions and checks them: both cores work. Each side checks one
-        # consistent state of the store.
+        # A thread works out each run's due date (loading the holiday calendar) and looks for
+        # orders the runs missed, through a connection of its own, while this one reads the
+        # decisions and checks them: both cores work. Each side checks one consistent state of
+        # the store.
         with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
+            dues = pool.submit(_due_dates, runs)
             completeness = pool.submit(_check_completeness, reader)
             values, texts = db.decision_columns(conn)
             decisions = _Decisions(*values, texts=texts)
             problems = [
-                *_check_decisions(seed, runs, decisions),
+                *_check_decisions(seed, runs, decisions, dues.result()),
                 *_check_chain(commitment, runs, decisions, logged),
                 *completeness.result(),
             ]
@@ -147,7 +149,14 @@ def _label(reason: str | None) -> str:
     return reason or NOT_SELECTED.replace("_", " ")
 
 
-def _check_decisions(seed: str, runs: list[db.RunRow], decisions: _Decisions) -> list[Problem]:
+def _due_dates(runs: list[db.RunRow]) -> dict[int, str]:
+    """Run id -> the due date of the orders it selected."""
+    return {r[0]: due_date(date.fromisoformat(r[2]), r[6]).isoformat() for r in runs}
+
+
+def _check_decisions(
+    seed: str, runs: list[db.RunRow], decisions: _Decisions, due_of: dict[int, str]
+) -> list[Problem]:
     """Decide every stored decision again and report those that differ.
 
     Most orders have one decision: those are decided run by run in bulk, and the recomputed
@@ -191,9 +200,6 @@ def _check_decisions(seed: str, runs: list[db.RunRow], decisions: _Decisions) ->
         hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate))
         for i, hit in zip(indexes, hits, strict=True):
             want[i] = RANDOM_SAMPLE if hit else None
-    due_of = {
-        r[0]: due_date(date.fromisoformat(r[2]), r[6]).isoformat() for r in runs
-    }  # run id -> due date of the orders it selected
     want_due = (
         [due_of[run_id] if reason else None for run_id, reason in zip(d.run_ids, want, strict=True)]
         if not skip

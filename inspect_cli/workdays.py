@@ -8,14 +8,19 @@ the maintained `holidays` package. A holiday on a weekend gives no replacement d
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from inspect_cli.errors import InvalidValue
 
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    """Belgian public holidays of one year, looked up once per year."""
+    """Belgian public holidays of one year, looked up once per year.
+
+    The package is imported here, on first use: loading it takes a fifth of a second, which
+    the commands that never count working days (export, reports, show) do not pay, and which
+    select and verify pay while SQLite works in the other thread.
+    """
+    import holidays
+
     return frozenset(holidays.country_holidays("BE", years=year))
 
 
