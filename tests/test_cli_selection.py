@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SEED
+from conftest import NOW, SEED
 from test_selection import decisions, ids_by_ticket, ingest, rows, write_orders
 
 from inspect_cli.sampling import seed_commitment, ticket_prefix
-from inspect_cli.workspace import Workspace
+from inspect_cli.workspace import Workspace, init_workspace
 
 COMMITMENT = seed_commitment(SEED)
 
@@ -182,3 +182,15 @@ def test_show_an_unknown_order(cli, workspace):
     result = cli("show", "-w", workspace.root, "X-404")
     assert result.exit_code == 1
     assert result.stderr == "Error: unknown order 'X-404'\n"
+
+
+def test_select_and_verify_in_a_folder_whose_path_needs_quoting(cli, tmp_path):
+    """select and verify open a second connection by URI: spaces, '#', '%' and non-ASCII in
+    the workspace path must reach the same store."""
+    ws, _ = init_workspace(tmp_path / "control 2026 #1 %20 été", SEED, NOW)
+    orders(ws, tmp_path)
+    assert cli("select", "-w", ws.root, "--date", "2026-11-27").exit_code == 0
+    assert len(decisions(ws)) == 3
+    result = cli("verify", "-w", ws.root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: all 3 decisions reproduce")
