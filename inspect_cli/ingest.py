@@ -31,7 +31,6 @@ from inspect_cli.headers import map_columns, missing_required
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.reader import EXTRA, open_table
 from inspect_cli.store import orders as order_store
-from inspect_cli.store.selections import unchecked_references
 
 TEXT_FIELDS = (
     "dwelling_id",
@@ -114,7 +113,7 @@ def ingest_file(
         # about 15 % of storing them.
         with (
             Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect) as quarantine,
-            unchecked_references(conn),
+            store.unchecked_references(conn),
             store.transaction(conn),
         ):
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
@@ -191,7 +190,7 @@ class _Parsed:
 
 
 def _stage_file(
-    store: _Store,
+    target: _Store,
     table,
     columns: dict[str, str],
     profile: ContractorProfile | None,
@@ -209,10 +208,10 @@ def _stage_file(
         while (parsed := ahead.result()) is not None:
             ahead = pool.submit(parser.next)
             new, known = order_store.store_chunk(
-                store.conn, parsed.firsts, parsed.repeated, store.import_id, store.now
+                target.conn, parsed.firsts, parsed.repeated, target.import_id, target.now
             )
-            store.new += new
-            store.unsettled += len(parsed.repeated["row"]) + known
+            target.new += new
+            target.unsettled += len(parsed.repeated["row"]) + known
             for row, cells, reasons in parsed.rejected:
                 quarantine.add(row, cells, reasons)
             result.read += parsed.read

@@ -399,7 +399,7 @@ def run_selection(
             amended = run.read_amended(conn)
             plan, _ = run.plan(conn, seed, amended, hashed=False)
             return run.result(conn, plan, None, dry_run=True)
-    with db.unchecked_references(conn), store.transaction(conn):
+    with store.unchecked_references(conn), store.transaction(conn):
         amended = run.read_amended(conn)
         # The new orders are read and the plan (tickets and run hash, Python) drawn in a thread,
         # through a connection of its own, while SQLite, which lets go of the interpreter while

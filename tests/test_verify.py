@@ -181,8 +181,12 @@ def test_a_rehashed_chain_still_shows_in_the_audit_log(history: Workspace):
     previous = "0" * 64
     with store.transaction(conn):
         for run in db.runs(conn):
-            rows = db.run_decisions(conn, run[0])
-            own = tuple([d[i] for d in rows] for i in (0, 2, 3, 4, 5))
+            rows = conn.execute(
+                "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
+                "WHERE run_id = ? ORDER BY order_id",
+                (run[0],),
+            ).fetchall()
+            own = tuple(map(list, zip(*rows, strict=True)))
             digest = run_hash(
                 run_id=run[0],
                 created_at=run[1],

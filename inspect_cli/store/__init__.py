@@ -48,6 +48,21 @@ def reader(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
+def unchecked_references(conn: sqlite3.Connection) -> Iterator[None]:
+    """Skip foreign-key checks for a bulk insert whose references the caller just read (the
+    pending orders a run decides, the orders an import stores itself).
+
+    Checking that each of a million rows points to an existing order costs more than the
+    insert itself. The pragma only takes effect outside a transaction, so this goes around it.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One all-or-nothing unit of work (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error).
 

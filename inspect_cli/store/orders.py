@@ -207,7 +207,7 @@ def _insert_columns(
 
 def _constant(values: list) -> bool:
     """One value throughout; the last value settles most columns without comparing them all
-    (``is`` first: an absent field may come as one NaN object, which is not equal to itself)."""
+    (``is`` first: an absent field's None, the contractor's one string, compare at once)."""
     first, last = values[0], values[-1]
     return (last is first or last == first) and values.count(first) == len(values)
 
@@ -246,16 +246,12 @@ def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: i
     them), with their pending entries; returns how many there were."""
     if not order_ids:
         return 0
-    ids = json.dumps(order_ids)
-    new = "SELECT order_id FROM orders WHERE first_import_id = ? AND order_id IN " + (
-        "(SELECT value FROM json_each(?))"
+    new = "first_import_id = ? AND order_id IN (SELECT value FROM json_each(?))"
+    params = (import_id, json.dumps(order_ids))
+    conn.execute(
+        f"DELETE FROM pending WHERE order_id IN (SELECT order_id FROM orders WHERE {new})", params
     )
-    conn.execute(f"DELETE FROM pending WHERE order_id IN ({new})", (import_id, ids))
-    return conn.execute(
-        "DELETE FROM orders WHERE first_import_id = ? AND order_id IN "
-        "(SELECT value FROM json_each(?))",
-        (import_id, ids),
-    ).rowcount
+    return conn.execute(f"DELETE FROM orders WHERE {new}", params).rowcount
 
 
 def merge_staged(

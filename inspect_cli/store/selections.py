@@ -17,9 +17,6 @@ RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str, int]
 """(run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate,
 due_working_days, counts, prev_hash, hash, hash_recipe)."""
 
-DecisionRow = tuple[str, int, int, int, str | None, str | None]
-"""(order_id, run_id, amount_cents, selected, reason, due_on)."""
-
 
 Pending = tuple[list[str], list[int], dict[str, str]]
 """Pending orders as two columns, order ids in order id order and their amounts in cents, and
@@ -127,20 +124,6 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         conn.execute("COMMIT")
-
-
-@contextmanager
-def unchecked_references(conn: sqlite3.Connection) -> Iterator[None]:
-    """Skip foreign-key checks for a bulk insert whose references the caller just read.
-
-    Checking that each of a million decisions points to an existing order costs more than the
-    insert itself. The pragma only takes effect outside a transaction, so this goes around it.
-    """
-    conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def insert_decisions(
@@ -270,14 +253,6 @@ def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[st
         order = sorted(range(len(run_ids)), key=run_ids.__getitem__)
         return tuple([column[i] for i in order] for column in values), {}  # type: ignore[return-value]
     return values, dict(zip(DECISION_COLUMNS, texts, strict=True))  # type: ignore[return-value]
-
-
-def run_decisions(conn: sqlite3.Connection, run_id: int) -> list[DecisionRow]:
-    return conn.execute(
-        "SELECT order_id, run_id, amount_cents, selected, reason, due_on FROM decisions "
-        "WHERE run_id = ? ORDER BY order_id",
-        (run_id,),
-    ).fetchall()
 
 
 def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
