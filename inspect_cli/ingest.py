@@ -2,8 +2,8 @@
 
 The file is one transaction: it is imported whole or not at all. Rows are parsed column-wise
 per chunk (pandas) and stored in bulk, so memory stays flat and a million rows take seconds.
-The next chunk is read and parsed in a thread while SQLite stores the current one: pandas'
-tokenizer and SQLite's inserts both run without the GIL, so the two cores share the work.
+A large file is read and parsed in a worker process, chunk k+1 while this process stores chunk
+k, so that the two cores share the work.
 Rejected rows go to the quarantine with a reason per field; the identity
 ``read = new + unchanged + amended + rejected`` holds for every file.
 """
@@ -11,9 +11,10 @@ Rejected rows go to the quarantine with a reason per field; the identity
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import sqlite3
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -53,6 +54,8 @@ INPUT_FIELDS = (
     *TEXT_FIELDS,
 )
 Progress = Callable[[int], None]
+WORKER_BYTES = 16 * 1024 * 1024
+"""Files larger than this (about 100,000 rows) are parsed in a worker process."""
 
 
 @dataclass
@@ -107,19 +110,21 @@ def ingest_file(
         table = open_table(path, sheet=sheet)
         profile = config.profile_for(path.name, contractor)
         columns = _columns(table.columns, profile, path)
-        digest = file_sha256(path)
+        large = path.stat().st_size > WORKER_BYTES
         # A file's rows refer only to the import row written first and to orders they were read
         # from, and orders taken back are new in it: checking two references per order costs
-        # about 15 % of storing them.
+        # about 15 % of storing them. A worker starts parsing a large file before its hash.
         with (
+            (_ParseWorker if large else _ParseHere)(table, columns, profile) as chunks,
             Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),
             store.transaction(conn),
         ):
+            digest = file_sha256(path)
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
             target = _Store(conn, import_id, now)
-            repeats = _stage_file(target, table, columns, profile, result, quarantine, progress)
+            repeats = _stage_file(target, chunks, result, quarantine, progress)
             _reject_conflicts(target, table, result, quarantine, repeats)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
@@ -191,35 +196,116 @@ class _Parsed:
 
 def _stage_file(
     target: _Store,
-    table,
-    columns: dict[str, str],
-    profile: ContractorProfile | None,
+    chunks: _ParseHere | _ParseWorker,
     result: FileResult,
     quarantine: Quarantine,
     progress: Progress | None,
 ) -> _Repeats:
-    """Parse and stage every chunk; return what is needed to settle repeated order ids.
+    """Store every parsed chunk; return what is needed to settle repeated order ids."""
+    for parsed in chunks:
+        new, known = order_store.store_chunk(
+            target.conn, parsed.firsts, parsed.repeated, target.import_id, target.now
+        )
+        target.new += new
+        target.unsettled += len(parsed.repeated["row"]) + known
+        for row, cells, reasons in parsed.rejected:
+            quarantine.add(row, cells, reasons)
+        result.read += parsed.read
+        result.rejected += len(parsed.rejected)
+        result.not_completed += parsed.not_completed
+        if progress is not None:
+            progress(parsed.read)
+    return chunks.repeats
 
-    A thread reads and parses chunk k+1 while this one binds chunk k and SQLite stores it.
+
+class _ParseHere:
+    """The parsed chunks of a file, parsed in this process as they are stored: a small file
+    is one chunk or a few, and a worker process would cost more to start than it saves."""
+
+    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
+        self.parser = _Parser(table, columns, profile)
+
+    def __enter__(self) -> _ParseHere:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[_Parsed]:
+        while (parsed := self.parser.next()) is not None:
+            yield parsed
+
+    @property
+    def repeats(self) -> _Repeats:
+        return self.parser.repeats
+
+
+class _ParseWorker:
+    """The parsed chunks of a file, parsed in a worker process while this one stores them.
+
+    Parsing is mostly Python code, and so is binding the values to SQLite statements: in two
+    threads of one process they take turns at the GIL and overlap little. The worker parses
+    chunk k+1 on the other core while this process stores chunk k; it blocks sending k+1 until
+    this process takes it, so at most one chunk is in flight and memory stays flat. The worker
+    is started fresh ("spawn"): forking a process that may run threads (a progress display)
+    is not safe.
     """
-    parser = _Parser(table, columns, profile)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(parser.next)
-        while (parsed := ahead.result()) is not None:
-            ahead = pool.submit(parser.next)
-            new, known = order_store.store_chunk(
-                target.conn, parsed.firsts, parsed.repeated, target.import_id, target.now
-            )
-            target.new += new
-            target.unsettled += len(parsed.repeated["row"]) + known
-            for row, cells, reasons in parsed.rejected:
-                quarantine.add(row, cells, reasons)
-            result.read += parsed.read
-            result.rejected += len(parsed.rejected)
-            result.not_completed += parsed.not_completed
-            if progress is not None:
-                progress(parsed.read)
-    return parser.repeats
+
+    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
+        self.path = table.path
+        self.repeats = _Repeats()
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_parse_in_worker, args=(table, columns, profile, send), daemon=True
+        )
+        self._process.start()
+        send.close()
+
+    def __enter__(self) -> _ParseWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._receive.close()
+        if exc[0] is not None:
+            self._process.terminate()
+        self._process.join()
+
+    def __iter__(self) -> Iterator[_Parsed]:
+        while True:
+            try:
+                kind, payload = self._receive.recv()
+            except EOFError:
+                self._process.join()
+                raise RuntimeError(
+                    f"{self.path}: the process parsing the file ended without a result "
+                    f"(exit code {self._process.exitcode})"
+                ) from None
+            if kind == "error":
+                raise payload
+            if kind == "done":
+                self.repeats = payload
+                return
+            yield payload
+
+
+def _parse_in_worker(table, columns, profile, send) -> None:
+    """The worker process of ``_ParseWorker``: sends ("chunk", parsed) per chunk, then ("done",
+    repeats), or ("error", exception) with the exception the file raised."""
+    try:
+        parser = _Parser(table, columns, profile)
+        while (parsed := parser.next()) is not None:
+            send.send(("chunk", parsed))
+        send.send(("done", parser.repeats))
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the importing process stopped first and rolls the file back
+    except InspectError as e:
+        send.send(("error", e))
+    except BaseException:
+        failure = RuntimeError(f"parsing {table.path} failed:\n{traceback.format_exc()}")
+        send.send(("error", failure))
+    finally:
+        send.close()
 
 
 class _Parser:
@@ -242,20 +328,31 @@ class _Parser:
         parsed, problems = parse_orders(chunk, self.columns, self.profile, self.convention)
         bad = problems.notna().to_numpy()
         cells = self.table.columns
-        rejected = [
-            (int(row), chunk.loc[row, cells].tolist(), reasons)
-            for row, reasons in problems[bad].items()
-        ]
-        good = parsed[~bad] if bad.any() else parsed
-        hashes = _id_hashes(good["order_id"])
-        repeated = self.repeats.add_chunk(hashes, good.index, chunk, cells)
+        rejected = _rejected_rows(chunk, cells, problems, bad)
+        good = ~bad
+        order_ids = parsed["order_id"][good] if bad.any() else parsed["order_id"]
+        repeated = np.zeros(len(parsed), dtype=bool)
+        repeated[good] = self.repeats.add_chunk(_id_hashes(order_ids), order_ids, chunk, cells)
         return _Parsed(
             read=len(chunk),
             rejected=rejected,
-            not_completed=int(good["completed_on"].isna().sum()),
-            firsts=_staged_columns(good[~repeated] if repeated.any() else good),
-            repeated=_staged_columns(good[repeated]),
+            not_completed=int((parsed["completed_on"].isna().to_numpy() & good).sum()),
+            firsts=_staged_columns(parsed, good & ~repeated),
+            repeated=_staged_columns(parsed, repeated),
         )
+
+
+def _rejected_rows(
+    chunk: pd.DataFrame, cells: list[str], problems: pd.Series, bad: np.ndarray
+) -> list[tuple[int, list[str], str]]:
+    """(file row, original cells, reasons) of the chunk's rejected rows, taken column by column:
+    a rejected row in every few dozen would otherwise cost a pandas row lookup each."""
+    if not bad.any():
+        return []
+    values = [chunk[column].to_numpy(dtype=object)[bad].tolist() for column in cells]
+    rows = chunk.index.to_numpy()[bad].tolist()
+    reasons = problems[bad].tolist()
+    return list(zip(rows, map(list, zip(*values, strict=True)), reasons, strict=True))
 
 
 class _Repeats:
@@ -264,16 +361,23 @@ class _Repeats:
     The 64-bit hashes of all ids seen so far are kept sorted, with the row of each hash's first
     occurrence; a row whose hash was seen before (or repeats within its chunk) keeps its
     original cells, so a conflict can be quarantined without reading the file again, unless
-    its first occurrence lay in an earlier chunk.
+    its first occurrence lay in an earlier chunk, and its id keeps the row of the hash's first
+    occurrence. The hashes are Python's own, which differ from process to process: nothing
+    outside the process that parsed the file looks them up.
     """
 
     def __init__(self) -> None:
         self.seen = np.empty(0, dtype=np.int64)
         self.first_rows = np.empty(0, dtype=np.int64)
         self.cells: dict[int, list[str]] = {}
+        self.first_of: dict[str, int] = {}
 
     def add_chunk(
-        self, hashes: np.ndarray, rows: pd.Index, chunk: pd.DataFrame, columns: list[str]
+        self,
+        hashes: np.ndarray,
+        order_ids: pd.Series,
+        chunk: pd.DataFrame,
+        columns: list[str],
     ) -> np.ndarray:
         """Remember the hashes of a chunk's rows; return which rows repeat an earlier one.
 
@@ -292,7 +396,7 @@ class _Repeats:
             before = self.seen[np.minimum(at, len(self.seen) - 1)] == ordered
             earlier |= before
             twice |= before
-        numbers = rows.to_numpy(dtype=np.int64)[order]
+        numbers = order_ids.index.to_numpy(dtype=np.int64)[order]
         for row in np.sort(numbers[twice]).tolist():
             self.cells[row] = chunk.loc[row, columns].tolist()
         first = ~earlier
@@ -300,12 +404,11 @@ class _Repeats:
         self.first_rows = np.insert(self.first_rows, at[first], numbers[first])
         repeated = np.empty_like(earlier)
         repeated[order] = earlier
+        if repeated.any():
+            at_first = np.searchsorted(self.seen, hashes[repeated])
+            ids = order_ids.to_numpy()[repeated].tolist()
+            self.first_of.update(zip(ids, self.first_rows[at_first].tolist(), strict=True))
         return repeated
-
-    def first_row(self, order_id: str) -> int:
-        """The row of the first occurrence of the id's hash: of the id itself when that row
-        was stored as a new order (a row whose hash came earlier is not)."""
-        return int(self.first_rows[np.searchsorted(self.seen, _id_hash(order_id))])
 
 
 def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
@@ -327,14 +430,15 @@ def _stripped(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
 
 
-def _staged_columns(frame: pd.DataFrame) -> dict:
-    """The columns to store as plain lists (None for missing), cheap to bind."""
-    columns = {"row": frame.index.to_numpy().tolist()}
+def _staged_columns(frame: pd.DataFrame, rows: np.ndarray) -> dict:
+    """The columns of the chosen rows as plain lists (None for missing), cheap to bind and to
+    send. Taken column by column from numpy arrays: no copy of the frame's chosen rows."""
+    columns = {"row": frame.index.to_numpy()[rows].tolist()}
     for field in order_store.STAGED_COLUMNS[1:]:
         values = frame[field]
         if values.dtype != object:
             values = values.astype(object).where(values.notna(), None)
-        columns[field] = values.tolist()
+        columns[field] = values.to_numpy()[rows].tolist()
     return columns
 
 
@@ -500,7 +604,7 @@ def _reject_conflicts(
     conflicting_ids: list[str] = []
     surplus: list[int] = []
     for order_id, found in duplicates.items():
-        rows = sorted((r[0] or repeats.first_row(order_id), *r[1:]) for r in found)
+        rows = sorted((r[0] or repeats.first_of[order_id], *r[1:]) for r in found)
         numbers = [r[0] for r in rows]
         if len({r[1:] for r in rows}) > 1:
             conflicting_ids.append(order_id)

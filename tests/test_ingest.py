@@ -275,8 +275,14 @@ def test_dry_run_stores_nothing_and_writes_no_quarantine(workspace, tmp_path):
     assert list(workspace.quarantine.iterdir()) == []
 
 
-def test_a_failure_mid_file_rolls_the_whole_file_back(workspace, tmp_path, monkeypatch):
+@pytest.mark.parametrize("worker_bytes", [1 << 30, 0], ids=["here", "worker"])
+def test_a_failure_mid_file_rolls_the_whole_file_back(
+    workspace, tmp_path, monkeypatch, worker_bytes
+):
+    from inspect_cli import ingest as ingest_module
     from inspect_cli.store import orders as order_store
+
+    monkeypatch.setattr(ingest_module, "WORKER_BYTES", worker_bytes)
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -311,14 +317,17 @@ def test_real_leeds_housing_payments_are_all_accounted_for(workspace):
     assert result.new > 6000
 
 
-@pytest.fixture(params=["hash", "colliding"])
+@pytest.fixture(params=["hash", "colliding", "worker"])
 def id_hash(request, monkeypatch):
-    """Run a test with the real id hash and with one where most ids collide: rows whose hash
-    came earlier are settled at the end, and must come out the same."""
+    """Run a test with the real id hash, with one where most ids collide (rows whose hash came
+    earlier are settled at the end, and must come out the same), and with the file parsed in a
+    worker process as a large file is (with its own, real hash)."""
     from inspect_cli import ingest as ingest_module
 
     if request.param == "colliding":
         monkeypatch.setattr(ingest_module, "_id_hash", len)
+    if request.param == "worker":
+        monkeypatch.setattr(ingest_module, "WORKER_BYTES", 0)
 
 
 def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch, id_hash):
@@ -385,6 +394,54 @@ def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monk
     assert [r["source_row"] for r in quarantined(result)] == ["3", "4", "7", "8"]
 
 
+@pytest.mark.parametrize("worker_bytes", [1 << 30, 0], ids=["here", "worker"])
+def test_a_file_that_breaks_off_mid_way_imports_nothing(
+    workspace, tmp_path, monkeypatch, worker_bytes
+):
+    """The reader finds an unclosed quote in a later chunk, after earlier chunks were stored
+    (in the worker process, too): the file is refused whole, with the reader's reason."""
+    import functools
+
+    from inspect_cli import ingest as ingest_module
+    from inspect_cli.reader import open_table
+
+    monkeypatch.setattr(ingest_module, "WORKER_BYTES", worker_bytes)
+    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    rows = "".join(f"A{i},J,10.00,2026-11-02,tap\n" for i in range(1, 7))
+    path = write(tmp_path / "broken.csv", EN_HEADER + rows + 'A7,J,10.00,2026-11-02,"tap\n')
+    result = ingest(workspace, path)
+    assert result.error is not None and "row 8 is never closed" in result.error
+    assert orders(workspace) == {}
+    conn = workspace.connect()
+    assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (0,)
+
+
+def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeypatch):
+    """Past WORKER_BYTES the chunks come from another process, with the same accounting."""
+    import functools
+
+    from inspect_cli import ingest as ingest_module
+    from inspect_cli.reader import open_table
+
+    started = []
+    real = ingest_module._ParseWorker.__init__
+
+    def spy(self, *args):
+        real(self, *args)
+        started.append(self._process.pid)
+
+    monkeypatch.setattr(ingest_module._ParseWorker, "__init__", spy)
+    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=3))
+    rows = "".join(f"A{i},J,{i}.00,2026-11-02,tap\n" for i in range(1, 11))
+    path = write(tmp_path / "large.csv", EN_HEADER + rows + "A11,J,abc,2026-11-02,tap\n")
+    monkeypatch.setattr(ingest_module, "WORKER_BYTES", path.stat().st_size - 1)
+    result = ingest(workspace, path)
+    assert len(started) == 1 and started[0] is not None
+    assert (result.read, result.new, result.rejected, result.not_completed) == (11, 10, 1, 0)
+    assert [r["source_row"] for r in quarantined(result)] == ["12"]
+    assert orders(workspace)["A10"] == ("J", 1000, "2026-11-02", 1)
+
+
 def test_rows_are_bound_many_to_a_statement_and_constant_columns_once():
     from inspect_cli.store import orders as order_store
 
@@ -428,6 +485,7 @@ def test_each_bundled_example_imports_with_its_documented_counts(
 def test_fields_a_file_lacks_are_none_not_nan():
     """pandas 3 fills pd.Series(None, dtype=object) with NaN; a missing field must stay None
     all the way to the values bound for SQLite."""
+    import numpy as np
     import pandas as pd
 
     from inspect_cli.ingest import _staged_columns, parse_orders
@@ -436,5 +494,5 @@ def test_fields_a_file_lacks_are_none_not_nan():
     columns = {"order_id": "nr", "contractor": "firma", "amount_excl_vat": "bedrag"}
     parsed, problems = parse_orders(chunk, columns, None, "comma")
     assert problems.tolist() == [None, None]
-    staged = _staged_columns(parsed)
+    staged = _staged_columns(parsed, np.ones(2, dtype=bool))
     assert staged["description"] == [None, None] and staged["completed_on"] == [None, None]
