@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -327,12 +327,22 @@ def run_hash(
         ),
         "prev_hash": prev_hash,
     }
-    return hashlib.sha256(_canonical(document, texts or {}).encode("ascii")).hexdigest()
+    digest = hashlib.sha256()
+    for part in _canonical(document, texts or {}):
+        # In slices: encoding a whole column of a million decisions at once would allocate
+        # (and fault in) tens of megabytes for a moment, and cost more than hashing them.
+        for at in range(0, len(part), _SLICE):
+            digest.update(part[at : at + _SLICE].encode("ascii"))
+    return digest.hexdigest()
 
 
-def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> str:
-    """``json.dumps`` of the document with sorted keys, no whitespace and ASCII escapes, taking
-    a decision column from `texts` where its text is one that ``json.dumps`` would write."""
+_SLICE = 1 << 20
+
+
+def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> Iterator[str]:
+    """``json.dumps`` of the document with sorted keys, no whitespace and ASCII escapes, in
+    parts, taking a decision column from `texts` where its text is one that ``json.dumps``
+    would write."""
 
     def dumps(value: Any) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -341,24 +351,20 @@ def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> str:
         return text.isascii() and "\\" not in text and "\x7f" not in text
 
     columns = document["decisions"]
-    usable = {
-        name: text
-        for name, text in texts.items()
-        if isinstance(columns, dict) and name in columns and plain(text)
-    }
-    if not usable:
-        return dumps(document)
-    decisions = ",".join(
-        f"{dumps(name)}:{usable.get(name) or dumps(columns[name])}" for name in sorted(columns)
-    )
-    return (
-        "{"
-        + ",".join(
-            f"{dumps(key)}:" + ("{" + decisions + "}" if key == "decisions" else dumps(value))
-            for key, value in sorted(document.items())
-        )
-        + "}"
-    )
+    if not isinstance(columns, dict):
+        yield dumps(document)
+        return
+    usable = {name: text for name, text in texts.items() if name in columns and plain(text)}
+    for i, (key, value) in enumerate(sorted(document.items())):
+        yield ("{" if i == 0 else ",") + dumps(key) + ":"
+        if key != "decisions":
+            yield dumps(value)
+            continue
+        for j, name in enumerate(sorted(columns)):
+            yield ("{" if j == 0 else ",") + dumps(name) + ":"
+            yield usable.get(name) or dumps(columns[name])
+        yield "}" if columns else "{}"
+    yield "}"
 
 
 def check_seed(conn: sqlite3.Connection, seed: str) -> str:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 from inspect_cli import store
@@ -133,6 +134,8 @@ class _Decisions:
 
     def columns(self, start: int, end: int) -> Columns:
         """One run's decisions as the columns of its hash (recipe 2)."""
+        if (start, end) == (0, len(self.order_ids)):
+            return self.order_ids, self.amounts, self.selected, self.reasons, self.due_on
         return (
             self.order_ids[start:end],
             self.amounts[start:end],
@@ -196,10 +199,11 @@ def _check_decisions(
                 want[i] = reason
         draws[run[5]].extend([i for i, a in zip(first, amounts, strict=True) if a <= threshold])
     problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
+    # Every decision to draw wants None so far: only the drawn ones change.
     for rate, indexes in draws.items():
         hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate))
-        for i, hit in zip(indexes, hits, strict=True):
-            want[i] = RANDOM_SAMPLE if hit else None
+        for i in compress(indexes, hits):
+            want[i] = RANDOM_SAMPLE
     want_due = (
         [due_of[run_id] if reason else None for run_id, reason in zip(d.run_ids, want, strict=True)]
         if not skip
@@ -238,6 +242,7 @@ def _check_repeated(
             if is_above_threshold(amount, run[4]):
                 want[i] = ABOVE_THRESHOLD
             else:
+                want[i] = None  # unless its ticket is drawn
                 draws[run[5]].append(i)
         elif not before and is_above_threshold(amount, run[4]):
             want[i] = AMENDED_ABOVE_THRESHOLD
@@ -349,10 +354,11 @@ def _check_chain(
             problems.append(
                 Problem("chain", f"run {run_id}: made with another seed commitment", run_id)
             )
-        recount = dict.fromkeys((*REASONS, NOT_SELECTED), 0)
-        for reason, n in Counter(own[3]).items():
-            recount[reason or NOT_SELECTED] += n
-        if any(counts.get(k) != v for k, v in recount.items()):
+        reasons = own[3]
+        recount = {reason: reasons.count(reason) for reason in REASONS}
+        recount[NOT_SELECTED] = reasons.count(None)
+        unknown = sum(recount.values()) != len(reasons)
+        if unknown or any(counts.get(k) != v for k, v in recount.items()):
             problems.append(
                 Problem("chain", f"run {run_id}: its counts do not match its decisions", run_id)
             )

@@ -99,6 +99,17 @@ def test_a_changed_decision_is_detected(history: Workspace):
     ]
 
 
+def test_a_reason_no_run_gives_is_reported_not_a_crash(history: Workspace):
+    tamper(
+        history, "UPDATE decisions SET reason = 'favour', due_on = NULL WHERE order_id = 'BIG-1'"
+    )
+    assert messages(check(history)) == [
+        "order BIG-1 (run 1): stored favour, recomputed above_threshold",
+        "run 1: its record or decisions changed after it was made (hash mismatch)",
+        "run 1: its counts do not match its decisions",
+    ]
+
+
 def test_a_dropped_mandatory_control_is_detected(history: Workspace):
     tamper(
         history,
