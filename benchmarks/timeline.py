@@ -46,7 +46,8 @@ PHASES = {
         ("inspect_cli.selection", "decide"),
         ("inspect_cli.selection", "due_date"),
         ("inspect_cli.selection", "run_hash"),
-        ("inspect_cli.sampling", "_heads"),
+        ("inspect_cli.sampling", "_shared_heads"),
+        ("inspect_cli.sampling", "ticket_heads"),
     ],
     "verify": [
         ("inspect_cli.store.selections", "decision_columns"),
@@ -56,6 +57,7 @@ PHASES = {
         ("inspect_cli.verify", "_check_decisions"),
         ("inspect_cli.verify", "_check_chain"),
         ("inspect_cli.verify", "sampled"),
+        ("inspect_cli.sampling", "ticket_heads"),
         ("inspect_cli.verify", "run_hash"),
     ],
 }

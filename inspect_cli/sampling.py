@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from inspect_cli.errors import InvalidValue
+from inspect_cli.tickets import SPLIT_FROM, Helper
 
 # Rates with at most this many decimals are decided through a lookup table of 10**k entries;
 # longer rates (rare) compare k reversed digits per order instead.
@@ -82,8 +83,12 @@ def _ticket_head(m: int, k: int) -> str:
     return f"{m:0{k}d}"[::-1]
 
 
-def sampled(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[bool]:
+def sampled(
+    seed: str, order_ids: Sequence[str], rate: Decimal, *, helper: Helper | None = None
+) -> list[bool]:
     """Decide for each order whether its ticket is strictly below `rate`, exactly and fast.
+
+    A `helper` (`inspect_cli.tickets`) draws the second half of a large draw meanwhile.
 
     Why integers suffice: write rate = R / 10**k and the ticket t = T / 10**k + e, where T is
     the integer formed by the ticket's first k digits (the last k digits of n, reversed) and
@@ -95,7 +100,7 @@ def sampled(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[bool]:
     """
     r, k = _rate_fraction(rate)
     modulus = 10**k
-    heads = _heads(seed, order_ids, modulus)
+    heads = _shared_heads(seed, order_ids, modulus, helper)
     if k <= _TABLE_DIGITS:
         below = tuple(int(_ticket_head(m, k)) < r for m in range(modulus))
         return [below[m] for m in heads]
@@ -104,7 +109,23 @@ def sampled(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[bool]:
     return [_ticket_head(m, k) < rate_head for m in heads]
 
 
-def _heads(seed: str, order_ids: Sequence[str], modulus: int) -> list[int]:
+def _shared_heads(
+    seed: str, order_ids: Sequence[str], modulus: int, helper: Helper | None
+) -> list[int]:
+    """`ticket_heads`, the second half drawn by the helper when there is one and the draw is
+    large; drawn here too when the helper fails."""
+    if helper is None or len(order_ids) < SPLIT_FROM:
+        return ticket_heads(seed, order_ids, modulus)
+    half = len(order_ids) // 2
+    theirs = helper.draw(seed, order_ids[half:], modulus)
+    heads = ticket_heads(seed, order_ids[:half], modulus)
+    rest = theirs()
+    if rest is None or len(rest) != len(order_ids) - half:
+        rest = ticket_heads(seed, order_ids[half:], modulus)
+    return heads + rest
+
+
+def ticket_heads(seed: str, order_ids: Sequence[str], modulus: int) -> list[int]:
     """`_hash_int` of many orders modulo `modulus`, with the per-order work inlined: a million
     calls of a Python function cost about as much as the hashing itself."""
     copy = hashlib.sha256(seed_commitment(seed).encode("utf-8")).copy

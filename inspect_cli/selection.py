@@ -31,7 +31,7 @@ from itertools import compress, islice
 from operator import lt
 from typing import Any
 
-from inspect_cli import store
+from inspect_cli import store, tickets
 from inspect_cli.config import Config
 from inspect_cli.errors import SeedError, UnknownOrder
 from inspect_cli.money import format_cents
@@ -39,6 +39,7 @@ from inspect_cli.sampling import sampled, seed_commitment, ticket_prefix
 from inspect_cli.stats import clopper_pearson
 from inspect_cli.store import orders as order_store
 from inspect_cli.store import selections as db
+from inspect_cli.tickets import Helper
 from inspect_cli.workdays import due_date
 
 ABOVE_THRESHOLD = "above_threshold"
@@ -137,6 +138,7 @@ def decide(
     sample_rate: Decimal,
     due_working_days: int,
     texts: Mapping[str, str] | None = None,
+    helper: Helper | None = None,
 ) -> Plan:
     """Decide pending orders as of one day; pure, so dry runs and tests share it.
 
@@ -144,7 +146,7 @@ def decide(
     (order_id, amount_cents, amount it was selected at or None) decided before and amended
     since. The tickets of all the orders to draw are computed in one bulk call. `texts` are
     the JSON texts the order id and amount columns were read from, kept for the run hash as
-    long as the columns stay exactly those lists.
+    long as the columns stay exactly those lists. A `helper` draws half of a large draw.
     """
     due_on = due_date(as_of, due_working_days).isoformat()
     # is_above_threshold, inlined: this runs once per order.
@@ -153,7 +155,7 @@ def decide(
         for order_id, amount in zip(order_ids, amounts, strict=True)
         if amount <= threshold_cents
     ]
-    hits = iter(sampled(seed, draw, sample_rate))
+    hits = iter(sampled(seed, draw, sample_rate, helper=helper))
     reasons: list[str | None] = [
         ABOVE_THRESHOLD if amount > threshold_cents else RANDOM_SAMPLE if next(hits) else None
         for amount in amounts
@@ -400,12 +402,18 @@ def run_selection(
     """
     commitment = check_seed(conn, seed)
     run = _Run(config, as_of, now, commitment)
+    # A helper process for a large draw starts now, to be ready when the tickets come.
+    many = db.pending_at_least(conn, tickets.SPLIT_FROM)
     if dry_run:
-        with db.snapshot(conn):
+        with db.snapshot(conn), tickets.helper(many) as helper:
             amended = run.read_amended(conn)
-            plan, _ = run.plan(conn, seed, amended, hashed=False)
+            plan, _ = run.plan(conn, seed, amended, hashed=False, helper=helper)
             return run.result(conn, plan, None, dry_run=True)
-    with store.unchecked_references(conn), store.transaction(conn):
+    with (
+        tickets.helper(many) as helper,
+        store.unchecked_references(conn),
+        store.transaction(conn),
+    ):
         amended = run.read_amended(conn)
         # The new orders are read and the plan (tickets and run hash, Python) drawn in a thread,
         # through a connection of its own, while SQLite, which lets go of the interpreter while
@@ -413,7 +421,7 @@ def run_selection(
         # the draw chose are marked once the plan is there. Both cores work. This transaction
         # holds the write lock, so the thread reads exactly the state it started from.
         with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
-            planning = pool.submit(run.plan, reader, seed, amended, hashed=True)
+            planning = pool.submit(run.plan, reader, seed, amended, hashed=True, helper=helper)
             # Working out the due date (which loads the holiday calendar) overlaps the read.
             due_on = run.due_on
             written = db.insert_new_decisions(
@@ -473,6 +481,7 @@ class _Run:
         amended: list[tuple[str, int, int | None]],
         *,
         hashed: bool,
+        helper: Helper | None = None,
     ) -> tuple[Plan, str | None]:
         """Read the new pending orders and decide them with the amended ones; with `hashed`,
         also the run hash when the run is to be recorded."""
@@ -490,6 +499,7 @@ class _Run:
             threshold_cents=config.threshold_cents,
             sample_rate=config.sample_rate,
             due_working_days=config.due_working_days,
+            helper=helper,
         )
         if not hashed or not (plan.order_ids or plan.kept_after_downward):
             return plan, None

@@ -18,7 +18,7 @@ from decimal import Decimal
 from itertools import compress
 from typing import Any
 
-from inspect_cli import store
+from inspect_cli import store, tickets
 from inspect_cli.errors import SeedError
 from inspect_cli.money import format_cents
 from inspect_cli.sampling import sampled
@@ -35,6 +35,7 @@ from inspect_cli.selection import (
     run_hash,
 )
 from inspect_cli.store import selections as db
+from inspect_cli.tickets import Helper
 from inspect_cli.workdays import due_date
 
 
@@ -80,7 +81,9 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         with store.transaction(conn):
             store.log_event(conn, now, "verify", f"failed: {e}")
         raise
-    with db.snapshot(conn):
+    # A helper process for the tickets of many decisions starts now, to be ready for the draw.
+    many = db.decisions_at_least(conn, tickets.SPLIT_FROM)
+    with db.snapshot(conn), tickets.helper(many) as helper:
         runs = db.runs(conn)
         logged = db.logged_run_hashes(conn)
         # A thread works out each run's due date (loading the holiday calendar) and looks for
@@ -93,7 +96,7 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
             values, texts = db.decision_columns(conn)
             decisions = _Decisions(*values, texts=texts)
             problems = [
-                *_check_decisions(seed, runs, decisions, dues.result()),
+                *_check_decisions(seed, runs, decisions, dues.result(), helper),
                 *_check_chain(commitment, runs, decisions, logged),
                 *completeness.result(),
             ]
@@ -158,7 +161,11 @@ def _due_dates(runs: list[db.RunRow]) -> dict[int, str]:
 
 
 def _check_decisions(
-    seed: str, runs: list[db.RunRow], decisions: _Decisions, due_of: dict[int, str]
+    seed: str,
+    runs: list[db.RunRow],
+    decisions: _Decisions,
+    due_of: dict[int, str],
+    helper: Helper | None = None,
 ) -> list[Problem]:
     """Decide every stored decision again and report those that differ.
 
@@ -201,7 +208,7 @@ def _check_decisions(
     problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
     # Every decision to draw wants None so far: only the drawn ones change.
     for rate, indexes in draws.items():
-        hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate))
+        hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate), helper=helper)
         for i in compress(indexes, hits):
             want[i] = RANDOM_SAMPLE
     want_due = (

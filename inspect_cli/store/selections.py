@@ -47,6 +47,18 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
     return list(compress(order_ids, keep)), list(compress(cents, keep)), {}
 
 
+def pending_at_least(conn: sqlite3.Connection, count: int) -> bool:
+    """Whether `count` orders or more are pending (counting no further)."""
+    query = "SELECT count(*) FROM (SELECT 1 FROM pending LIMIT ?)"
+    return conn.execute(query, (count,)).fetchone()[0] >= count
+
+
+def decisions_at_least(conn: sqlite3.Connection, count: int) -> bool:
+    """Whether there are `count` decisions or more (counting no further)."""
+    query = "SELECT count(*) FROM (SELECT 1 FROM decisions LIMIT ?)"
+    return conn.execute(query, (count,)).fetchone()[0] >= count
+
+
 def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int, int | None]]:
     """(order_id, amount_cents, amount it was selected at or None) of pending orders completed
     by `as_of` that an earlier run decided: orders amended since. In order id order.

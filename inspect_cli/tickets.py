@@ -1,0 +1,137 @@
+"""A second process that draws half of the tickets of a large draw (select, verify).
+
+Every ticket is a SHA-256 computed by the interpreter, which one thread holds at a time: a
+thread draws them no faster. `Helper` starts ``python -m inspect_cli.tickets`` before the
+orders are read, so that it is ready when the draw comes; `sampling.sampled` then sends it
+the second half of the order ids and draws the first half itself, on both cores at once. The
+seed goes through a pipe, never on a command line. Should the helper fail, the caller draws
+that half as well: the same result, only slower.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, BinaryIO
+
+SPLIT_FROM = 100_000
+"""Draws of this many orders or more are shared with the helper: below, it saves too little."""
+
+Heads = Callable[[], list[int] | None]
+
+
+class Helper:
+    """The helper process, waiting for draws: (seed, modulus, count) and the order ids in, their
+    heads out."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "inspect_cli.tickets"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+
+    def draw(self, seed: str, order_ids: Sequence[str], modulus: int) -> Heads:
+        """Send a draw; returns what waits for its heads (None when the helper failed)."""
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        # The ids go as one text, NUL between them (pickling a list of them would note every
+        # string in its memo: several times slower); an id holding a NUL is drawn here.
+        text = "\x00".join(order_ids)
+        if text.count("\x00") != max(len(order_ids) - 1, 0):
+            return lambda: None
+        try:
+            _send(stdin, (seed, modulus, len(order_ids)))
+            _send_bytes(stdin, text.encode("utf-8", "surrogatepass"))
+        except OSError:
+            return lambda: None
+
+        def heads() -> list[int] | None:
+            try:
+                found = _receive(stdout)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return None
+            return found if isinstance(found, list) else None
+
+        return heads
+
+    def close(self) -> None:
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with suppress(OSError):  # the helper is gone already
+                    pipe.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+@contextmanager
+def helper(needed: bool) -> Iterator[Helper | None]:
+    """A helper for the draws of this block when `needed` (a large one is coming), else None."""
+    if not needed or not sys.executable:
+        yield None
+        return
+    try:
+        started = Helper()
+    except OSError:
+        yield None
+        return
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def _send(pipe: BinaryIO, value: object) -> None:
+    """Pickled whole and written at once: pickling straight into the pipe writes it a few
+    kilobytes at a time, each write waking the other side."""
+    _send_bytes(pipe, pickle.dumps(value, protocol=5))
+
+
+def _send_bytes(pipe: BinaryIO, data: bytes) -> None:
+    pipe.write(len(data).to_bytes(8, "little"))
+    pipe.write(data)
+    pipe.flush()
+
+
+def _receive_bytes(pipe: BinaryIO) -> bytes:
+    size = pipe.read(8)
+    if len(size) < 8:
+        raise EOFError
+    data = pipe.read(int.from_bytes(size, "little"))
+    if len(data) < int.from_bytes(size, "little"):
+        raise EOFError
+    return data
+
+
+def _receive(pipe: BinaryIO) -> Any:
+    return pickle.loads(_receive_bytes(pipe))
+
+
+def _serve() -> None:
+    """The helper's side: draw until the caller closes the pipe."""
+    from inspect_cli.sampling import ticket_heads
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        while True:
+            try:
+                seed, modulus, count = _receive(stdin)
+                text = _receive_bytes(stdin).decode("utf-8", "surrogatepass")
+            except EOFError:
+                return
+            order_ids = text.split("\x00") if count else []
+            # A count that does not match is answered with None: the caller draws them.
+            found = ticket_heads(seed, order_ids, modulus) if len(order_ids) == count else None
+            _send(stdout, found)
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the caller stopped first; it draws what it still needs itself
+
+
+if __name__ == "__main__":
+    _serve()

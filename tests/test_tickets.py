@@ -1,0 +1,101 @@
+"""The ticket helper: half of a large draw is drawn in a second process, with the same result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import NOW, SEED, TODAY
+from test_sampling import OTHER_RATES, RATES, random_ids
+from test_selection import decisions, ingest, rows, select, write_orders
+
+from inspect_cli import sampling, tickets
+from inspect_cli.sampling import sampled
+from inspect_cli.verify import verify
+from inspect_cli.workspace import Workspace, init_workspace
+
+
+@pytest.fixture
+def share_every_draw(monkeypatch):
+    """Share draws of any size with a helper, as select and verify do with large ones."""
+    monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
+    monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[int]:
+    """How many order ids each helper was sent."""
+    sent: list[int] = []
+    real = tickets.Helper.draw
+
+    def spy(self, seed, order_ids, modulus):
+        sent.append(len(order_ids))
+        return real(self, seed, order_ids, modulus)
+
+    monkeypatch.setattr(tickets.Helper, "draw", spy)
+    return sent
+
+
+def test_a_shared_draw_decides_as_one_process_does(share_every_draw, drawn):
+    ids = random_ids(3001)
+    with tickets.helper(True) as helper:
+        assert helper is not None
+        for rate in RATES + OTHER_RATES:
+            assert sampled(SEED, ids, rate, helper=helper) == sampled(SEED, ids, rate)
+    assert drawn == [1501] * len(RATES + OTHER_RATES)  # the second half, each time
+
+
+def test_draws_below_the_split_stay_in_this_process(drawn):
+    ids = random_ids(500)
+    with tickets.helper(True) as helper:
+        assert sampled(SEED, ids, Decimal("0.02"), helper=helper) == sampled(
+            SEED, ids, Decimal("0.02")
+        )
+    assert drawn == []
+
+
+def test_no_helper_is_started_when_none_is_needed():
+    with tickets.helper(False) as helper:
+        assert helper is None
+
+
+def test_a_helper_that_died_leaves_the_draw_to_this_process(share_every_draw):
+    ids = random_ids(2000)
+    with tickets.helper(True) as helper:
+        assert helper is not None
+        helper._process.kill()
+        helper._process.wait()
+        assert sampled(SEED, ids, Decimal("0.3"), helper=helper) == sampled(
+            SEED, ids, Decimal("0.3")
+        )
+
+
+def test_ids_holding_a_nul_are_drawn_in_this_process(share_every_draw, drawn):
+    ids = [f"A\x00{i}" for i in range(100)] + [f"B{i}" for i in range(100)]
+    with tickets.helper(True) as helper:
+        assert sampled(SEED, ids, Decimal("0.5"), helper=helper) == sampled(
+            SEED, ids, Decimal("0.5")
+        )
+    assert drawn == [100]  # sent, answered with nothing, drawn here
+
+
+def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monkeypatch, drawn):
+    orders = rows([f"H-{i:04d}" for i in range(400)]) + rows(["BIG-1"], "1000.01")
+    path = write_orders(tmp_path / "orders.csv", orders)
+    stores: dict[str, Workspace] = {}
+    for name in ("alone", "helped"):
+        if name == "helped":
+            monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
+            monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+        ws, _ = init_workspace(tmp_path / name, SEED, NOW)
+        ingest(ws, path)
+        select(ws, TODAY)
+        conn = ws.connect()
+        try:
+            assert verify(conn, SEED, NOW).ok
+        finally:
+            conn.close()
+        stores[name] = ws
+    assert drawn == [200, 200]  # select's draw, then verify's
+    assert decisions(stores["helped"]) == decisions(stores["alone"])
