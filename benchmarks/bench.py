@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -116,6 +117,29 @@ class Step:
         return {**asdict(self), "wall_s": self.wall_s, "cpu_s": self.cpu_s, "peak_mb": self.peak_mb}
 
 
+def _watch_rss(pid: int, done: threading.Event, peak: list[float]) -> None:
+    """Keep in peak[0] the largest resident memory, in MB, of `pid` and its descendants
+    together, looked at every 20 ms until `done`."""
+    while not done.wait(0.02):
+        peak[0] = max(peak[0], _tree_rss_kb(pid) / 1024)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and its descendants now, in kB (0 without /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        process = Path("/proc") / str(todo.pop())
+        try:
+            for line in (process / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in (process / "task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or no /proc
+    return total
+
+
 class CommandFailed(Exception):
     """A preparation command (not a timed one) exited with an unexpected code."""
 
@@ -133,21 +157,31 @@ class Bench:
         self.env.pop("INSPECT_CLI_HOME", None)
 
     def run(self, cmd: list[str]) -> tuple[float, float, float, int]:
-        """Run one child; return its wall time, CPU time (user + system), peak RSS in MB (its
-        own, via wait4) and exit code.
+        """Run one child; return its wall time, CPU time (user + system, its helper processes
+        included), peak RSS in MB and exit code.
 
-        Output goes to the log file, never to a pipe, so a chatty child cannot block on it.
+        The peak is that of the child and the processes it starts (ingest's parsing worker,
+        the ticket helper of select and verify) together: a thread adds up their resident
+        memory every 20 ms from /proc (Linux) while the child runs; wait4 gives the largest
+        single process, which counts where /proc cannot be read. Output goes to the log file,
+        never to a pipe, so a chatty child cannot block on it.
         """
         with self.log.open("ab") as out:
             out.write(f"\n$ {' '.join(cmd)}\n".encode())
             out.flush()
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+            done = threading.Event()
+            together = [0.0]
+            watch = threading.Thread(target=_watch_rss, args=(proc.pid, done, together))
+            watch.start()
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
+            done.set()
+            watch.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         cpu = usage.ru_utime + usage.ru_stime
-        return wall, cpu, usage.ru_maxrss * RSS_UNIT / MB, proc.returncode
+        return wall, cpu, max(usage.ru_maxrss * RSS_UNIT / MB, together[0]), proc.returncode
 
     def tail(self, lines: int = 5) -> str:
         """The last lines of output, for a failure message (the log may be a temporary file)."""
