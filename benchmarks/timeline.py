@@ -62,12 +62,12 @@ PHASES = {
     ],
 }
 PARSE_PHASES = [
-    ("inspect_cli.ingest", "parse_orders"),
-    ("inspect_cli.ingest", "_stripped"),
-    ("inspect_cli.ingest", "_amounts"),
-    ("inspect_cli.ingest", "parse_dates"),
-    ("inspect_cli.ingest", "_id_hashes"),
-    ("inspect_cli.ingest", "_staged_columns"),
+    ("inspect_cli.parsing", "parse_orders"),
+    ("inspect_cli.parsing", "_stripped"),
+    ("inspect_cli.parsing", "_amounts"),
+    ("inspect_cli.parsing", "parse_dates"),
+    ("inspect_cli.parsing", "_id_hashes"),
+    ("inspect_cli.parsing", "_staged_columns"),
 ]
 
 spans: list[tuple[str, str, float, float]] = []
@@ -140,13 +140,12 @@ def run_command(step: str, argv: list[str]) -> None:
 
 def parse_alone(path: Path) -> None:
     """The worker's work for `path`, in this process: reading, parsing and pickling chunks."""
-    from inspect_cli import ingest
-    from inspect_cli.reader import open_table
+    from inspect_cli import ingest, parsing
 
     for module, name in PARSE_PHASES:
         _timed(module, name)
-    table = open_table(path)
-    parser = ingest._Parser(table, ingest._columns(table.columns, None, path), None)
+    table, columns = parsing.open_orders(path, None, None, ingest.CHUNK_ROWS)
+    parser = parsing.Parser(table, columns, None)
     chunks = parser.chunks
     totals: Counter[str] = Counter()
 

@@ -13,49 +13,22 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import sqlite3
-import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from inspect_cli import store
-from inspect_cli.amounts import detect_convention, parse_amounts
 from inspect_cli.config import Config, ContractorProfile
-from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, MissingColumns
-from inspect_cli.headers import map_columns, missing_required
+from inspect_cli.errors import InspectError
 from inspect_cli.quarantine import Quarantine
-from inspect_cli.reader import EXTRA, open_table
 from inspect_cli.store import orders as order_store
 
-TEXT_FIELDS = (
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "invoice_number",
-    "tenant_contact",
-)
-AMOUNT_FIELDS = ("amount_excl_vat", "amount_incl_vat")
-INPUT_FIELDS = (
-    "order_id",
-    "contractor",
-    *AMOUNT_FIELDS,
-    "vat_rate",
-    "completed_on",
-    "order_date",
-    *TEXT_FIELDS,
-)
 Progress = Callable[[int], None]
 WORKER_BYTES = 16 * 1024 * 1024
 """Files larger than this (about 100,000 rows) are parsed in a worker process."""
+CHUNK_ROWS = 100_000
+"""Rows parsed and stored at a time: memory stays flat whatever the size of the file."""
 
 
 @dataclass
@@ -107,16 +80,15 @@ def ingest_file(
     """
     result = FileResult(file=str(path))
     try:
-        table = open_table(path, sheet=sheet)
         profile = config.profile_for(path.name, contractor)
-        columns = _columns(table.columns, profile, path)
-        large = path.stat().st_size > WORKER_BYTES
+        large = path.is_file() and path.stat().st_size > WORKER_BYTES
+        reading = _ParseWorker if large else _ParseHere
         # A file's rows refer only to the import row written first and to orders they were read
         # from, and orders taken back are new in it: checking two references per order costs
-        # about 15 % of storing them. A worker starts parsing a large file before its hash.
+        # about 15 % of storing them. A worker starts reading a large file before anything else.
         with (
-            (_ParseWorker if large else _ParseHere)(table, columns, profile) as chunks,
-            Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect) as quarantine,
+            reading(path, sheet, profile, CHUNK_ROWS) as chunks,
+            Quarantine(quarantine_dir, path, chunks.header, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),
             store.transaction(conn),
         ):
@@ -125,7 +97,7 @@ def ingest_file(
             order_store.create_staging(conn)
             target = _Store(conn, import_id, now)
             repeats = _stage_file(target, chunks, result, quarantine, progress)
-            _reject_conflicts(target, table, result, quarantine, repeats)
+            _reject_conflicts(target, chunks, result, quarantine, repeats)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
             )
@@ -152,23 +124,25 @@ def ingest_file(
     return result
 
 
-def _columns(found: list[str], profile: ContractorProfile | None, path: Path) -> dict[str, str]:
-    """Canonical field -> column of the file; raise when a required one is absent."""
-    mapping = profile.columns if profile else None
-    columns = map_columns(found, mapping, fields=INPUT_FIELDS)
-    required = ["order_id"]
-    if profile is None:
-        required.append("contractor")
-    missing = missing_required(columns, required)
-    if "amount_excl_vat" not in columns and "amount_incl_vat" not in columns:
-        missing.append("amount_excl_vat")
-    if missing:
-        hint = "" if profile else " (or name the contractor with --contractor)"
-        raise MissingColumns(
-            f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
-            f"columns found: {', '.join(found) or 'none'}"
-        )
-    return columns
+@dataclass
+class Parsed:
+    """One chunk, parsed: its size, its rejected rows, and the columns of its good rows whose
+    id is the first of its kind in the file and of the others."""
+
+    read: int
+    rejected: list[tuple[int, list[str], str]]
+    not_completed: int
+    firsts: dict[str, list]
+    repeated: dict[str, list]
+
+
+@dataclass
+class Repeated:
+    """What settling a file's repeated order ids needs from its parsing: the original cells of
+    rows whose id came before (by its hash), and the row where each such id came first."""
+
+    cells: dict[int, list[str]] = field(default_factory=dict)
+    first_of: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,25 +156,13 @@ class _Store:
     unsettled: int = 0  # staged rows left for merge_staged: repeated or known ids
 
 
-@dataclass
-class _Parsed:
-    """One chunk, parsed: its size, its rejected rows, and the columns of its good rows whose
-    id is the first of its kind in the file and of the others."""
-
-    read: int
-    rejected: list[tuple[int, list[str], str]]
-    not_completed: int
-    firsts: dict[str, list]
-    repeated: dict[str, list]
-
-
 def _stage_file(
     target: _Store,
     chunks: _ParseHere | _ParseWorker,
     result: FileResult,
     quarantine: Quarantine,
     progress: Progress | None,
-) -> _Repeats:
+) -> Repeated:
     """Store every parsed chunk; return what is needed to settle repeated order ids."""
     for parsed in chunks:
         new, known = order_store.store_chunk(
@@ -222,8 +184,14 @@ class _ParseHere:
     """The parsed chunks of a file, parsed in this process as they are stored: a small file
     is one chunk or a few, and a worker process would cost more to start than it saves."""
 
-    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
-        self.parser = _Parser(table, columns, profile)
+    def __init__(
+        self, path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int
+    ):
+        from inspect_cli import parsing
+
+        self.table, columns = parsing.open_orders(path, sheet, profile, chunk_rows)
+        self.header: list[str] = self.table.columns
+        self.parser = parsing.Parser(self.table, columns, profile)
 
     def __enter__(self) -> _ParseHere:
         return self
@@ -231,367 +199,108 @@ class _ParseHere:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def __iter__(self) -> Iterator[_Parsed]:
+    def __iter__(self) -> Iterator[Parsed]:
         while (parsed := self.parser.next()) is not None:
             yield parsed
 
     @property
-    def repeats(self) -> _Repeats:
-        return self.parser.repeats
+    def repeats(self) -> Repeated:
+        return self.parser.repeats.found
+
+    def cells_of(self, rows: list[int]) -> dict[int, list[str]]:
+        from inspect_cli import parsing
+
+        return parsing.cells_of(self.table, rows)
 
 
 class _ParseWorker:
     """The parsed chunks of a file, parsed in a worker process while this one stores them.
 
     Parsing is mostly Python code, and so is binding the values to SQLite statements: in two
-    threads of one process they take turns at the GIL and overlap little. The worker parses
-    chunk k+1 on the other core while this process stores chunk k; it blocks sending k+1 until
-    this process takes it, so at most one chunk is in flight and memory stays flat. The worker
-    is started fresh ("spawn"): forking a process that may run threads (a progress display)
-    is not safe.
+    threads of one process they take turns at the GIL and overlap little. The worker opens the
+    file and sends its columns, then parses chunk k+1 on the other core while this process
+    stores chunk k; it blocks sending k+1 until this process takes it, so at most one chunk is
+    in flight and memory stays flat. This process never loads pandas for it. The worker is
+    started fresh ("spawn"): forking a process that may run threads (a progress display) is
+    not safe.
     """
 
-    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
-        self.path = table.path
-        self.repeats = _Repeats()
+    def __init__(
+        self, path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int
+    ):
+        self.path = path
+        self.repeats = Repeated()
         context = multiprocessing.get_context("spawn")
-        self._receive, send = context.Pipe(duplex=False)
+        self._pipe, theirs = context.Pipe()
         self._process = context.Process(
-            target=_parse_in_worker, args=(table, columns, profile, send), daemon=True
+            target=_parse_in_worker, args=(path, sheet, profile, chunk_rows, theirs), daemon=True
         )
         self._process.start()
-        send.close()
+        theirs.close()
+        self.header: list[str] = []
 
     def __enter__(self) -> _ParseWorker:
+        try:
+            self.header = self._next("header")
+        except BaseException:
+            self._stop(failed=True)
+            raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._receive.close()
-        if exc[0] is not None:
+    def __exit__(self, failed: type[BaseException] | None, *exc: object) -> None:
+        self._stop(failed=failed is not None)
+
+    def _stop(self, *, failed: bool) -> None:
+        self._pipe.close()
+        if failed:
             self._process.terminate()
         self._process.join()
 
-    def __iter__(self) -> Iterator[_Parsed]:
-        while True:
-            try:
-                kind, payload = self._receive.recv()
-            except EOFError:
-                self._process.join()
-                raise RuntimeError(
-                    f"{self.path}: the process parsing the file ended without a result "
-                    f"(exit code {self._process.exitcode})"
-                ) from None
-            if kind == "error":
-                raise payload
-            if kind == "done":
-                self.repeats = payload
-                return
-            yield payload
+    def __iter__(self) -> Iterator[Parsed]:
+        while (parsed := self._next("chunk", "done")) is not None:
+            yield parsed
 
-
-def _parse_in_worker(table, columns, profile, send) -> None:
-    """The worker process of ``_ParseWorker``: sends ("chunk", parsed) per chunk, then ("done",
-    repeats), or ("error", exception) with the exception the file raised."""
-    try:
-        parser = _Parser(table, columns, profile)
-        while (parsed := parser.next()) is not None:
-            send.send(("chunk", parsed))
-        send.send(("done", parser.repeats))
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass  # the importing process stopped first and rolls the file back
-    except InspectError as e:
-        send.send(("error", e))
-    except BaseException:
-        failure = RuntimeError(f"parsing {table.path} failed:\n{traceback.format_exc()}")
-        send.send(("error", failure))
-    finally:
-        send.close()
-
-
-class _Parser:
-    """Reads and parses the chunks of a file one after the other (in the reading thread)."""
-
-    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
-        self.table = table
-        self.columns = columns
-        self.profile = profile
-        self.convention = profile.amount_convention if profile else None
-        self.chunks = table.chunks()
-        self.repeats = _Repeats()
-
-    def next(self) -> _Parsed | None:
-        chunk = next(self.chunks, None)
-        if chunk is None:
+    def _next(self, *kinds: str):
+        """The payload of the next message, which must be of one of these kinds ("done" gives
+        None, the repeats kept); an error the worker sent is raised here."""
+        try:
+            kind, payload = self._pipe.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                f"{self.path}: the process parsing the file ended without a result "
+                f"(exit code {self._process.exitcode})"
+            ) from None
+        if kind == "error":
+            raise payload
+        if kind not in kinds:
+            raise RuntimeError(f"{self.path}: the parsing process sent {kind}, not {kinds}")
+        if kind == "done":
+            self.repeats = payload
             return None
-        if self.convention is None:
-            self.convention = _convention(chunk, self.columns)
-        parsed, problems = parse_orders(chunk, self.columns, self.profile, self.convention)
-        bad = problems.notna().to_numpy()
-        cells = self.table.columns
-        rejected = _rejected_rows(chunk, cells, problems, bad)
-        good = ~bad
-        order_ids = parsed["order_id"][good] if bad.any() else parsed["order_id"]
-        repeated = np.zeros(len(parsed), dtype=bool)
-        repeated[good] = self.repeats.add_chunk(_id_hashes(order_ids), order_ids, chunk, cells)
-        return _Parsed(
-            read=len(chunk),
-            rejected=rejected,
-            not_completed=int((parsed["completed_on"].isna().to_numpy() & good).sum()),
-            firsts=_staged_columns(parsed, good & ~repeated),
-            repeated=_staged_columns(parsed, repeated),
-        )
+        return payload
+
+    def cells_of(self, rows: list[int]) -> dict[int, list[str]]:
+        """Cells of rows of chunks gone by, which the worker reads again (a rare conflict)."""
+        self._pipe.send(rows)
+        return self._next("cells")
 
 
-def _rejected_rows(
-    chunk: pd.DataFrame, cells: list[str], problems: pd.Series, bad: np.ndarray
-) -> list[tuple[int, list[str], str]]:
-    """(file row, original cells, reasons) of the chunk's rejected rows, taken column by column:
-    a rejected row in every few dozen would otherwise cost a pandas row lookup each."""
-    if not bad.any():
-        return []
-    values = [chunk[column].to_numpy(dtype=object)[bad].tolist() for column in cells]
-    rows = chunk.index.to_numpy()[bad].tolist()
-    reasons = problems[bad].tolist()
-    return list(zip(rows, map(list, zip(*values, strict=True)), reasons, strict=True))
+def _parse_in_worker(
+    path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int, pipe
+) -> None:
+    """The worker's entry point, here so that starting it loads pandas in the worker only."""
+    from inspect_cli.parsing import run_worker
 
-
-class _Repeats:
-    """Tracks order ids that occur more than once in a file, with 16 bytes per distinct id.
-
-    The 64-bit hashes of all ids seen so far are kept sorted, with the row of each hash's first
-    occurrence; a row whose hash was seen before (or repeats within its chunk) keeps its
-    original cells, so a conflict can be quarantined without reading the file again, unless
-    its first occurrence lay in an earlier chunk, and its id keeps the row of the hash's first
-    occurrence. The hashes are Python's own, which differ from process to process: nothing
-    outside the process that parsed the file looks them up.
-    """
-
-    def __init__(self) -> None:
-        self.seen = np.empty(0, dtype=np.int64)
-        self.first_rows = np.empty(0, dtype=np.int64)
-        self.cells: dict[int, list[str]] = {}
-        self.first_of: dict[str, int] = {}
-
-    def add_chunk(
-        self,
-        hashes: np.ndarray,
-        order_ids: pd.Series,
-        chunk: pd.DataFrame,
-        columns: list[str],
-    ) -> np.ndarray:
-        """Remember the hashes of a chunk's rows; return which rows repeat an earlier one.
-
-        Done on the chunk's hashes sorted once: repeats within the chunk are neighbours, and
-        the new hashes go into the sorted ones in one linear pass.
-        """
-        if not len(hashes):
-            return np.zeros(0, dtype=bool)
-        order = np.argsort(hashes, kind="stable")
-        ordered = hashes[order]
-        same = ordered[1:] == ordered[:-1]
-        earlier = np.concatenate(([False], same))
-        twice = earlier | np.concatenate((same, [False]))
-        at = np.searchsorted(self.seen, ordered)
-        if len(self.seen):
-            before = self.seen[np.minimum(at, len(self.seen) - 1)] == ordered
-            earlier |= before
-            twice |= before
-        numbers = order_ids.index.to_numpy(dtype=np.int64)[order]
-        for row in np.sort(numbers[twice]).tolist():
-            self.cells[row] = chunk.loc[row, columns].tolist()
-        first = ~earlier
-        self.seen = np.insert(self.seen, at[first], ordered[first])
-        self.first_rows = np.insert(self.first_rows, at[first], numbers[first])
-        repeated = np.empty_like(earlier)
-        repeated[order] = earlier
-        if repeated.any():
-            at_first = np.searchsorted(self.seen, hashes[repeated])
-            ids = order_ids.to_numpy()[repeated].tolist()
-            self.first_of.update(zip(ids, self.first_rows[at_first].tolist(), strict=True))
-        return repeated
-
-
-def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
-    """Fix the decimal convention from the first chunk that shows one, for the whole file."""
-    for field in AMOUNT_FIELDS:
-        if field in columns:
-            found = detect_convention(chunk[columns[field]])
-            if found in ("comma", "point"):
-                return found
-    return None
-
-
-def _stripped(values: pd.Series) -> pd.Series:
-    """Cells without surrounding white space, None when empty.
-
-    A list comprehension over the cells is several times faster here than pandas' string
-    methods, which loop in Python anyway when pyarrow is not installed.
-    """
-    return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
-
-
-def _staged_columns(frame: pd.DataFrame, rows: np.ndarray) -> dict:
-    """The columns of the chosen rows as plain lists (None for missing), cheap to bind and to
-    send. Taken column by column from numpy arrays: no copy of the frame's chosen rows."""
-    columns = {"row": frame.index.to_numpy()[rows].tolist()}
-    for field in order_store.STAGED_COLUMNS[1:]:
-        values = frame[field]
-        if values.dtype != object:
-            values = values.astype(object).where(values.notna(), None)
-        columns[field] = values.to_numpy()[rows].tolist()
-    return columns
-
-
-def _id_hashes(order_ids: pd.Series) -> np.ndarray:
-    """64-bit hashes of the order ids: duplicates across chunks are found by comparing these
-    (8 bytes per row) instead of keeping every id in memory or indexing the staging table.
-
-    Python's own str hash is several times faster than pandas' and stable within the process,
-    which is all a file's import needs.
-    """
-    return np.fromiter(map(_id_hash, order_ids.tolist()), dtype=np.int64, count=len(order_ids))
-
-
-_id_hash = hash
-
-
-def parse_orders(
-    chunk: pd.DataFrame,
-    columns: dict[str, str],
-    profile: ContractorProfile | None,
-    convention: str | None,
-) -> tuple[pd.DataFrame, pd.Series]:
-    """Parse a chunk of text rows into order values, column by column.
-
-    Returns the parsed frame (indexed by file row, columns ``order_id`` and the stored value
-    fields) and a Series of problems: None for a good row, else "field: reason; field: reason".
-    """
-    index = chunk.index
-    out = pd.DataFrame(index=index)
-    problems: dict[str, pd.Series] = {}
-
-    def text(field: str) -> pd.Series:
-        if field not in columns:
-            # Not pd.Series(None, ...), which pandas 3 fills with NaN instead of None.
-            return pd.Series([None] * len(index), index=index, dtype=object)
-        return _stripped(chunk[columns[field]])
-
-    out["order_id"] = text("order_id")
-    problems["order_id"] = _required(out["order_id"], "order_id: empty")
-
-    contractor = text("contractor")
-    if profile is not None:
-        contractor = contractor.fillna(profile.name)
-    out["contractor"] = contractor
-    problems["contractor"] = _required(contractor, "contractor: empty")
-
-    out["amount_cents"], problems["amount"] = _amounts(chunk, columns, text, convention)
-
-    date_format = profile.date_format if profile else None
-    for field in ("completed_on", "order_date"):
-        if field in columns:
-            parsed = parse_dates(chunk[columns[field]], date_format)
-            out[field] = parsed.values.astype(object).where(parsed.values.notna(), None)
-            problems[field] = _prefixed(field, parsed.errors)
-        else:
-            out[field] = None
-
-    for field in TEXT_FIELDS:
-        out[field] = text(field)
-    out["vat_rate"] = text("vat_rate")
-
-    extra = chunk[EXTRA] if EXTRA in chunk else pd.Series("", index=index)
-    problems["row"] = pd.Series(
-        np.where(extra != "", "row: more cells than the header has columns", None),
-        index=index,
-        dtype=object,
-    )
-    return out, _join(problems, index)
-
-
-def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:
-    """Amount excl. VAT in cents, from the excl. column or from incl. VAT and the VAT rate."""
-    index = chunk.index
-    cents = pd.Series(pd.NA, index=index, dtype="Int64")
-    errors = pd.Series([None] * len(index), index=index, dtype=object)
-    if "amount_excl_vat" in columns:
-        excl = parse_amounts(chunk[columns["amount_excl_vat"]], convention)
-        cents = excl.values.astype("Int64")
-        errors = _prefixed("amount_excl_vat", excl.errors)
-    if "amount_incl_vat" in columns:
-        missing = cents.isna() & errors.isna()
-        incl = parse_amounts(chunk[columns["amount_incl_vat"]], convention)
-        rates = text("vat_rate").map(_vat_basis_points, na_action="ignore")
-        derived = _excl_from_incl(incl.values, rates)
-        incl_errors = _prefixed("amount_incl_vat", incl.errors)
-        no_rate = incl.values.notna() & rates.isna()
-        incl_errors = incl_errors.where(
-            ~no_rate, "vat_rate: missing or not a percentage, needed with an amount incl. VAT"
-        )
-        cents = cents.where(~missing, derived)
-        errors = errors.where(~missing, incl_errors)
-    empty = cents.isna() & errors.isna()
-    field = "amount_excl_vat" if "amount_excl_vat" in columns else "amount_incl_vat"
-    errors = errors.where(~empty, f"{field}: empty")
-    return cents.astype(object).where(cents.notna(), None), errors
-
-
-def _vat_basis_points(text: str) -> int | None:
-    """'21', '21%', '21,00 %', '0.21' -> 2100; None when not a VAT rate."""
-    cleaned = text.replace("%", "").replace(",", ".").strip()
-    try:
-        rate = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if 0 < rate < 1:
-        rate *= 100
-    if not 0 <= rate <= 100 or rate != rate.quantize(Decimal("0.01")):
-        return None
-    return int(rate * 100)
-
-
-def _excl_from_incl(incl: pd.Series, basis_points: pd.Series) -> pd.Series:
-    """incl / (1 + rate), rounded half away from zero to the cent, in integer arithmetic."""
-    ok = incl.notna() & basis_points.notna()
-    result = pd.Series(pd.NA, index=incl.index, dtype="Int64")
-    if ok.any():
-        amount = incl[ok].astype("int64").to_numpy()
-        divisor = 10_000 + basis_points[ok].astype("int64").to_numpy()
-        scaled = np.abs(amount) * 10_000
-        rounded = (2 * scaled + divisor) // (2 * divisor)
-        result[ok] = np.sign(amount) * rounded
-    return result
-
-
-def _required(values: pd.Series, reason: str) -> pd.Series:
-    return pd.Series(np.where(values.isna(), reason, None), index=values.index, dtype=object)
-
-
-def _prefixed(field: str, errors: pd.Series) -> pd.Series:
-    bad = errors.notna()
-    if not bad.any():
-        return errors
-    return errors.map(lambda e: f"{field}: {e}", na_action="ignore")
-
-
-def _join(problems: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    """One "a; b" text per row with problems, None elsewhere (joined only for bad rows)."""
-    bad = np.zeros(len(index), dtype=bool)
-    for column in problems.values():
-        bad |= column.notna().to_numpy()
-    joined = pd.Series([None] * len(index), index=index, dtype=object)
-    if bad.any():
-        frame = pd.DataFrame(problems, index=index)[bad]
-        joined[bad] = frame.apply(lambda r: "; ".join(r.dropna()), axis=1)
-    return joined
+    run_worker(path, sheet, profile, chunk_rows, pipe)
 
 
 def _reject_conflicts(
     store: _Store,
-    table,
+    chunks: _ParseHere | _ParseWorker,
     result: FileResult,
     quarantine: Quarantine,
-    repeats: _Repeats,
+    repeats: Repeated,
 ) -> None:
     """Rows of one file with the same id: identical ones count once, differing ones are all
     rejected, since the file itself does not say which is right; a first one already stored
@@ -619,11 +328,7 @@ def _reject_conflicts(
     store.new -= order_store.drop_new_orders(conn, conflicting_ids, store.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
     if missing:
-        for chunk in table.chunks():
-            for row in chunk.index.intersection(missing):
-                repeats.cells[int(row)] = chunk.loc[row, table.columns].tolist()
-            if chunk.index[-1] >= max(missing):
-                break
+        repeats.cells.update(chunks.cells_of(missing))
     for row in sorted(conflicting):
         quarantine.add(row, repeats.cells[row], conflicting[row])
     result.rejected += len(conflicting)

@@ -323,20 +323,18 @@ def id_hash(request, monkeypatch):
     earlier are settled at the end, and must come out the same), and with the file parsed in a
     worker process as a large file is (with its own, real hash)."""
     from inspect_cli import ingest as ingest_module
+    from inspect_cli import parsing
 
     if request.param == "colliding":
-        monkeypatch.setattr(ingest_module, "_id_hash", len)
+        monkeypatch.setattr(parsing, "_id_hash", len)
     if request.param == "worker":
         monkeypatch.setattr(ingest_module, "WORKER_BYTES", 0)
 
 
 def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch, id_hash):
-    import functools
-
     from inspect_cli import ingest as ingest_module
-    from inspect_cli.reader import open_table
 
-    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
     path = write(
         tmp_path / "chunks.csv",
         EN_HEADER
@@ -359,16 +357,13 @@ def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch, id
 
 def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monkeypatch, id_hash):
     """New rows are stored chunk by chunk; repeats and known ids are settled at the end."""
-    import functools
-
     from inspect_cli import ingest as ingest_module
-    from inspect_cli.reader import open_table
 
     ingest(
         workspace,
         write(tmp_path / "a.csv", EN_HEADER + "K1,J,10.00,2026-11-02,x\nK2,J,20.00,,x\n"),
     )
-    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
     path = write(
         tmp_path / "b.csv",
         EN_HEADER
@@ -400,13 +395,10 @@ def test_a_file_that_breaks_off_mid_way_imports_nothing(
 ):
     """The reader finds an unclosed quote in a later chunk, after earlier chunks were stored
     (in the worker process, too): the file is refused whole, with the reader's reason."""
-    import functools
-
     from inspect_cli import ingest as ingest_module
-    from inspect_cli.reader import open_table
 
     monkeypatch.setattr(ingest_module, "WORKER_BYTES", worker_bytes)
-    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=2))
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
     rows = "".join(f"A{i},J,10.00,2026-11-02,tap\n" for i in range(1, 7))
     path = write(tmp_path / "broken.csv", EN_HEADER + rows + 'A7,J,10.00,2026-11-02,"tap\n')
     result = ingest(workspace, path)
@@ -418,10 +410,7 @@ def test_a_file_that_breaks_off_mid_way_imports_nothing(
 
 def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeypatch):
     """Past WORKER_BYTES the chunks come from another process, with the same accounting."""
-    import functools
-
     from inspect_cli import ingest as ingest_module
-    from inspect_cli.reader import open_table
 
     started = []
     real = ingest_module._ParseWorker.__init__
@@ -431,7 +420,7 @@ def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeyp
         started.append(self._process.pid)
 
     monkeypatch.setattr(ingest_module._ParseWorker, "__init__", spy)
-    monkeypatch.setattr(ingest_module, "open_table", functools.partial(open_table, chunksize=3))
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 3)
     rows = "".join(f"A{i},J,{i}.00,2026-11-02,tap\n" for i in range(1, 11))
     path = write(tmp_path / "large.csv", EN_HEADER + rows + "A11,J,abc,2026-11-02,tap\n")
     monkeypatch.setattr(ingest_module, "WORKER_BYTES", path.stat().st_size - 1)
@@ -440,6 +429,46 @@ def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeyp
     assert (result.read, result.new, result.rejected, result.not_completed) == (11, 10, 1, 0)
     assert [r["source_row"] for r in quarantined(result)] == ["12"]
     assert orders(workspace)["A10"] == ("J", 1000, "2026-11-02", 1)
+
+
+def test_a_large_file_without_a_required_column_is_refused_by_the_worker(
+    workspace, tmp_path, monkeypatch
+):
+    from inspect_cli import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "WORKER_BYTES", 0)
+    path = write(tmp_path / "nocontractor.csv", "order_id,amount_excl_vat\nA1,10.00\n")
+    result = ingest(workspace, path)
+    assert result.error is not None
+    assert "missing required column(s): contractor" in result.error
+    assert orders(workspace) == {}
+
+
+def test_the_importing_process_leaves_pandas_to_the_worker(workspace, tmp_path):
+    """A large file is read by the worker alone: the importing process stays small."""
+    import subprocess
+    import sys
+
+    path = write(tmp_path / "a.csv", EN_HEADER + "A1,J,10.00,2026-11-02,x\n")
+    script = (
+        "import sys\n"
+        "from datetime import datetime, UTC\n"
+        "from pathlib import Path\n"
+        "from inspect_cli import ingest\n"
+        "from inspect_cli.workspace import Workspace\n"
+        "ingest.WORKER_BYTES = 0\n"
+        "ws = Workspace(Path(sys.argv[1]))\n"
+        "r = ingest.ingest_file(ws.connect(), Path(sys.argv[2]), ws.config(),\n"
+        "    quarantine_dir=ws.quarantine, now=datetime.now(UTC))\n"
+        "print(r.new, 'pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(workspace.root), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["1", "False"]
 
 
 def test_rows_are_bound_many_to_a_statement_and_constant_columns_once():
@@ -488,7 +517,7 @@ def test_fields_a_file_lacks_are_none_not_nan():
     import numpy as np
     import pandas as pd
 
-    from inspect_cli.ingest import _staged_columns, parse_orders
+    from inspect_cli.parsing import _staged_columns, parse_orders
 
     chunk = pd.DataFrame({"nr": ["A1", "A2"], "firma": ["J", "J"], "bedrag": ["1,00", "2,00"]})
     columns = {"order_id": "nr", "contractor": "firma", "amount_excl_vat": "bedrag"}
