@@ -1,7 +1,8 @@
 """Benchmark of issue 6: is a million orders ordinary work, and does the daily run stay flat?
 
-Every step runs as its own process, timed against `pandas.read_csv` of the same file measured
-in the same run, so that the ratios hold on a slow or busy machine:
+Every step runs as its own process, timed against `pandas.read_csv` of the same file run
+right before each of its runs, so that the ratios hold on a slow or busy machine whose speed
+drifts:
 
     python benchmarks/bench.py                    # N = 1,000,000 orders, every timing 3 times
     python benchmarks/bench.py --quick            # N = 50,000, once (CI)
@@ -10,7 +11,8 @@ in the same run, so that the ratios hold on a slow or busy machine:
 Ratios are of median wall times; the CPU ratio (user + system time of the child) beside them
 is less sensitive to a busy machine. Exit 0 when every step ran and the stored selections equal
 a reference computation, 1 when they differ, 2 when a command failed. Timings against their
-targets are reported, never a failure. Unix only (peak memory comes from `os.wait4`).
+targets are reported, never a failure. Unix only (`os.wait4`); the peak memory of a step and
+the processes it starts together is read from /proc on Linux.
 """
 
 from __future__ import annotations
@@ -100,6 +102,11 @@ class Step:
     exit_codes: list[int] = field(default_factory=list)
     status: str = "ok"
     note: str = ""
+    paired_with: str | None = None
+    """The step timed just before each run of this one, so that their ratio compares runs
+    seconds apart: this machine's speed drifts over minutes."""
+    paired_walls_s: list[float] = field(default_factory=list)
+    paired_cpus_s: list[float] = field(default_factory=list)
 
     @property
     def wall_s(self) -> float | None:
@@ -115,6 +122,16 @@ class Step:
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "wall_s": self.wall_s, "cpu_s": self.cpu_s, "peak_mb": self.peak_mb}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A step to time again right before each run of another: its command, and where it runs."""
+
+    name: str
+    cmd: Callable[[Path], list[str]] | list[str]
+    fresh: Callable[[int], Path] | None = None
+    ok: tuple[int, ...] = (0,)
 
 
 def _watch_rss(pid: int, done: threading.Event, peak: list[float]) -> None:
@@ -201,8 +218,10 @@ class Bench:
         ok: tuple[int, ...] = (0,),
         needs: str | None = None,
         repeat: int | None = None,
+        paired: Reference | None = None,
     ) -> Step:
-        """Time `cmd` `repeat` times; with `fresh`, each time in a workspace fresh(i) returns.
+        """Time `cmd` `repeat` times; with `fresh`, each time in a workspace fresh(i) returns;
+        with `paired`, time that reference right before each run.
 
         A command the CLI does not have yet is skipped with a note; one that exits with an
         unexpected code is marked failed and not repeated.
@@ -213,8 +232,17 @@ class Bench:
         if needs is not None and needs not in self.available:
             step.status, step.note = "skipped", f"`inspect-cli {needs}` does not exist yet"
             return step
+        if paired is not None:
+            step.paired_with = paired.name
         for i in range(repeat or self.repeat):
             ws = fresh(i) if fresh else self.work
+            if paired is not None:
+                where = paired.fresh(i) if paired.fresh else self.work
+                reference = paired.cmd(where) if callable(paired.cmd) else paired.cmd
+                wall, cpu, _, code = self.run(reference)
+                if code in paired.ok:
+                    step.paired_walls_s.append(wall)
+                    step.paired_cpus_s.append(cpu)
             wall, cpu, peak, code = self.run(cmd(ws) if callable(cmd) else cmd)
             step.exit_codes.append(code)
             if code not in ok:
@@ -350,8 +378,12 @@ def ratios(bench: Bench, orders: int, scaling: Step | None) -> list[dict[str, ob
     rows: list[dict[str, object]] = []
     for t in TARGETS:
         a, b = bench.steps.get(t.step), bench.steps.get(t.against)
-        value = a.wall_s / b.wall_s if a and b and a.wall_s and b.wall_s else None
-        cpu = a.cpu_s / b.cpu_s if a and b and a.cpu_s and b.cpu_s else None
+        value = cpu = None
+        if a and a.paired_with == t.against and a.walls_s and a.paired_walls_s:
+            value = statistics.median(a.walls_s) / statistics.median(a.paired_walls_s)
+            cpu = statistics.median(a.cpus_s) / statistics.median(a.paired_cpus_s)
+        elif a and b and a.wall_s and b.wall_s and a.cpu_s and b.cpu_s:
+            value, cpu = a.wall_s / b.wall_s, a.cpu_s / b.cpu_s
         rows.append(
             {
                 "what": t.label,
@@ -395,6 +427,8 @@ def table(bench: Bench, ratio_rows: list[dict[str, object]], orders: int) -> str
         note = f" ({s.note})" if s.note else ""
         lines.append(f"{s.name:<14} {wall} {cpu} {peak} {len(s.walls_s):>4}  {s.status}{note}")
     heading = f"target (N = {orders:,})"
+    lines += ["", "Each ratio: median of a step's runs over the median of its reference, timed"]
+    lines += ["right before each of those runs (the machine's speed drifts over minutes)."]
     lines += ["", f"{heading:<30} {'ratio':>8} {'cpu':>6}  {'target':<28} met"]
     lines.append("-" * 82)
     for r in ratio_rows:
@@ -482,7 +516,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
 
     py = sys.executable
     read = "import sys, pandas; pandas.read_csv(sys.argv[1], sep=';', dtype=str, encoding='cp1252')"
-    bench.measure("baseline", [py, "-c", read, str(data)])
+    baseline = Reference("baseline", [py, "-c", read, str(data)])
+    bench.measure("baseline", baseline.cmd)
 
     empty = work / "empty"
     shutil.rmtree(empty, ignore_errors=True)
@@ -492,6 +527,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
         lambda ws: [*CLI, "ingest", "-w", str(ws), str(data)],
         fresh=bench.copies(empty, "ingest"),
         ok=INGEST_OK,
+        paired=baseline,
     )
     ingested = work / "ingest-run"
     selected = work / "select-run"
@@ -501,6 +537,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
             lambda ws: [*CLI, "select", "-w", str(ws), "--date", SELECT_DAY],
             fresh=bench.copies(ingested, "select"),
             needs="select",
+            paired=baseline,
         )
     done = "select" in bench.steps and bench.steps["select"].status == "ok"
     for name, cmd in (
@@ -514,6 +551,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
                 lambda ws, cmd=cmd: [*CLI, cmd[0], "-w", str(ws), *cmd[1:]],
                 fresh=lambda i: selected,
                 needs=cmd[0],
+                paired=baseline,
             )
         else:
             bench.steps[name] = Step(name, cmd[0], status="skipped", note="no selected store")
@@ -528,6 +566,12 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
         shutil.copytree(selected, inspected)
         record_outcomes(bench, inspected)
         stores = (("daily_10k", small_ws), ("daily_n", inspected), ("daily_n_backlog", selected))
+        daily = [*CLI, "daily", "-w", "{ws}", "--date", DAILY_DAY]
+
+        def run_daily(ws: Path) -> list[str]:
+            return [str(ws) if a == "{ws}" else a for a in daily]
+
+        small_daily: Reference | None = None
         for name, store in stores:
             fresh = bench.copies(store, name)
 
@@ -538,19 +582,23 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
 
             bench.measure(
                 name,
-                lambda ws: [*CLI, "daily", "-w", str(ws), "--date", DAILY_DAY],
+                run_daily,
                 fresh=with_inbox,
                 ok=INGEST_OK,
                 needs="daily",
+                paired=small_daily,
             )
+            if small_daily is None:
+                small_daily = Reference(name, run_daily, fresh=with_inbox, ok=INGEST_OK)
     else:
         for name in ("daily_10k", "daily_n", "daily_n_backlog"):
             note = "`daily`, `select`, `export` or `record` missing or failed"
             bench.steps[name] = Step(name, "daily", status="skipped", note=note)
 
     help_repeat = max(3, args.repeat)
-    bench.measure("help", [*CLI, "--help"], repeat=help_repeat)
-    bench.measure("import_typer", [py, "-c", "import typer"], repeat=help_repeat)
+    import_typer = Reference("import_typer", [py, "-c", "import typer"])
+    bench.measure("help", [*CLI, "--help"], repeat=help_repeat, paired=import_typer)
+    bench.measure("import_typer", import_typer.cmd, repeat=help_repeat)
 
     scaling = None
     if args.memory_scaling:

@@ -56,6 +56,10 @@ def test_json_has_every_step_ratio_and_the_machine(run):
         assert steps[name]["wall_s"] > 0
         assert 5 < steps[name]["peak_mb"] < 4096
     assert len(steps["help"]["walls_s"]) == 3
+    # Each ratio compares a step with its reference timed right before each of its runs.
+    for name, reference in (("ingest", "baseline"), ("help", "import_typer")):
+        assert steps[name]["paired_with"] == reference
+        assert len(steps[name]["paired_walls_s"]) == len(steps[name]["walls_s"])
     ratios = {r["what"]: r for r in result["ratios"]}
     assert ratios["ingest N orders"]["target"] == "<= 3.0x baseline"
     assert ratios["ingest N orders"]["value"] > 0
