@@ -14,6 +14,8 @@ import hashlib
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -85,14 +87,17 @@ def ingest_file(
         reading = _ParseWorker if large else _ParseHere
         # A file's rows refer only to the import row written first and to orders they were read
         # from, and orders taken back are new in it: checking two references per order costs
-        # about 15 % of storing them. A worker starts reading a large file before anything else.
+        # about 15 % of storing them. A thread computes the file's hash (hashlib lets go of the
+        # interpreter) while a worker starts reading a large file, or the first chunk is read.
         with (
+            ThreadPoolExecutor(max_workers=1) as pool,
+            nullcontext(pool.submit(file_sha256, path)) as hashing,
             reading(path, sheet, profile, CHUNK_ROWS) as chunks,
             Quarantine(quarantine_dir, path, chunks.header, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),
             store.transaction(conn),
         ):
-            digest = file_sha256(path)
+            digest = hashing.result()
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
             target = _Store(conn, import_id, now)
