@@ -232,9 +232,11 @@ def _stripped(values: pd.Series) -> pd.Series:
     """Cells without surrounding white space, None when empty.
 
     A list comprehension over the cells is several times faster here than pandas' string
-    methods, which loop in Python anyway when pyarrow is not installed.
+    methods, which loop in Python anyway when pyarrow is not installed; the cells are taken
+    from an object array, twice as fast as from the string Series itself.
     """
-    return pd.Series([v.strip() or None for v in values.tolist()], index=values.index, dtype=object)
+    cells = values.to_numpy(dtype=object).tolist()
+    return pd.Series([v.strip() or None for v in cells], index=values.index, dtype=object)
 
 
 def _staged_columns(frame: pd.DataFrame, rows: np.ndarray) -> dict:
