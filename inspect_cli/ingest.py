@@ -132,7 +132,8 @@ def ingest_file(
 @dataclass
 class Parsed:
     """One chunk, parsed: its size, its rejected rows, and the columns of its good rows whose
-    id is the first of its kind in the file and of the others."""
+    id is the first of its kind in the file and of the others. Plain lists, defined here and
+    not in `parsing`, so that the importing process receives them without loading pandas."""
 
     read: int
     rejected: list[tuple[int, list[str], str]]

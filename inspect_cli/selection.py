@@ -39,7 +39,6 @@ from inspect_cli.sampling import sampled, seed_commitment, ticket_prefix
 from inspect_cli.stats import clopper_pearson
 from inspect_cli.store import orders as order_store
 from inspect_cli.store import selections as db
-from inspect_cli.tickets import Helper
 from inspect_cli.workdays import due_date
 
 ABOVE_THRESHOLD = "above_threshold"
@@ -138,7 +137,7 @@ def decide(
     sample_rate: Decimal,
     due_working_days: int,
     texts: Mapping[str, str] | None = None,
-    helper: Helper | None = None,
+    helper: tickets.Helper | None = None,
 ) -> Plan:
     """Decide pending orders as of one day; pure, so dry runs and tests share it.
 
@@ -481,7 +480,7 @@ class _Run:
         amended: list[tuple[str, int, int | None]],
         *,
         hashed: bool,
-        helper: Helper | None = None,
+        helper: tickets.Helper | None = None,
     ) -> tuple[Plan, str | None]:
         """Read the new pending orders and decide them with the amended ones; with `hashed`,
         also the run hash when the run is to be recorded."""

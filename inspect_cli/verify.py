@@ -35,7 +35,6 @@ from inspect_cli.selection import (
     run_hash,
 )
 from inspect_cli.store import selections as db
-from inspect_cli.tickets import Helper
 from inspect_cli.workdays import due_date
 
 
@@ -165,7 +164,7 @@ def _check_decisions(
     runs: list[db.RunRow],
     decisions: _Decisions,
     due_of: dict[int, str],
-    helper: Helper | None = None,
+    helper: tickets.Helper | None = None,
 ) -> list[Problem]:
     """Decide every stored decision again and report those that differ.
 
