@@ -5,11 +5,14 @@ inbox: it has the file's own columns plus ``source_row`` and ``problems``, so it
 like the original. It is written under a temporary name and only published (renamed) when
 the import's transaction has committed, so a crash never leaves a quarantine for rows that
 were not actually rejected (at worst a stale ``.partial`` file, which the daily run clears).
+Its rows are in file order, also when some are only rejected after the last chunk (rows whose
+id a later row repeats with other values).
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +54,8 @@ class Quarantine:
         self._delimiter, self._encoding = csv_format(dialect)
         self._file = None
         self._writer: csv.writer | None = None
+        self._last = 0
+        self._late: list[list[object]] = []
         self.rows = 0
 
     def __enter__(self) -> Quarantine:
@@ -59,6 +64,8 @@ class Quarantine:
     def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
         self._close()
         if error_type is None and self.rows:
+            if self._late:
+                self._merge_late()
             os.replace(self._partial, self.path)
         else:
             self._partial.unlink(missing_ok=True)
@@ -75,8 +82,29 @@ class Quarantine:
             self._file = open(self._partial, "w", encoding=self._encoding, newline="")  # noqa: SIM115
             self._writer = csv.writer(self._file, delimiter=self._delimiter)
             self._writer.writerow(["source_row", "problems", *self._columns])
-        self._writer.writerow([row, neutralise(problems), *(neutralise(v) for v in values)])
+        record = [row, neutralise(problems), *(neutralise(v) for v in values)]
+        if row < self._last:
+            self._late.append(record)  # put in its place when the file is complete
+        else:
+            self._writer.writerow(record)
+            self._last = row
         self.rows += 1
+
+    def _merge_late(self) -> None:
+        """Merge the rows that came out of order into the rows written, by file row: one pass
+        over the partial file, holding only the late rows in memory."""
+        merged = self._partial.with_name(self._partial.stem + ".merging.partial")
+        late = sorted(self._late, key=lambda record: record[0])
+        with (
+            open(self._partial, encoding=self._encoding, newline="") as written,
+            open(merged, "w", encoding=self._encoding, newline="") as out,
+        ):
+            rows = csv.reader(written, delimiter=self._delimiter)
+            writer = csv.writer(out, delimiter=self._delimiter)
+            writer.writerow(next(rows))
+            in_order = ([int(r[0]), *r[1:]] for r in rows)
+            writer.writerows(heapq.merge(in_order, late, key=lambda record: record[0]))
+        os.replace(merged, self._partial)
 
     def _close(self) -> None:
         if self._file is not None:

@@ -355,6 +355,36 @@ def test_duplicates_across_chunks_are_found(workspace, tmp_path, monkeypatch, id
     ]
 
 
+def test_the_quarantine_keeps_file_order_when_conflicts_come_last(
+    workspace, tmp_path, monkeypatch, id_hash
+):
+    """Conflicting rows are only known after the last chunk; the quarantine still lists every
+    rejected row in file order, with its original cells."""
+    from inspect_cli import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
+    path = write(
+        tmp_path / "mixed.csv",
+        EN_HEADER
+        + "A1,Janssens,10.00,2026-11-02,tap\n"  # row 2, conflicts with row 5
+        + "A2,Janssens,abc,2026-11-02,tap\n"  # row 3, bad amount
+        + "A3,Janssens,30.00,2026-11-02,tap\n"
+        + "A1,Janssens,11.00,2026-11-02,tap\n"
+        + "A4,Janssens,40.00,31/02/2026,tap\n",  # row 6, impossible date
+    )
+    result = ingest(workspace, path)
+    assert (result.read, result.new, result.rejected) == (5, 1, 4)
+    rows = quarantined(result)
+    assert [(r["source_row"], r["amount_excl_vat"]) for r in rows] == [
+        ("2", "10.00"),
+        ("3", "abc"),
+        ("5", "11.00"),
+        ("6", "40.00"),
+    ]
+    assert "appears in rows 2, 5" in rows[0]["problems"]
+    assert list(workspace.quarantine.glob("*.partial")) == []
+
+
 def test_repeats_of_known_and_new_orders_across_chunks(workspace, tmp_path, monkeypatch, id_hash):
     """New rows are stored chunk by chunk; repeats and known ids are settled at the end."""
     from inspect_cli import ingest as ingest_module
