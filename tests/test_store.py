@@ -100,6 +100,76 @@ def test_migration_2_moves_pending_orders_to_their_own_table(tmp_path):
     assert verify(conn, SEED, NOW).problems == []
 
 
+def open_orders(conn) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT order_id FROM open_inspections ORDER BY 1")]
+
+
+def open_by_outcomes(conn) -> list[str]:
+    """The open inspections worked out from the decisions and outcomes themselves."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT d.order_id FROM decisions d WHERE d.selected = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM inspections i WHERE i.order_id = d.order_id "
+            "AND i.superseded_by IS NULL AND i.result != 'no_access') ORDER BY 1"
+        )
+    ]
+
+
+def test_migration_3_lists_the_open_inspections_of_an_older_store(tmp_path):
+    path = tmp_path / "old.sqlite"
+    version_1_store(path)
+    conn = store.connect(path)
+    assert open_orders(conn) == ["DECIDED"]
+
+
+def test_open_inspections_follow_selections_and_outcomes(tmp_path):
+    """The triggers keep the table equal to what the decisions and outcomes say, through a
+    selection, a drawn order, a final outcome, its replacement by a visit without access and a
+    final outcome again."""
+    from inspect_cli.store import inspections
+    from inspect_cli.store import selections as db
+
+    path = tmp_path / "old.sqlite"
+    version_1_store(path)
+    conn = store.connect(path)
+
+    def outcome(order_id: str, result: str, replaces: int | None = None) -> int:
+        return inspections.insert_outcome(
+            conn,
+            order_id=order_id,
+            inspector="An",
+            inspected_on="2026-11-20",
+            result=result,
+            findings=None,
+            correction_cents=0,
+            now=NOW,
+            import_id=None,
+            replaces=replaces,
+        )
+
+    with store.transaction(conn):
+        conn.execute(
+            "INSERT INTO selection_runs (run_id, created_at, as_of, seed_commitment, "
+            "threshold_cents, sample_rate, due_working_days, counts, prev_hash, hash) "
+            "VALUES (2, 'x', '2026-11-03', 'c', 100000, '0.02', 5, '{}', 'p', 'h')"
+        )
+        db.insert_decisions(conn, 2, [("NEW", 500, 0, None, None)])
+        assert open_orders(conn) == ["DECIDED"]
+        assert db.mark_drawn(conn, 2, ["NEW"], "2026-11-10") == 1
+    assert open_orders(conn) == open_by_outcomes(conn) == ["DECIDED", "NEW"]
+    with store.transaction(conn):
+        first = outcome("DECIDED", "ok")
+        outcome("NEW", "no_access")
+    assert open_orders(conn) == open_by_outcomes(conn) == ["NEW"]
+    with store.transaction(conn):
+        second = outcome("DECIDED", "no_access", replaces=first)
+    assert open_orders(conn) == open_by_outcomes(conn) == ["DECIDED", "NEW"]
+    with store.transaction(conn):
+        outcome("DECIDED", "minor", replaces=second)
+    assert open_orders(conn) == open_by_outcomes(conn) == ["NEW"]
+
+
 def test_runs_of_both_recipes_verify_and_tampering_shows_in_either(tmp_path):
     from inspect_cli.config import Config
     from inspect_cli.selection import run_selection

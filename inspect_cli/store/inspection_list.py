@@ -35,7 +35,7 @@ _LIST_SELECT = """
            o.municipality, o.category, o.description, o.amount_cents, o.completed_on,
            r.as_of AS selected_on, d.due_on, f.inspector, f.inspected_on, f.result, f.findings,
            f.correction_cents
-      FROM decisions d
+      FROM {decisions}
       JOIN orders o ON o.order_id = d.order_id
       JOIN selection_runs r ON r.run_id = d.run_id
       LEFT JOIN inspections f ON f.id = (
@@ -64,15 +64,15 @@ def inspection_columns(
     that day; run_id keeps those one run selected. Column by column, SQLite writes each list as
     a JSON array without holding the interpreter, and json decodes it in C: no tuple per row.
     """
-    sql = _LIST_SELECT
+    # The open ones come from the table of open inspections (kept by triggers, see the schema),
+    # so the open list costs what is open, not every order selected over the years.
+    decisions = (
+        "open_inspections x CROSS JOIN decisions d ON d.order_id = x.order_id"
+        if open_only
+        else "decisions d"
+    )
+    sql = _LIST_SELECT.format(decisions=decisions)
     params: list[Any] = []
-    if open_only:
-        # Means f.id IS NULL, but on the decision alone: SQLite tests it before reading the
-        # order, so the inspected orders of past years cost an index probe each, no more.
-        sql += """
-           AND NOT EXISTS (SELECT 1 FROM inspections i
-                            WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
-                              AND i.result != 'no_access')"""
     if since is not None:
         sql += " AND r.as_of >= ?"
         params.append(since)

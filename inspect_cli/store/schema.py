@@ -185,9 +185,54 @@ def _m002_pending_table(conn: sqlite3.Connection) -> None:
     )
 
 
+FINAL_OUTCOME = """
+    SELECT 1 FROM inspections i
+     WHERE i.order_id = {order} AND i.superseded_by IS NULL AND i.result != 'no_access'"""
+"""An outcome that closes an inspection ({order}: the order's id): the order's current one, not
+replaced; a visit that found no access is not final."""
+_OPEN_IF_NO_OUTCOME = f"""
+    INSERT OR IGNORE INTO open_inspections (order_id)
+    SELECT NEW.order_id WHERE NOT EXISTS ({FINAL_OUTCOME.format(order="NEW.order_id")})"""
+
+
+def _m003_open_inspections(conn: sqlite3.Connection) -> None:
+    """The selected orders without a final outcome, in a narrow table.
+
+    The daily open list looked at every order ever selected for a final outcome, so it grew
+    with the history (137,000 probes at a million orders); this table holds only the open ones.
+    The selection store opens the orders a run selects, with one statement per run (a trigger
+    on a million decisions would cost a step each). Triggers keep it as outcomes come in,
+    whichever command records them: a final outcome closes the order; replacing an outcome
+    opens it again when no final one is left.
+    """
+    final = FINAL_OUTCOME.format(order="d.order_id")
+    _execute_script(
+        conn,
+        f"""
+        CREATE TABLE open_inspections (order_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        INSERT INTO open_inspections (order_id)
+            SELECT DISTINCT d.order_id FROM decisions d
+             WHERE d.selected = 1 AND NOT EXISTS ({final});
+        """,
+    )
+    # Trigger bodies hold semicolons: each is one statement.
+    conn.execute(
+        "CREATE TRIGGER close_on_outcome AFTER INSERT ON inspections "
+        "WHEN NEW.superseded_by IS NULL AND NEW.result != 'no_access' "
+        "BEGIN DELETE FROM open_inspections WHERE order_id = NEW.order_id; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER reopen_on_replacement AFTER UPDATE OF superseded_by ON inspections "
+        "WHEN NEW.superseded_by IS NOT NULL BEGIN "
+        f"{_OPEN_IF_NO_OUTCOME} AND EXISTS (SELECT 1 FROM decisions d "
+        "WHERE d.order_id = NEW.order_id AND d.selected = 1); END"
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial schema", _m001_initial),
     (2, "pending table, decisions without rowid", _m002_pending_table),
+    (3, "open inspections kept by triggers", _m003_open_inspections),
 )
 
 

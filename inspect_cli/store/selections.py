@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from itertools import compress
 from typing import Any
 
+from inspect_cli.store.schema import FINAL_OUTCOME
+
 RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str, int]
 """(run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate,
 due_working_days, counts, prev_hash, hash, hash_recipe)."""
@@ -142,10 +144,24 @@ def insert_decisions(
     conn: sqlite3.Connection, run_id: int, decisions: Iterable[Sequence[Any]]
 ) -> None:
     """Bulk insert of one run's (order_id, amount_cents, selected, reason, due_on) tuples."""
+    rows = list(decisions)
     conn.executemany(
         "INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id) "
         f"VALUES (?, ?, ?, ?, ?, {int(run_id)})",
-        decisions,
+        rows,
+    )
+    open_inspections(conn, [row[0] for row in rows if row[2]])
+
+
+def open_inspections(conn: sqlite3.Connection, order_ids: Sequence[str]) -> None:
+    """Put orders just selected on the open inspections, unless they have a final outcome."""
+    conn.execute(
+        f"""
+        INSERT OR IGNORE INTO open_inspections (order_id)
+        SELECT j.value FROM json_each(?) j
+         WHERE NOT EXISTS ({FINAL_OUTCOME.format(order="j.value")})
+        """,
+        (json.dumps(list(order_ids)),),
     )
 
 
@@ -166,34 +182,47 @@ def insert_new_decisions(
     Python, and they arrive in primary key order. The decided ones (an earlier run decided
     them, they were amended since) are left out by id.
     """
-    return conn.execute(
+    params = {
+        "threshold": threshold_cents,
+        "decided": json.dumps(list(decided)),
+        "due": due_on,
+        "as_of": as_of,
+    }
+    new = """
+          FROM pending p
+         WHERE p.completed_on <= :as_of
+           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))"""
+    written = conn.execute(
         f"""
         INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
         SELECT p.order_id, p.amount_cents, p.amount_cents > :threshold,
                CASE WHEN p.amount_cents > :threshold THEN 'above_threshold' END,
                CASE WHEN p.amount_cents > :threshold THEN :due END,
                {int(run_id)}
-          FROM pending p
-         WHERE p.completed_on <= :as_of
-           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))
+        {new}
         """,
-        {
-            "threshold": threshold_cents,
-            "decided": json.dumps(list(decided)),
-            "due": due_on,
-            "as_of": as_of,
-        },
+        params,
     ).rowcount
+    # Orders never decided before have no outcome (`record` takes them for selected orders
+    # only): every one selected here is open.
+    conn.execute(
+        "INSERT OR IGNORE INTO open_inspections (order_id) "
+        f"SELECT p.order_id {new} AND p.amount_cents > :threshold",
+        params,
+    )
+    return written
 
 
 def mark_drawn(conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], due_on: str) -> int:
     """Turn the run's "not selected" decisions of `order_ids`, the orders the draw chose, into
     random_sample selections due on `due_on`; return how many changed."""
-    return conn.execute(
+    marked = conn.execute(
         "UPDATE decisions SET selected = 1, reason = 'random_sample', due_on = ? "
         "WHERE run_id = ? AND selected = 0 AND order_id IN (SELECT value FROM json_each(?))",
         (due_on, run_id, json.dumps(list(order_ids))),
     ).rowcount
+    open_inspections(conn, order_ids)
+    return marked
 
 
 def clear_pending(conn: sqlite3.Connection, as_of: str, expected: int) -> int:
