@@ -177,7 +177,6 @@ class Repeats:
         self.seen = np.empty(0, dtype=np.int64)
         self.first_rows = np.empty(0, dtype=np.int64)
         self.found = Repeated()
-        self.cells = self.found.cells
 
     def add_chunk(
         self,
@@ -205,7 +204,7 @@ class Repeats:
             twice |= before
         numbers = order_ids.index.to_numpy(dtype=np.int64)[order]
         for row in np.sort(numbers[twice]).tolist():
-            self.cells[row] = chunk.loc[row, columns].tolist()
+            self.found.cells[row] = chunk.loc[row, columns].tolist()
         first = ~earlier
         self.seen = np.insert(self.seen, at[first], ordered[first])
         self.first_rows = np.insert(self.first_rows, at[first], numbers[first])

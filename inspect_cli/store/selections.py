@@ -50,14 +50,18 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
 
 
 def pending_at_least(conn: sqlite3.Connection, count: int) -> bool:
-    """Whether `count` orders or more are pending (counting no further)."""
-    query = "SELECT count(*) FROM (SELECT 1 FROM pending LIMIT ?)"
-    return conn.execute(query, (count,)).fetchone()[0] >= count
+    """Whether `count` orders or more are pending."""
+    return _at_least(conn, "pending", count)
 
 
 def decisions_at_least(conn: sqlite3.Connection, count: int) -> bool:
-    """Whether there are `count` decisions or more (counting no further)."""
-    query = "SELECT count(*) FROM (SELECT 1 FROM decisions LIMIT ?)"
+    """Whether there are `count` decisions or more."""
+    return _at_least(conn, "decisions", count)
+
+
+def _at_least(conn: sqlite3.Connection, table: str, count: int) -> bool:
+    """Whether the table has `count` rows or more, counting no further."""
+    query = f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)"
     return conn.execute(query, (count,)).fetchone()[0] >= count
 
 
