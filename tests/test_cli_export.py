@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from test_export import record_inspection
-from test_selection import ingest, rows, select, write_orders
+from helpers import ingest, record_inspection, rows, select, write_orders
 
 from inspect_cli.workspace import Workspace
 

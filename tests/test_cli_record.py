@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_outcomes import build_selected
+from helpers import build_selected
 
 from inspect_cli.workspace import Workspace
 

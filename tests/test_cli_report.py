@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from test_reports import build_fixed
+from helpers import build_fixed
 
 from inspect_cli.workspace import Workspace
 

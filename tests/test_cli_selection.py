@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import NOW, SEED
-from test_selection import decisions, ids_by_ticket, ingest, rows, write_orders
+from helpers import decisions, ids_by_ticket, ingest, rows, write_orders
 
 from inspect_cli.sampling import seed_commitment, ticket_prefix
 from inspect_cli.workspace import Workspace, init_workspace

@@ -11,11 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import TODAY
+from helpers import ingest, record_inspection, rows, select, write_orders
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_selection import ingest, rows, select, write_orders
 
-from inspect_cli import store
 from inspect_cli.export import (
     COLUMNS,
     InspectionRow,
@@ -283,17 +282,6 @@ def test_csv_cells_read_back_and_are_quoted_exactly_like_csv_writer(tmp_path, te
 
 
 # --- which orders ----------------------------------------------------------------------------
-
-
-def record_inspection(ws: Workspace, order_id: str, result: str, on: str = "2026-12-01") -> None:
-    conn = ws.connect()
-    with store.transaction(conn):
-        conn.execute(
-            "INSERT INTO inspections (order_id, inspector, inspected_on, result, findings, "
-            "correction_cents, recorded_at) VALUES (?, 'Piet', ?, ?, 'ok', 2500, 'x')",
-            (order_id, on, result),
-        )
-    conn.close()
 
 
 def test_open_and_all(workspace: Workspace, tmp_path: Path):

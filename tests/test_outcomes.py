@@ -1,7 +1,7 @@
 """Recording outcomes: the inspection list goes out, comes back filled in, and is recorded.
 
-`build_selected` makes the orders of the fixed workspace that test_reports describes
-(HB-001 … HB-013, eight of them selected), without outcomes.
+`build_selected` (tests/helpers.py) makes the orders of the fixed workspace that test_reports
+describes (HB-001 … HB-013, eight of them selected), without outcomes.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SEED, TODAY
+from conftest import NOW, TODAY
+from helpers import build_selected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspect_cli.errors import InvalidValue, UnknownOrder
 from inspect_cli.export import COLUMNS, inspection_rows, write_export
-from inspect_cli.ingest import ingest_file
 from inspect_cli.outcomes import (
     Outcome,
     RecordResult,
@@ -27,46 +27,9 @@ from inspect_cli.outcomes import (
     record_outcome,
     unquote,
 )
-from inspect_cli.selection import run_selection
 from inspect_cli.spreadsheet import neutralise
 from inspect_cli.store.inspections import outcome_history
 from inspect_cli.workspace import Workspace
-
-ORDERS = """order_id,contractor,amount_excl_vat,completed_on,address,municipality
-HB-001,Janssens,250.00,2026-09-10,Kerkstraat 1,Gent
-HB-002,Janssens,1500.00,2026-09-15,Kerkstraat 2,Gent
-HB-003,Janssens,1000.00,2026-10-05,Kerkstraat 3,Gent
-HB-004,Dubois,2500.00,2026-10-06,Rue Haute 4,Brussel
-HB-005,Dubois,80.00,2026-10-07,Rue Haute 5,Brussel
-HB-006,Dubois,120.50,2026-10-12,Rue Haute 6,Brussel
-HB-007,Peeters,1200.00,2026-10-20,Markt 7,Leuven
-HB-008,Peeters,300.00,2026-10-21,Markt 8,Leuven
-HB-009,Peeters,450.00,2026-10-22,Markt 9,Leuven
-HB-010,Janssens,99.99,2026-10-23,Kerkstraat 10,Gent
-HB-011,Dubois,640.00,2026-10-26,Rue Haute 11,Brussel
-HB-012,Peeters,75.25,2025-12-15,Markt 12,Leuven
-HB-013,Janssens,500.00,,Kerkstraat 13,Gent
-"""
-
-
-def build_selected(ws: Workspace) -> None:
-    """The orders of the table above, ingested and selected (sample rate 0.5), no outcomes."""
-    text = ws.config_path.read_text(encoding="utf-8")
-    ws.config_path.write_text(
-        text.replace('sample_rate = "0.02"', 'sample_rate = "0.5"'), encoding="utf-8"
-    )
-    config = ws.config()
-    orders = ws.root / "orders.csv"
-    orders.write_text(ORDERS, encoding="utf-8")
-    conn = ws.connect()
-    try:
-        loaded = ingest_file(conn, orders, config, quarantine_dir=ws.quarantine, now=NOW)
-        assert (loaded.new, loaded.rejected) == (13, 0)
-        for as_of in (date(2026, 10, 1), date(2026, 11, 2)):
-            run_selection(conn, seed=SEED, config=config, as_of=as_of, now=NOW)
-    finally:
-        conn.close()
-
 
 OPEN_LIST = ["HB-001", "HB-002", "HB-003", "HB-004", "HB-006", "HB-007", "HB-009", "HB-012"]
 

@@ -1,8 +1,8 @@
 """Reports on a small fixed workspace, every figure computed by hand.
 
-The workspace (`build_fixed`) has twelve completed orders of three contractors and one not
-completed, a sampling rate of 0.5 so that a dozen orders give a few random samples, two
-selection runs, seven outcomes and nine scores:
+The workspace (`build_fixed` in tests/helpers.py) has twelve completed orders of three
+contractors and one not completed, a sampling rate of 0.5 so that a dozen orders give a few
+random samples, two selection runs, seven outcomes and nine scores:
 
 | order  | firm       | EUR     | completed  | decision (run)      | outcome                 | sc. |
 |--------|------------|---------|------------|---------------------|-------------------------|-----|
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, SEED, TODAY
-from test_outcomes import build_selected
+from helpers import OUTCOMES, build_fixed
 
 from inspect_cli.errors import InvalidValue
 from inspect_cli.outcomes import Outcome, record_outcome
@@ -46,54 +46,10 @@ from inspect_cli.reports import (
     sample_rate_check,
     summary,
 )
-from inspect_cli.satisfaction import add_score
 from inspect_cli.store.reports import ContractorCounts
 from inspect_cli.workspace import Workspace
 
-OUTCOMES = (
-    ("HB-002", "major", "2026-10-08", "tegels los", 35000),
-    ("HB-003", "no_access", "2026-11-09", "niemand thuis", 0),
-    ("HB-004", "not_done", "2026-11-10", "kraan niet vervangen", 120000),
-    ("HB-006", "minor", "2026-11-12", None, 0),
-    ("HB-007", "ok", "2026-11-13", None, 0),
-    ("HB-009", "ok", "2026-11-20", None, 0),
-    ("HB-012", "ok", "2026-10-05", None, 0),
-)
-SCORES = (
-    ("HB-001", 8),
-    ("HB-002", 4),
-    ("HB-004", 3),
-    ("HB-005", 9),
-    ("HB-006", 7),
-    ("HB-008", 6),
-    ("HB-010", 10),
-    ("HB-011", 8),
-    ("HB-012", 9),
-)
 YEAR_2026 = Period(date(2026, 1, 1), date(2026, 12, 31))
-
-
-def build_fixed(ws: Workspace) -> None:
-    """The whole fixed workspace of the table above: selected, outcomes and scores."""
-    build_selected(ws)
-    conn = ws.connect()
-    try:
-        for order_id, result, day, findings, cents in OUTCOMES:
-            outcome = Outcome(order_id, result, "An Claes", day, findings, cents)
-            assert record_outcome(conn, outcome, today=TODAY, now=NOW) == "new"
-        for order_id, score in SCORES:
-            add_score(
-                conn,
-                order_id,
-                score,
-                scale=10,
-                responded_on=date(2026, 11, 20),
-                comment=None,
-                today=TODAY,
-                now=NOW,
-            )
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """Tickets must be exactly Rivest's consistent_sampler tickets, so an auditor can recompute them."""
 
 import hashlib
-import random
 from decimal import Decimal, localcontext
 
 import pytest
 from consistent_sampler.consistent_sampler import first_fraction, sha256_hex
+from helpers import OTHER_RATES, RATES, random_ids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,27 +20,8 @@ from inspect_cli.sampling import (
 from inspect_cli.stats import binomial_band
 
 SEED = "37195408226615390473"
-RATES = [Decimal(r) for r in ("0.02", "0.5", "0.001", "0.0123", "0", "1")]
-# Rates with more than 4 significant decimals go through the digit-string path instead of the
-# lookup table; trailing zeros and exponent notation must not change any decision.
-OTHER_RATES = [Decimal(r) for r in ("0.123456789", "0.00000001", "0.0200000", "1.000000", "2E-2")]
 REALISTIC_IDS = ["WB-2026-000123", "01005500.", "16001346.002L", "AB-130", "", " ", "wo/7"]
 ID_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-
-
-def random_ids(count: int, seed: int = 7) -> list[str]:
-    """Ids mixing realistic patterns with arbitrary, non-ASCII text."""
-    rng = random.Random(seed)
-    alphabet = "ABCXYZ0123456789-./ éÜßç€漢字🙂"
-    ids = []
-    for i in range(count):
-        if i % 3 == 0:
-            ids.append(f"WB-{rng.randint(2000, 2030)}-{rng.randint(0, 999999):06d}")
-        elif i % 3 == 1:
-            ids.append(f"{rng.randint(0, 99999999):08d}.{rng.choice(['', '002L', '1'])}")
-        else:
-            ids.append("".join(rng.choices(alphabet, k=rng.randint(1, 20))))
-    return ids
 
 
 def expected(seed: str, ids: list[str], rate: Decimal) -> list[bool]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, TODAY
-from test_outcomes import build_selected
+from helpers import build_selected
 
 from inspect_cli.errors import InvalidValue, UnknownOrder
 from inspect_cli.satisfaction import (

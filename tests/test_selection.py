@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import random
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import NOW, REPO, SEED, TODAY
 from consistent_sampler.consistent_sampler import first_fraction
+from helpers import RATE, decisions, ids_by_ticket, ingest, rows, select, write_orders
 
 from inspect_cli.config import Config
 from inspect_cli.errors import SeedError, UnknownOrder
-from inspect_cli.ingest import ingest_file
-from inspect_cli.sampling import sampled
 from inspect_cli.selection import (
     ABOVE_THRESHOLD,
     AMENDED_ABOVE_THRESHOLD,
@@ -28,7 +25,6 @@ from inspect_cli.selection import (
     KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
     RANDOM_SAMPLE,
-    RunResult,
     decide,
     order_report,
     run_hash,
@@ -37,85 +33,6 @@ from inspect_cli.selection import (
 from inspect_cli.stats import binomial_band
 from inspect_cli.store import selections as db
 from inspect_cli.workspace import Workspace, init_workspace
-
-RATE = Decimal("0.02")
-HEADER = ("order_id", "contractor", "amount_excl_vat", "completed_on")
-
-# --- helpers shared by the selection, verify and export tests ---------------------------------
-
-
-def write_orders(
-    path: Path,
-    rows: Iterable[Sequence[object]],
-    *,
-    header: Sequence[str] = HEADER,
-    delimiter: str = ",",
-) -> Path:
-    """A contractor file with English headers (amounts like 1000.00, ISO dates by default)."""
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def ingest(ws: Workspace, *paths: Path, now: datetime = NOW) -> None:
-    conn = ws.connect()
-    try:
-        for path in paths:
-            result = ingest_file(conn, path, ws.config(), quarantine_dir=ws.quarantine, now=now)
-            assert result.error is None and result.rejected == 0, result
-    finally:
-        conn.close()
-
-
-def select(
-    ws: Workspace,
-    as_of: date = TODAY,
-    *,
-    config: Config | None = None,
-    now: datetime = NOW,
-    dry_run: bool = False,
-) -> RunResult:
-    conn = ws.connect()
-    try:
-        return run_selection(
-            conn,
-            seed=SEED,
-            config=config or ws.config(),
-            as_of=as_of,
-            now=now,
-            dry_run=dry_run,
-        )
-    finally:
-        conn.close()
-
-
-def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str | None]]]:
-    """order id -> [(run_id, selected, reason, due_on)] in run order."""
-    conn = ws.connect()
-    try:
-        found: dict[str, list[tuple[int, int, str | None, str | None]]] = {}
-        columns, _ = db.decision_columns(conn)
-        for order_id, run_id, _amount, selected, reason, due_on in zip(*columns, strict=True):
-            found.setdefault(order_id, []).append((run_id, selected, reason, due_on))
-        return found
-    finally:
-        conn.close()
-
-
-def ids_by_ticket(count: int, *, hit: bool, prefix: str = "R-", rate: Decimal = RATE) -> list[str]:
-    """The first `count` order ids of the form R-<n> whose ticket is (not) below the rate."""
-    candidates = [f"{prefix}{n}" for n in range(count * 200)]
-    found = [
-        c for c, h in zip(candidates, sampled(SEED, candidates, rate), strict=True) if h == hit
-    ]
-    return found[:count]
-
-
-def rows(ids: Iterable[str], amount: str = "100.00", completed: str = "2026-11-20") -> list:
-    return [(order_id, "Janssens", amount, completed) for order_id in ids]
-
 
 # --- the rules --------------------------------------------------------------------------------
 

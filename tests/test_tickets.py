@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, SEED, TODAY
-from test_sampling import OTHER_RATES, RATES, random_ids
-from test_selection import decisions, ingest, rows, select, write_orders
+from helpers import OTHER_RATES, RATES, decisions, ingest, random_ids, rows, select, write_orders
 
 from inspect_cli import sampling, tickets
 from inspect_cli.sampling import sampled

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, SEED
-from test_selection import ids_by_ticket, ingest, rows, select, write_orders
+from helpers import ids_by_ticket, ingest, rows, select, write_orders
 
 from inspect_cli import store
 from inspect_cli.errors import SeedError
