@@ -11,7 +11,10 @@ import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "wait4"), reason="Unix only (os.wait4)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(os, "wait4"), reason="Unix only (os.wait4)"),
+]
 
 
 def load_bench():
