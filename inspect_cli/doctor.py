@@ -58,7 +58,7 @@ _UNREADABLE = object()
 def _store(ws: Workspace) -> tuple[list[Check], object]:
     """Integrity and schema version; also the stored seed commitment for the seed check."""
     path = ws.store_path
-    restore = "restore it from a backup (see README, 'Run it every day')"
+    restore = "restore it from a backup (see docs/operations.md, 'Backup and restore')"
     try:
         conn = db.open_read_only(path)
     except FileNotFoundError:

@@ -1,4 +1,4 @@
-"""Exit codes of every inspect-cli command: the one table the README documents.
+"""Exit codes of every inspect-cli command: docs/operations.md renders MEANINGS as its table.
 
 Cron mails a non-zero exit to the coordinator, so each code names what needs attention. When
 several apply to one run, the first in this order wins: ERROR, REJECTED, OVERDUE (USAGE and
@@ -23,9 +23,12 @@ class ExitCode(IntEnum):
 
 MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "ok: everything done, nothing needs attention",
-    ExitCode.ERROR: "error: something failed or doctor found a problem (the message says what)",
-    ExitCode.USAGE: "usage: the command line is wrong (unknown option, missing argument)",
-    ExitCode.REJECTED: "rows rejected or files quarantined: look in quarantine/",
-    ExitCode.LOCKED: "another run holds the workspace lock: this one did nothing",
-    ExitCode.OVERDUE: "inspections are overdue (only with --fail-on-overdue)",
+    ExitCode.ERROR: "error: something failed, or `doctor` found a problem; the message says what",
+    ExitCode.USAGE: (
+        "usage: the command line is wrong (unknown option, missing argument, a date not written "
+        "YYYY-MM-DD, a bad `--at`)"
+    ),
+    ExitCode.REJECTED: "rows were rejected or whole files quarantined: look in `quarantine/`",
+    ExitCode.LOCKED: "another run holds the workspace lock: this run did nothing",
+    ExitCode.OVERDUE: "inspections are overdue (only with `--fail-on-overdue`)",
 }

@@ -1,16 +1,23 @@
-"""The README's command reference is generated from --help (cog) and must be up to date."""
+"""The generated parts of the docs are up to date: the command reference is every command's
+--help (docs/commands.md) and the exit-code table is `exit_codes.MEANINGS` (docs/operations.md).
+"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from conftest import REPO
 
 cogapp = pytest.importorskip("cogapp")
 
+GENERATED = ("docs/commands.md", "docs/operations.md")
 
-def test_readme_command_reference_is_up_to_date():
-    status = cogapp.Cog().main(["cog", "--check", "--diff", str(REPO / "README.md")])
-    assert status == 0, "README.md is out of date: run `cog -r README.md`"
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_docs_are_up_to_date(name):
+    status = cogapp.Cog().main(["cog", "--check", "--diff", str(REPO / name)])
+    assert status == 0, f"{name} is out of date: run `cog -r {name}`"
 
 
 def test_every_command_is_documented_with_an_example():
@@ -18,7 +25,7 @@ def test_every_command_is_documented_with_an_example():
 
     from inspect_cli.cli.main import app
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    reference = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
 
     def walk(command, path):
         subcommands = getattr(command, "commands", {})
@@ -28,5 +35,21 @@ def test_every_command_is_documented_with_an_example():
             yield from walk(sub, [*path, name])
 
     for path, command in walk(get_command(app), []):
-        assert f"### inspect-cli {' '.join(path)}" in readme
+        assert f"\n## inspect-cli {' '.join(path)}\n" in reference
         assert "Example:" in (command.help or ""), f"{' '.join(path)} has no example"
+
+
+def test_the_exit_code_table_is_every_code_and_its_meaning():
+    from inspect_cli.exit_codes import MEANINGS, ExitCode
+
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| (\d) \| (.+) \|$", operations, flags=re.MULTILINE)
+    assert table == [(str(code.value), MEANINGS[code]) for code in ExitCode]
+
+
+def test_the_readme_is_a_front_door_linking_every_doc():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    linked = set(re.findall(r"\]\((docs/[a-z-]+\.md)", readme))
+    present = {f"docs/{p.name}" for p in (REPO / "docs").glob("*.md")}
+    assert present <= linked, f"not linked from README.md: {sorted(present - linked)}"

@@ -136,7 +136,7 @@ def test_missing_store(workspace):
     workspace.store_path.unlink()
     assert problems(workspace) == [
         f"store: store {workspace.store_path} is missing; restore it from a backup "
-        "(see README, 'Run it every day')",
+        "(see docs/operations.md, 'Backup and restore')",
     ]
     assert not workspace.store_path.exists()
 
