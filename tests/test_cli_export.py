@@ -66,7 +66,12 @@ def test_bad_options(cli, workspace, tmp_path):
     result = cli("export", "-w", workspace.root, "--since", "yesterday")
     assert result.exit_code == 2
     assert result.stderr == "Error: --since must be a date as YYYY-MM-DD, got 'yesterday'\n"
-    assert cli("export", "-w", workspace.root, "--dialect", "excel").exit_code == 2
+    result = cli("export", "-w", workspace.root, "--dialect", "excel")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--dialect': Value error, 'excel' is not one of 'excel-be', "
+        "'standard'.\n"
+    )
     blocked = tmp_path / "file"
     blocked.write_text("x")
     result = cli("export", "-w", workspace.root, "--out", blocked / "list.csv")

@@ -54,13 +54,20 @@ def test_no_workspace_says_how_to_make_one(cli, tmp_path):
 
 
 def test_usage_error_exits_2(cli, workspace):
-    assert cli("ingest", "-w", workspace.root).exit_code == 2
+    result = cli("ingest", "-w", workspace.root)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("Error: Missing argument 'files'.\n")
 
 
 def test_workspace_from_environment(cli, workspace, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECT_CLI_HOME", str(workspace.root))
     path = write(tmp_path / "a.csv", HEADER + "A1,J,10,2026-11-02\n")
-    assert cli("ingest", path).exit_code == 0
+    result = cli("ingest", path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split() == ["a.csv", "1", "1", "0", "0", "0"]
+    conn = workspace.connect()
+    assert conn.execute("SELECT order_id FROM orders").fetchall() == [("A1",)]
+    conn.close()
 
 
 def test_a_second_writer_gets_the_lock_code_and_imports_nothing(cli, workspace, tmp_path):

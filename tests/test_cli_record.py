@@ -168,7 +168,11 @@ def test_usage_errors_exit_2(cli, selected, args, message):
 
 def test_an_unknown_result_is_a_usage_error(cli, selected):
     result = cli("record", "-w", selected.root, "HB-004", "--result", "prima", "--inspector", "An")
-    assert result.exit_code == 2
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--result': Value error, 'prima' is not one of 'ok', 'minor', "
+        "'major', 'not_done', 'no_access'.\n"
+    )
 
 
 def test_satisfaction_import_and_add(cli, selected, tmp_path):

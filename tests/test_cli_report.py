@@ -151,7 +151,12 @@ def test_errors(cli, fixed, args, message):
 
 
 def test_unknown_report_is_a_usage_error(cli, fixed):
-    assert cli("report", "scores", "-w", fixed.root).exit_code == 2
+    result = cli("report", "scores", "-w", fixed.root)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "Error: Invalid value for 'name': Value error, 'scores' is not one of 'summary', "
+        "'contractors', 'overdue', 'satisfaction'.\n"
+    )
 
 
 def test_an_empty_workspace_reports(cli, workspace):
