@@ -1,4 +1,4 @@
-"""The projection: a ratio estimator with a 95% interval that covers the truth as often as it says."""
+"""The projection: a ratio estimator whose 95% interval covers the truth as often as it says."""
 
 from __future__ import annotations
 
