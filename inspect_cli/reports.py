@@ -765,8 +765,8 @@ COST_COLUMNS = (
 
 CANNOT_SHOW = (
     "What these figures cannot show: the deterrent effect. Contractors who know that every "
-    "order above the threshold and a random 2% of the rest are checked work and invoice more "
-    "carefully; that saving never appears as a correction."
+    "order above the threshold and a random sample of the rest are checked work and invoice "
+    "more carefully; that saving never appears as a correction."
 )
 
 
