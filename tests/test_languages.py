@@ -17,7 +17,8 @@ from inspect_cli import reports as rp
 from inspect_cli.cli.main import app
 from inspect_cli.config import ConfigError, parse_config
 from inspect_cli.export import COLUMNS
-from inspect_cli.i18n import LIST_CONTEXT, catalogue, list_headers
+from inspect_cli.headers import map_columns
+from inspect_cli.i18n import LIST_CONTEXT, catalogue, list_header_fields, list_headers
 from inspect_cli.workspace import Workspace, init_workspace
 
 RETURNED = EXAMPLES / "returned" / "inspections-returned-2026-11.csv"
@@ -199,3 +200,10 @@ def test_cost_and_language_in_the_config():
     )
     assert (config.inspection_cost_cents, config.language) == (15050, "nl")
     assert parse_config({}, Path("x.toml")).inspection_cost_cents is None
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "fr"])
+def test_each_header_of_a_returned_list_finds_its_own_field(lang):
+    headers = list_headers(COLUMNS, lang)
+    found = map_columns(headers, list_header_fields(COLUMNS), fields=COLUMNS)
+    assert found == dict(zip(COLUMNS, headers, strict=True))
