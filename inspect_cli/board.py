@@ -167,19 +167,20 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
             highest=3.0,
             reference=(0.0, _("no difference")),
         ),
-        "projection": charts.dots(
+        "projection": _maybe(
+            charts.dots,
             [
                 charts.Dot(
                     _("all contractors") if r["contractor"] == "all" else r["contractor"],
                     r["projected_eur"],
                     r["low_eur"],
                     r["high_eur"],
-                    interval(r["projected_eur"], r["low_eur"], r["high_eur"], "money")
-                    if r["projected_eur"] is not None
-                    else _(rp.TOO_FEW_TO_PROJECT),
+                    interval(r["projected_eur"], r["low_eur"], r["high_eur"], "money"),
                 )
                 for r in projection
-            ],
+                if r["projected_eur"] is not None
+            ]
+            or None,
             label=_("Projected corrections of the orders not inspected, with the 95% interval"),
             number=lambda v: f.money(round(v)),
         ),
@@ -212,6 +213,11 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
         "cannot_show": translate(lang, rp.CANNOT_SHOW),
         "too_few": translate(lang, rp.TOO_FEW_TO_PROJECT),
     }
+
+
+def _maybe(chart: Any, items: list | None, **options: Any) -> str | None:
+    """The chart, or None when there is nothing to draw (no contractor could be projected)."""
+    return None if items is None else chart(items, **options)
 
 
 def _radar_axes(scorecard: list[dict[str, Any]], scale: int, _: Any) -> list[tuple[str, list]]:

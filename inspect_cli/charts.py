@@ -124,7 +124,8 @@ def dots(
     ends = [v for d in items for v in (d.value, d.low, d.high) if v is not None]
     if reference is not None:
         ends.append(reference[0])
-    top_value = highest if highest is not None else _nice_max(max(ends, default=0.0))
+    # Four equal steps of a round size (1, 2 or 5 times a power of ten) unless given.
+    top_value = highest if highest is not None else 4 * _nice_max(max(ends, default=0.0) / 4)
     span = (top_value - lowest) or 1.0
     plot_w = width - left - right
 
@@ -161,10 +162,19 @@ def dots(
     return _svg(width, height, label, body)
 
 
+def _two_lines(text: str, width: int = 16) -> list[str]:
+    """A long axis label on two lines, broken at the space nearest its middle."""
+    if len(text) <= width or " " not in text:
+        return [text]
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return [text[:cut], text[cut + 1 :]]
+
+
 def radar(axes: Sequence[tuple[str, float | None]], *, label: str) -> str:
     """A radar chart: one axis per measure, values already scaled to 0..1 (None: no data,
     drawn at the centre)."""
-    width, height, radius = 340, 250, 80
+    width, height, radius = 360, 250, 72
     cx, cy = width / 2, height / 2
     n = len(axes)
     body = []
@@ -181,9 +191,12 @@ def radar(axes: Sequence[tuple[str, float | None]], *, label: str) -> str:
     for i, (name, _) in enumerate(axes):
         px, py = point(i, radius)
         body.append(f'<line x1="{cx}" y1="{cy}" x2="{px:.1f}" y2="{py:.1f}" stroke="{GRID}"/>')
-        tx, ty = point(i, radius + 16)
+        tx, ty = point(i, radius + 14)
         anchor = "middle" if abs(tx - cx) < 5 else "start" if tx > cx else "end"
-        body.append(_text(tx, ty + 4, name, anchor, font_size="10"))
+        lines = _two_lines(name)
+        ty += 4 - 6 * (len(lines) - 1) if ty < cy else 4
+        for row, line in enumerate(lines):
+            body.append(_text(tx, ty + 12 * row, line, anchor))
     shape = " ".join(
         f"{px:.1f},{py:.1f}"
         for px, py in (point(i, radius * (v or 0.0)) for i, (_, v) in enumerate(axes))

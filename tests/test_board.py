@@ -245,6 +245,10 @@ def test_projection_from_a_random_sample(sampled):
     # Each contractor has about half the sample: above the minimum of 30, so projected too.
     assert [r["contractor"] for r in data["rows"]] == ["Janssens NV", "Peeters BV"]
     assert all(r["projected_eur"] is not None for r in data["rows"])
+    page = board(sampled, sampled.root / "board.html")
+    # The projection chart: one row for everyone, one per contractor.
+    chart = page.split('aria-label="Projected corrections of the orders not inspected')[1]
+    assert chart.split("</svg>")[0].count("<circle") == 3
 
 
 def test_summary_shows_cost_and_benefit(sampled):
