@@ -135,6 +135,8 @@ class Column:
     drop: int = 0
     interval: tuple[str, str] | None = None
     hidden: bool = False
+    phrase: bool = False
+    """Text the tool writes (a conclusion, a check): tables show it in the report's language."""
 
 
 @dataclass
@@ -192,7 +194,10 @@ def human_cell(
     row: dict[str, Any], column: Column, dialect: str = "standard", lang: str = "en"
 ) -> str:
     """A table cell: the value, followed by its 95% interval when the column has one."""
-    text = human_value(row.get(column.key), column.kind, dialect, lang)
+    value = row.get(column.key)
+    if column.phrase and value is not None:
+        return translate(lang, value)
+    text = human_value(value, column.kind, dialect, lang)
     if column.interval is None or row.get(column.interval[0]) is None:
         return text
     low, high = (human_value(row[k], column.kind, dialect, lang) for k in column.interval)
@@ -276,7 +281,7 @@ SUMMARY_COLUMNS = (
     Column("sample_rate_low", "Sample rate, 95% low", "rate", hidden=True),
     Column("sample_rate_high", "Sample rate, 95% high", "rate", hidden=True),
     Column("target_rate", "Target sample rate", "rate"),
-    Column("sample_rate_check", "Sample rate check", "text"),
+    Column("sample_rate_check", "Sample rate check", "text", phrase=True),
     Column("inspected", "Inspected (final outcome)"),
     Column("open", "Open (selected, not inspected)"),
     Column("overdue", "  of which overdue"),
@@ -558,7 +563,7 @@ SATISFACTION_COLUMNS = (
     ),
     Column("difference_low", "Difference, 95% low", "difference", hidden=True),
     Column("difference_high", "Difference, 95% high", "difference", hidden=True),
-    Column("conclusion", "Conclusion", "text"),
+    Column("conclusion", "Conclusion", "text", phrase=True),
 )
 
 
@@ -653,7 +658,7 @@ PROJECTION_COLUMNS = (
     ),
     Column("low_eur", "Projection, 95% low", "money", hidden=True),
     Column("high_eur", "Projection, 95% high", "money", hidden=True),
-    Column("note", "Note", "text", drop=1),
+    Column("note", "Note", "text", drop=1, phrase=True),
 )
 
 

@@ -154,6 +154,7 @@ def test_report_tables_in_french_and_dutch(daily):
     nl = invoke("report", "summary", "-w", daily.root, "--lang", "nl", "--period", "2026-10")
     assert nl.stdout.startswith("Overzicht: uitgevoerd van 01/10/2026 tot 31/10/2026\n")
     assert "Uitgaven excl. btw (EUR)" in nl.stdout and "88.028,92" in nl.stdout
+    assert re.search(r"\n Toets steekproeffractie +binnen het toeval rond het doel", nl.stdout)
     # Machine output does not change with the language.
     a = invoke("report", "contractors", "-w", daily.root, "--lang", "fr", "--format", "csv")
     b = invoke("report", "contractors", "-w", daily.root, "--format", "csv")
