@@ -267,3 +267,10 @@ def test_summary_shows_cost_and_benefit(sampled):
     assert "Kost van de bezoeken (EUR)" in table
     assert f"{150 * n:,}".replace(",", ".") + ",00" in table
     assert "Wat deze cijfers niet kunnen tonen: het afschrikeffect." in table.replace("\n", " ")
+
+
+def test_the_board_report_of_an_empty_workspace(workspace, tmp_path):
+    page = board(workspace, tmp_path / "board.html", "--lang", "nl")
+    assert "Nog geen selectieronde." in page
+    assert "Nog geen verificatie in het auditlogboek." in page
+    assert page.count('<svg class="chart"') == 4  # months, sample rate, failure rates, satisfaction
