@@ -81,6 +81,7 @@ TARGETS = (
     Target("export", "baseline", 1.0, "export --status all"),
     Target("verify", "baseline", 1.0, "verify"),
     Target("report", "baseline", 1.0, "report contractors"),
+    Target("report_board", "baseline", 2.0, "report board"),
     Target("daily_n", "daily_10k", 1.5, "daily, store of N vs 10k"),
     Target("daily_n_backlog", "daily_10k", None, "daily, N, nothing inspected"),
     Target("help", "import_typer", 2.0, "inspect-cli --help"),
@@ -544,6 +545,10 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
         ("export", ["export", "--status", "all", "--out", str(work / "export.csv")]),
         ("verify", ["verify"]),
         ("report", ["report", "contractors", "--date", SELECT_DAY]),
+        (
+            "report_board",
+            ["report", "board", "--date", SELECT_DAY, "--out", str(work / "board.html")],
+        ),
     ):
         if done:
             bench.measure(

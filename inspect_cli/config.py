@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from inspect_cli.errors import ConfigError
+from inspect_cli.formatting import LANGUAGES
 from inspect_cli.headers import FIELDS
 
 CONFIG_FILE = "inspect-cli.toml"
@@ -33,6 +34,11 @@ due_working_days = 10
 satisfaction_scale = 10
 # Exports: "excel-be" (; separator, decimal comma, UTF-8 with BOM) or "standard" (, and point).
 csv_dialect = "excel-be"
+# Cost of one inspection visit (EUR, quoted), for the cost and benefit in `report summary` and
+# `report board`. Left out: the reports show the corrections without a cost.
+# inspection_cost_eur = "150.00"
+# Language of the reports, the board report and the inspection list's headers: en, nl or fr.
+language = "en"
 
 [contractors]
 # Per-contractor settings for files whose headers are not recognised on their own.
@@ -75,6 +81,8 @@ class Config:
     due_working_days: int = 10
     satisfaction_scale: int = 10
     csv_dialect: str = "excel-be"
+    inspection_cost_cents: int | None = None
+    language: str = "en"
     contractors: dict[str, ContractorProfile] = field(default_factory=dict)
 
     def profile_for(
@@ -115,6 +123,19 @@ def parse_config(data: dict, path: Path) -> Config:
     dialect = data.get("csv_dialect", base.csv_dialect)
     if dialect not in DIALECTS:
         raise ConfigError(f"{path}: csv_dialect must be one of {', '.join(DIALECTS)}")
+    cost_cents = None
+    if "inspection_cost_eur" in data:
+        cost = _decimal(data["inspection_cost_eur"], "inspection_cost_eur", path)
+        if not cost.is_finite() or cost < 0 or cost != cost.quantize(Decimal("0.01")):
+            raise ConfigError(
+                f'{path}: inspection_cost_eur must be an amount >= 0 in cents, such as "150.00"'
+            )
+        cost_cents = int(cost * 100)
+    language = data.get("language", base.language)
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"{path}: language must be one of {', '.join(LANGUAGES)}, got {language!r}"
+        )
     contractors = {
         name: _profile(name, section, path)
         for name, section in (data.get("contractors") or {}).items()
@@ -125,6 +146,8 @@ def parse_config(data: dict, path: Path) -> Config:
         due_working_days=due,
         satisfaction_scale=scale,
         csv_dialect=dialect,
+        inspection_cost_cents=cost_cents,
+        language=language,
         contractors=contractors,
     )
 

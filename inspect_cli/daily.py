@@ -241,7 +241,7 @@ def run_daily(
     for kind, rows in (("new", new_rows), ("open", open_rows)):
         path = ws.exports / f"inspections-{kind}-{day}.csv"
         try:
-            write_export(rows, path, fmt="csv", dialect=config.csv_dialect)
+            write_export(rows, path, fmt="csv", dialect=config.csv_dialect, lang=config.language)
         except OSError as e:
             raise OutputNotWritable(f"cannot write {path}: {e.strerror or e}") from None
         result.exports.append(ExportFile(kind, path, len(rows)))

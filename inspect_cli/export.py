@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from inspect_cli.headers import INSPECTION_FIELDS
+from inspect_cli.i18n import list_headers
 from inspect_cli.money import cents_to_decimal, format_cents
 from inspect_cli.spreadsheet import DIALECTS, FORMULA_TRIGGERS, neutralise
 from inspect_cli.store import inspection_list as db
@@ -167,18 +168,28 @@ def default_path(exports: Path, day: date, fmt: FileFormat) -> Path:
 
 
 def write_export(
-    rows: Sequence[InspectionRow] | InspectionList, path: Path, *, fmt: FileFormat, dialect: str
+    rows: Sequence[InspectionRow] | InspectionList,
+    path: Path,
+    *,
+    fmt: FileFormat,
+    dialect: str,
+    lang: str = "en",
 ) -> Path:
-    """Write the list atomically (a temporary file renamed into place) and return its path."""
+    """Write the list atomically (a temporary file renamed into place) and return its path.
+
+    lang names the header row (en: the field names, the contract scripts rely on)."""
     if dialect not in DIALECTS or fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r} or dialect {dialect!r}")
+    headers = COLUMNS if lang == "en" else list_headers(COLUMNS, lang)
     with _collector_paused():
         if fmt == "xlsx":
-            data = _xlsx_bytes(rows.rows() if isinstance(rows, InspectionList) else rows, dialect)
+            data = _xlsx_bytes(
+                rows.rows() if isinstance(rows, InspectionList) else rows, dialect, headers
+            )
         elif isinstance(rows, InspectionList):
-            data = _csv_bytes(rows.columns, dialect)
+            data = _csv_bytes(rows.columns, dialect, headers)
         else:
-            data = _csv_bytes(list(zip(*rows, strict=True)), dialect)
+            data = _csv_bytes(list(zip(*rows, strict=True)), dialect, headers)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(data)
@@ -190,7 +201,9 @@ def _text(value: str | None) -> str:
     return "" if value is None else neutralise(value)
 
 
-def _csv_bytes(columns: Sequence[Sequence[Any]], dialect: str) -> bytes:
+def _csv_bytes(
+    columns: Sequence[Sequence[Any]], dialect: str, headers: Sequence[str] = COLUMNS
+) -> bytes:
     """The CSV file, built column by column and joined line by line.
 
     A column whose values need neither converting nor quoting anywhere (order ids, most
@@ -228,7 +241,7 @@ def _csv_bytes(columns: Sequence[Sequence[Any]], dialect: str) -> bytes:
             continue
         shown = {value: cell(convert(value)) for value in distinct}
         fields.append(map(shown.__getitem__, values))
-    lines = [delimiter.join(map(cell, COLUMNS)), *map(delimiter.join, zip(*fields, strict=True))]
+    lines = [delimiter.join(map(cell, headers)), *map(delimiter.join, zip(*fields, strict=True))]
     lines.append("")  # the line end of the last line
     return "\r\n".join(lines).encode(encoding)
 
@@ -292,7 +305,9 @@ _FIXED_TIME = b"2000-01-01T00:00:00Z"
 _COLUMN_WIDTHS = (16, 22, 24, 12, 30, 9, 18, 14, 40, 12, 12, 12, 12, 16, 12, 10, 40, 12)
 
 
-def _xlsx_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
+def _xlsx_bytes(
+    rows: Sequence[InspectionRow], dialect: str, headers: Sequence[str] = COLUMNS
+) -> bytes:
     """XLSX with real number and date cells; text cells are always strings, never formulas.
 
     Written in openpyxl's streaming (write-only) mode: an inspection list can be long.
@@ -344,7 +359,7 @@ def _xlsx_bytes(rows: Sequence[InspectionRow], dialect: str) -> bytes:
         day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else text
         for name in _FIELD_NAMES
     ]
-    sheet.append([header(name) for name in COLUMNS])
+    sheet.append([header(name) for name in headers])
     for row in rows:
         sheet.append([f(v) for f, v in zip(convert, row, strict=True)])
     raw = io.BytesIO()

@@ -45,7 +45,8 @@ from inspect_cli.errors import (
     UnknownOrder,
     UnreadableFile,
 )
-from inspect_cli.headers import map_columns, missing_required
+from inspect_cli.headers import INSPECTION_FIELDS, map_columns, missing_required
+from inspect_cli.i18n import list_header_fields
 from inspect_cli.ingest import file_sha256
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.reader import EXTRA, Table, open_table
@@ -122,7 +123,11 @@ def open_filled_table(
         table = open_table(path, sheet=sheet)
     except OSError as e:
         raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
-    columns = map_columns(table.columns, None, fields=tuple(fields))
+    # A returned inspection list may have its headers in Dutch or French (export --lang).
+    synonyms = (
+        list_header_fields(INSPECTION_FIELDS) if set(fields) <= set(INSPECTION_FIELDS) else None
+    )
+    columns = map_columns(table.columns, synonyms, fields=tuple(fields))
     missing = missing_required(columns, list(required))
     if missing:
         raise MissingColumns(

@@ -23,11 +23,18 @@ from decimal import Decimal
 from typing import Any
 
 from inspect_cli.errors import InvalidValue
+from inspect_cli.formatting import Formatter, machine_text
+from inspect_cli.i18n import translate
 from inspect_cli.money import format_cents
-from inspect_cli.stats import clopper_pearson, mean_difference_interval
+from inspect_cli.stats import (
+    MIN_PROJECTION_SAMPLE,
+    clopper_pearson,
+    mean_difference_interval,
+    ratio_projection,
+)
 from inspect_cli.store import reports as db
 
-REPORTS = ("summary", "contractors", "overdue", "satisfaction")
+REPORTS = ("summary", "contractors", "overdue", "satisfaction", "projection")
 MIN_RESPONSES = 10
 """Fewer scores than this on either side of a comparison: too few responses to conclude."""
 TOO_FEW = "too few responses to conclude"
@@ -46,9 +53,24 @@ class Period:
 
     @property
     def label(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """The period in words, in a language, dates as that language writes them."""
         if self.start is None and self.end is None:
-            return "all completed orders"
-        return f"completed {self.start or '…'} to {self.end or '…'}"
+            return translate(lang, "all completed orders")
+        day = Formatter(lang).day
+        return _t(
+            lang,
+            "completed {start} to {end}",
+            start=day(self.start) if self.start else "…",
+            end=day(self.end) if self.end else "…",
+        )
+
+
+def _t(lang: str, message: str, **values: Any) -> str:
+    """A message in a language with its values filled in."""
+    return translate(lang, message).format(**values)
 
 
 def parse_period(period: str | None, start: str | None, end: str | None) -> Period:
@@ -113,6 +135,8 @@ class Column:
     drop: int = 0
     interval: tuple[str, str] | None = None
     hidden: bool = False
+    phrase: bool = False
+    """Text the tool writes (a conclusion, a check): tables show it in the report's language."""
 
 
 @dataclass
@@ -124,6 +148,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     single: bool = False
     """One record (the summary): JSON writes an object instead of a list."""
+    json_shape: str = "list"
+    """"total_and_rows": JSON writes the first row as an object, the others under "rows"."""
 
     def records(self) -> list[dict[str, Any]]:
         """The rows with every value written for CSV and JSON (money as exact text)."""
@@ -132,8 +158,14 @@ class Report:
             for row in self.rows
         ]
 
+    def csv_records(self) -> list[list[str]]:
+        """The rows as CSV text: exact money, rates with 4 decimals, "" when missing."""
+        return [[machine_text(row.get(c.key), c.kind) for c in self.columns] for row in self.rows]
+
     def to_json(self) -> dict[str, Any] | list[dict[str, Any]]:
         records = self.records()
+        if self.json_shape == "total_and_rows":
+            return {**records[0], "rows": records[1:]}
         return records[0] if self.single else records
 
 
@@ -152,38 +184,26 @@ def machine_value(value: Any, kind: str) -> Any:
     return value
 
 
-SEPARATORS = {"excel-be": (",", "."), "standard": (".", ",")}
-"""Decimal and thousands separators of the table view, after the workspace's csv_dialect."""
+def human_value(value: Any, kind: str, dialect: str = "standard", lang: str = "en") -> str:
+    """A value as the table shows it (see :mod:`inspect_cli.formatting`): 1.234,56 or
+    1,234.56, rates as percentages, means to one decimal, "–" when there is none."""
+    return Formatter(lang, dialect).value(value, kind)
 
 
-def human_value(value: Any, kind: str, dialect: str = "standard") -> str:
-    """A value as the table shows it: 1.234,56 or 1,234.56 after the dialect, rates as
-    percentages, means to one decimal, "–" when there is none."""
-    if value is None:
-        return "–"
-    decimal, thousands = SEPARATORS[dialect]
-    if kind == "money":
-        return format_cents(value, decimal, thousands)
-    if kind == "int":
-        return f"{value:,}".replace(",", thousands)
-    if kind == "rate":
-        return f"{100 * value:.1f}".replace(".", decimal) + "%"
-    if kind == "mean":
-        return f"{value:.1f}".replace(".", decimal)
-    if kind == "difference":
-        return f"{value:+.2f}".replace(".", decimal)
-    return str(value)
-
-
-def human_cell(row: dict[str, Any], column: Column, dialect: str = "standard") -> str:
+def human_cell(
+    row: dict[str, Any], column: Column, dialect: str = "standard", lang: str = "en"
+) -> str:
     """A table cell: the value, followed by its 95% interval when the column has one."""
-    text = human_value(row.get(column.key), column.kind, dialect)
+    value = row.get(column.key)
+    if column.phrase and value is not None:
+        return translate(lang, value)
+    text = human_value(value, column.kind, dialect, lang)
     if column.interval is None or row.get(column.interval[0]) is None:
         return text
-    low, high = (human_value(row[k], column.kind, dialect) for k in column.interval)
+    low, high = (human_value(row[k], column.kind, dialect, lang) for k in column.interval)
     if column.kind == "rate":
         low = low.removesuffix("%")
-    return f"{text} ({low} to {high})"
+    return f"{text} ({low} {translate(lang, 'to')} {high})"
 
 
 # --- summary and contractors -----------------------------------------------------------------
@@ -261,7 +281,7 @@ SUMMARY_COLUMNS = (
     Column("sample_rate_low", "Sample rate, 95% low", "rate", hidden=True),
     Column("sample_rate_high", "Sample rate, 95% high", "rate", hidden=True),
     Column("target_rate", "Target sample rate", "rate"),
-    Column("sample_rate_check", "Sample rate check", "text"),
+    Column("sample_rate_check", "Sample rate check", "text", phrase=True),
     Column("inspected", "Inspected (final outcome)"),
     Column("open", "Open (selected, not inspected)"),
     Column("overdue", "  of which overdue"),
@@ -285,6 +305,7 @@ SUMMARY_COLUMNS = (
     Column("satisfaction_not_inspected", "Satisfaction, not inspected", "mean"),
     Column("responses_not_inspected", "  responses"),
 )
+"""The summary's own figures; the cost and benefit columns follow them (SUMMARY_ALL)."""
 
 
 def _total(counts: list[db.ContractorCounts]) -> db.ContractorCounts:
@@ -303,8 +324,11 @@ def summary(
     today: date,
     target_rate: Decimal,
     scale: int,
+    lang: str = "en",
+    benefit: dict[str, Any] | None = None,
 ) -> Report:
-    """One record with every headline figure of the period."""
+    """One record with every headline figure of the period; with ``benefit`` (from
+    :func:`cost_benefit`) also the cost and what the control recovered."""
     t = _total(counts)
     rate, rate_low, rate_high = _rate(t.sampled, t.sampling_population)
     failure, failure_low, failure_high = _rate(t.major + t.not_done, t.inspected)
@@ -343,14 +367,22 @@ def summary(
         "satisfaction_not_inspected": _mean(groups.not_inspected),
         "responses_not_inspected": len(groups.not_inspected),
     }
+    notes = []
+    if benefit is not None:
+        row.update(benefit)
+        notes.append(translate(lang, CANNOT_SHOW))
     return Report(
         "summary",
-        f"Summary: {period.label}",
-        SUMMARY_COLUMNS,
+        _t(lang, "Summary: {period}", period=period.text(lang)),
+        SUMMARY_COLUMNS + COST_COLUMNS if benefit is not None else SUMMARY_COLUMNS,
         [row],
         notes=[
-            "Rates show their exact (Clopper-Pearson) 95% interval.",
-            "Failure rate = (major + not done) / inspected; failed visits are not inspections.",
+            translate(lang, "Rates show their exact (Clopper-Pearson) 95% interval."),
+            translate(
+                lang,
+                "Failure rate = (major + not done) / inspected; failed visits are not inspections.",
+            ),
+            *notes,
         ],
         single=True,
     )
@@ -402,6 +434,7 @@ def contractors(
     period: Period,
     scale: int,
     sort: str = "failure_rate",
+    lang: str = "en",
 ) -> Report:
     """A scorecard row per contractor, worst failure rate first unless sorted otherwise."""
     if sort not in SORTS:
@@ -439,12 +472,14 @@ def contractors(
     rows.sort(key=_sort_key(sort))
     return Report(
         "contractors",
-        f"Contractors: {period.label}",
+        _t(lang, "Contractors: {period}", period=period.text(lang)),
         CONTRACTOR_COLUMNS,
         rows,
         notes=[
-            f"Sorted by {SORTS[sort]}.",
-            "Failure rate = (major + not done) / inspected, with its exact 95% interval.",
+            _t(lang, "Sorted by {order}.", order=translate(lang, SORTS[sort])),
+            translate(
+                lang, "Failure rate = (major + not done) / inspected, with its exact 95% interval."
+            ),
         ],
     )
 
@@ -480,11 +515,16 @@ OVERDUE_COLUMNS = (
 )
 
 
-def overdue(rows: list[db.OverdueRow], *, period: Period, today: date) -> Report:
+def overdue(rows: list[db.OverdueRow], *, period: Period, today: date, lang: str = "en") -> Report:
     """Open selections past their due date, oldest due date first."""
     return Report(
         "overdue",
-        f"Overdue inspections as of {today}: {period.label}",
+        _t(
+            lang,
+            "Overdue inspections as of {today}: {period}",
+            today=Formatter(lang).day(today),
+            period=period.text(lang),
+        ),
         OVERDUE_COLUMNS,
         [
             {
@@ -502,7 +542,7 @@ def overdue(rows: list[db.OverdueRow], *, period: Period, today: date) -> Report
             }
             for r in rows
         ],
-        notes=[f"{len(rows)} open inspections are past their due date."],
+        notes=[_t(lang, "{n} open inspections are past their due date.", n=len(rows))],
     )
 
 
@@ -523,7 +563,7 @@ SATISFACTION_COLUMNS = (
     ),
     Column("difference_low", "Difference, 95% low", "difference", hidden=True),
     Column("difference_high", "Difference, 95% high", "difference", hidden=True),
-    Column("conclusion", "Conclusion", "text"),
+    Column("conclusion", "Conclusion", "text", phrase=True),
 )
 
 
@@ -556,7 +596,9 @@ def compare(inspected: list[float], not_inspected: list[float]) -> dict[str, Any
     }
 
 
-def satisfaction(scores: list[db.ScoreCount], *, period: Period, scale: int) -> Report:
+def satisfaction(
+    scores: list[db.ScoreCount], *, period: Period, scale: int, lang: str = "en"
+) -> Report:
     """Inspected versus not inspected repairs: all, per contractor, per quarter of completion."""
     rows = []
     for key in (None, "contractor", "quarter"):
@@ -568,16 +610,201 @@ def satisfaction(scores: list[db.ScoreCount], *, period: Period, scale: int) -> 
         rows.append({"group_by": "all", "group": "all", **compare([], [])})
     return Report(
         "satisfaction",
-        f"Tenant satisfaction (1 to {scale}): {period.label}",
+        _t(
+            lang,
+            "Tenant satisfaction (1 to {scale}): {period}",
+            scale=scale,
+            period=period.text(lang),
+        ),
         SATISFACTION_COLUMNS,
         rows,
         notes=[
-            "Inspected: a final outcome is recorded. Difference = inspected minus not inspected.",
-            f"With fewer than {MIN_RESPONSES} responses on either side: {TOO_FEW}.",
-            "Orders above the threshold are always inspected, so a difference is not by itself "
-            "the effect of inspecting.",
+            translate(
+                lang,
+                "Inspected: a final outcome is recorded. "
+                "Difference = inspected minus not inspected.",
+            ),
+            _t(
+                lang,
+                "With fewer than {n} responses on either side: {too_few}.",
+                n=MIN_RESPONSES,
+                too_few=translate(lang, TOO_FEW),
+            ),
+            translate(
+                lang,
+                "Orders above the threshold are always inspected, so a difference is not by "
+                "itself the effect of inspecting.",
+            ),
         ],
     )
+
+
+# --- projection and cost/benefit ------------------------------------------------------------
+
+TOO_FEW_TO_PROJECT = "too few inspections to project"
+
+PROJECTION_COLUMNS = (
+    Column("contractor", "Contractor", "text"),
+    Column("sample_orders", "Sampled, inspected"),
+    Column("sample_amount_eur", "Their amount (EUR)", "money", drop=3),
+    Column("sample_corrections_eur", "Their corrections (EUR)", "money", drop=2),
+    Column("population_orders", "Not inspected", drop=4),
+    Column("population_amount_eur", "Their amount (EUR)", "money", drop=5),
+    Column(
+        "projected_eur",
+        "Projected corrections (EUR, 95%)",
+        "money",
+        interval=("low_eur", "high_eur"),
+    ),
+    Column("low_eur", "Projection, 95% low", "money", hidden=True),
+    Column("high_eur", "Projection, 95% high", "money", hidden=True),
+    Column("note", "Note", "text", drop=1, phrase=True),
+)
+
+
+def projection_row(
+    contractor: str, sample: list[tuple[int, int]], population: tuple[int, int]
+) -> dict[str, Any]:
+    """What the draw population not inspected would have yielded, from the inspected sample.
+
+    sample: (amount, corrections) in cents per random-sample order with a final outcome;
+    population: (orders, amount in cents) of the draw population, the sample included.
+    """
+    amounts = [a for a, _ in sample]
+    corrections = [c for _, c in sample]
+    orders = max(population[0] - len(sample), 0)
+    amount = max(population[1] - sum(amounts), 0)
+    found = ratio_projection(amounts, corrections, orders, amount, CONFIDENCE)
+    projected, low, high = (None, None, None) if found is None else (round(v) for v in found)
+    return {
+        "contractor": contractor,
+        "sample_orders": len(sample),
+        "sample_amount_eur": sum(amounts),
+        "sample_corrections_eur": sum(corrections),
+        "population_orders": orders,
+        "population_amount_eur": amount,
+        "projected_eur": projected,
+        "low_eur": low,
+        "high_eur": high,
+        "note": TOO_FEW_TO_PROJECT if found is None else None,
+    }
+
+
+def projection(
+    sample: list[db.SampleRow],
+    population: dict[str, tuple[int, int]],
+    *,
+    period: Period,
+    lang: str = "en",
+) -> Report:
+    """All contractors together first, then each contractor (where the sample allows)."""
+    by_contractor: dict[str, list[tuple[int, int]]] = {name: [] for name in population}
+    for contractor, amount, correction in sample:
+        by_contractor.setdefault(contractor, []).append((amount, correction))
+    everyone = [pair for pairs in by_contractor.values() for pair in pairs]
+    total = (sum(n for n, _ in population.values()), sum(a for _, a in population.values()))
+    rows = [projection_row("all", everyone, total)]
+    rows += [
+        projection_row(name, by_contractor[name], population.get(name, (0, 0)))
+        for name in sorted(by_contractor)
+    ]
+    return Report(
+        "projection",
+        _t(
+            lang,
+            "Projected corrections of the orders not inspected: {period}",
+            period=period.text(lang),
+        ),
+        PROJECTION_COLUMNS,
+        rows,
+        notes=[
+            translate(
+                lang,
+                "Ratio estimator from the random-sample inspections with a final outcome "
+                "(corrections / amount), times the amount of the draw population not inspected; "
+                "95% interval from the linearised variance with finite-population correction "
+                "(Cochran 1977, ch. 6).",
+            ),
+            _t(
+                lang,
+                "Fewer than {n} inspected sampled orders: {too_few}. "
+                "Mandatory inspections are never used: they are not a random sample.",
+                n=MIN_PROJECTION_SAMPLE,
+                too_few=translate(lang, TOO_FEW_TO_PROJECT),
+            ),
+        ],
+        json_shape="total_and_rows",
+    )
+
+
+COST_COLUMNS = (
+    Column("visits", "Inspection visits made"),
+    Column("inspection_cost_eur", "Cost of the visits (EUR)", "money"),
+    Column("corrections_mandatory_eur", "Recovered, mandatory inspections (EUR)", "money"),
+    Column("corrections_random_eur", "Recovered, random-sample inspections (EUR)", "money"),
+    Column("net_eur", "Recovered minus cost (EUR)", "money"),
+    Column(
+        "projected_eur",
+        "Projected, orders not inspected (EUR)",
+        "money",
+        interval=("projected_low_eur", "projected_high_eur"),
+    ),
+    Column("projected_low_eur", "Projected, 95% low", "money", hidden=True),
+    Column("projected_high_eur", "Projected, 95% high", "money", hidden=True),
+    Column(
+        "satisfaction_difference",
+        "Satisfaction, inspected minus not",
+        "difference",
+        interval=("satisfaction_difference_low", "satisfaction_difference_high"),
+    ),
+    Column(
+        "satisfaction_difference_low", "Satisfaction difference, 95% low", "difference", hidden=True
+    ),
+    Column(
+        "satisfaction_difference_high",
+        "Satisfaction difference, 95% high",
+        "difference",
+        hidden=True,
+    ),
+)
+
+CANNOT_SHOW = (
+    "What these figures cannot show: the deterrent effect. Contractors who know that every "
+    "order above the threshold and a random sample of the rest are checked work and invoice "
+    "more carefully; that saving never appears as a correction."
+)
+
+
+def cost_benefit(
+    counts: list[db.ContractorCounts],
+    corrections: dict[str, int],
+    projected: dict[str, Any],
+    satisfaction_compared: dict[str, Any],
+    cost_cents: int | None,
+) -> dict[str, Any]:
+    """Visits, their cost, what they recovered, the projection and the satisfaction difference.
+
+    A visit is an inspection with a final outcome or a failed visit (no access): both cost a
+    trip. Without a configured cost, cost and net are None.
+    """
+    t = _total(counts)
+    visits = t.inspected + t.failed_visits
+    mandatory = sum(v or 0 for k, v in corrections.items() if k in db.MANDATORY)
+    sampled = sum(v or 0 for k, v in corrections.items() if k not in db.MANDATORY)
+    cost = None if cost_cents is None else visits * cost_cents
+    return {
+        "visits": visits,
+        "inspection_cost_eur": cost,
+        "corrections_mandatory_eur": mandatory,
+        "corrections_random_eur": sampled,
+        "net_eur": None if cost is None else mandatory + sampled - cost,
+        "projected_eur": projected["projected_eur"],
+        "projected_low_eur": projected["low_eur"],
+        "projected_high_eur": projected["high_eur"],
+        "satisfaction_difference": satisfaction_compared["difference"],
+        "satisfaction_difference_low": satisfaction_compared["difference_low"],
+        "satisfaction_difference_high": satisfaction_compared["difference_high"],
+    }
 
 
 # --- building a report from the store ---------------------------------------------------------
@@ -594,6 +821,8 @@ def build_report(
     scale: int,
     contractor: str | None = None,
     sort: str | None = None,
+    lang: str = "en",
+    cost_cents: int | None = None,
 ) -> Report:
     """Fetch the aggregates a report needs and compute it."""
     if name not in REPORTS:
@@ -610,26 +839,64 @@ def build_report(
     report: Report
     if name == "overdue":
         report = overdue(
-            db.overdue(conn, scope, today=today.isoformat()), period=period, today=today
+            db.overdue(conn, scope, today=today.isoformat()), period=period, today=today, lang=lang
         )
     elif name == "satisfaction":
-        report = satisfaction(db.score_counts(conn, scope), period=period, scale=scale)
+        report = satisfaction(db.score_counts(conn, scope), period=period, scale=scale, lang=lang)
     else:
         counts = db.contractor_counts(
             conn, scope, threshold_cents=threshold_cents, today=today.isoformat()
         )
         scores = db.score_counts(conn, scope)
-        if name == "summary":
+        if name == "projection":
+            report = projection(
+                db.random_sample_outcomes(conn, scope),
+                db.draw_population(conn, scope, counts),
+                period=period,
+                lang=lang,
+            )
+        elif name == "summary":
             report = summary(
-                counts, scores, period=period, today=today, target_rate=target_rate, scale=scale
+                counts,
+                scores,
+                period=period,
+                today=today,
+                target_rate=target_rate,
+                scale=scale,
+                lang=lang,
+                benefit=benefit_of(conn, scope, counts, scores, scale, cost_cents),
             )
         else:
             report = contractors(
-                counts, scores, period=period, scale=scale, sort=sort or "failure_rate"
+                counts, scores, period=period, scale=scale, sort=sort or "failure_rate", lang=lang
             )
     if contractor is not None:
-        report.title += f", contractor {contractor}"
+        report.title += _t(lang, ", contractor {name}", name=contractor)
     return report
+
+
+def benefit_of(
+    conn: sqlite3.Connection,
+    scope: db.Scope,
+    counts: list[db.ContractorCounts],
+    scores: list[db.ScoreCount],
+    scale: int,
+    cost_cents: int | None,
+) -> dict[str, Any]:
+    """The cost and benefit figures of a scope (summary and board report)."""
+    everyone = projection(
+        db.random_sample_outcomes(conn, scope),
+        db.draw_population(conn, scope, counts),
+        period=Period(),
+    ).rows[0]
+    groups = group_scores(scores, scale).get("all", ScoreGroups([], []))
+    return cost_benefit(
+        counts,
+        db.corrections_by_reason(conn, scope),
+        everyone,
+        compare(groups.inspected, groups.not_inspected),
+        cost_cents,
+    )
 
 
 def _match_contractor(conn: sqlite3.Connection, name: str) -> str:

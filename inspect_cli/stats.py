@@ -175,3 +175,47 @@ def mean_difference_interval(
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
     half = _t_quantile(df, alpha) * se
     return diff, diff - half, diff + half
+
+
+MIN_PROJECTION_SAMPLE = 30
+"""Fewer random-sample inspections than this: too few to project (the normal approximation of
+the ratio estimator is not to be trusted below about 30 units; Cochran 1977, §6.4)."""
+
+
+def ratio_projection(
+    amounts: Sequence[int],
+    corrections: Sequence[int],
+    population_orders: int,
+    population_amount: int,
+    confidence: float = 0.95,
+) -> tuple[float, float, float] | None:
+    """Project the corrections of the population not inspected: (estimate, low, high) in cents.
+
+    Ratio estimator (Cochran, *Sampling Techniques*, 3rd ed. 1977, §6.2-6.4): R = sum of the
+    sampled corrections over the sum of the sampled amounts, times the amount of the population
+    not inspected. Its variance is linearised (§6.3, sample
+    estimate with the sampled mean amount): V(R) = (1 - f) / (n * xbar**2) * s_d**2,
+    with residuals d_i = y_i - R * x_i, s_d**2 = sum(d_i**2) / (n - 1) and the finite-population
+    correction f = n / N, N being the sample plus the population it is projected onto. The
+    interval is estimate +- t(n - 1) * standard error; its lower end is not below zero, since a
+    correction is never negative. None below MIN_PROJECTION_SAMPLE sampled orders, or when the
+    sampled amounts add up to nothing.
+    """
+    alpha = _check_confidence(confidence)
+    n = len(amounts)
+    if n != len(corrections):
+        raise ValueError("one correction per sampled amount")
+    total_x = sum(amounts)
+    if n < MIN_PROJECTION_SAMPLE or total_x <= 0:
+        return None
+    ratio = sum(corrections) / total_x
+    estimate = ratio * population_amount
+    residuals = sum((y - ratio * x) ** 2 for x, y in zip(amounts, corrections, strict=True))
+    s2 = residuals / (n - 1)
+    f = n / (n + population_orders)
+    mean_x = total_x / n
+    # R * (X_rest) = R * X - (sampled corrections): its error is that of R * X, X being the
+    # amount of the whole population, sample included.
+    variance = (population_amount + total_x) ** 2 * (1 - f) * s2 / (n * mean_x**2)
+    half = _t_quantile(n - 1, alpha) * math.sqrt(variance)
+    return estimate, max(0.0, estimate - half), estimate + half

@@ -36,7 +36,28 @@ def test_csv_and_json_carry_the_same_content(cli, fixed, name):
     assert len(rows) == len(records) > 0
     for row, record in zip(rows, records, strict=True):
         assert list(row) == list(record)
-        assert row == {k: "" if v is None else str(v) for k, v in record.items()}
+        expected = {k: "" if v is None else str(v) for k, v in record.items()}
+        # CSV writes rates with 4 decimals and means with 2 ("0.0000", "8.20"): same numbers.
+        assert {k: _number(v) for k, v in row.items()} == {
+            k: _number(v) for k, v in expected.items()
+        }
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def test_contractors_csv_writes_rates_with_four_decimals(cli, fixed):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run(cli, fixed, "contractors", "--period", "2026", "--format", "csv"))
+        )
+    )
+    shares = [r["above_threshold_share"] for r in rows]
+    assert shares == ["0.2500", "0.2500", "0.3333"]
 
 
 def test_csv_neutralises_formula_like_text(cli, fixed):

@@ -1,8 +1,9 @@
-"""``inspect-cli report summary|contractors|overdue|satisfaction``."""
+"""``inspect-cli report summary|contractors|overdue|satisfaction|projection|board``."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,12 +18,17 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.errors import InvalidValue
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.console import Console
     from rich.table import Table
 
-    from inspect_cli.reports import Column, Report
+    from inspect_cli.config import Config
+    from inspect_cli.reports import Column, Period, Report
+    from inspect_cli.workspace import Workspace
 
 
 class ReportName(StrEnum):
@@ -30,6 +36,14 @@ class ReportName(StrEnum):
     contractors = "contractors"
     overdue = "overdue"
     satisfaction = "satisfaction"
+    projection = "projection"
+    board = "board"
+
+
+class Language(StrEnum):
+    en = "en"
+    nl = "nl"
+    fr = "fr"
 
 
 class ReportFormat(StrEnum):
@@ -86,19 +100,35 @@ def report(
         ReportFormat,
         typer.Option("--format", help="table for people; csv and json (same content) for tools."),
     ] = ReportFormat.table,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of tables and the board report (default: the workspace's language).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="board: the HTML file to write.", show_default=False),
+    ] = None,
     day: DateOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Reports for management: summary, contractors, overdue, satisfaction.
+    """Reports for management: summary, contractors, overdue, satisfaction, projection, board.
 
     A report covers the orders completed in the period and all that happened to them since
     (selection, outcomes, corrections, scores); open and overdue are counted as of --date.
+    projection estimates what the orders not inspected would yield, from the random sample;
+    board writes one self-contained HTML file for the board (--out).
 
     Example:
 
     \b
         inspect-cli report summary -w ./control --period 2026-Q4
         inspect-cli report contractors -w ./control --period 2026 --format csv > scorecard.csv
+        inspect-cli report projection -w ./control --period 2026 --format json
+        inspect-cli report board -w ./control --period 2026-Q4 --out board.html --lang nl
     """
     from inspect_cli.reports import build_report, parse_period
 
@@ -107,6 +137,12 @@ def report(
         config = ws.config()
         chosen = parse_period(period, start, end)
         today = parse_day(day)
+        language = lang.value if lang else config.language
+        if name is ReportName.board:
+            _write_board(ws, config, chosen, today, language, out, contractor)
+            return
+        if out is not None:
+            raise InvalidValue("--out applies to `report board` only")
         conn = ws.connect()
         try:
             result = build_report(
@@ -119,6 +155,8 @@ def report(
                 scale=config.satisfaction_scale,
                 contractor=contractor,
                 sort=sort.value if sort else None,
+                lang=language,
+                cost_cents=config.inspection_cost_cents,
             )
         finally:
             conn.close()
@@ -127,7 +165,7 @@ def report(
     elif output is ReportFormat.csv:
         _print_csv(result)
     else:
-        _print_table(result, config.csv_dialect)
+        _print_table(result, config.csv_dialect, language)
 
 
 def _print_csv(result: Report) -> None:
@@ -144,19 +182,18 @@ def _print_csv(result: Report) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in result.columns])
-    for record in result.records():
-        writer.writerow(
-            [
-                "" if v is None else neutralise(v) if isinstance(v, str) else v
-                for v in record.values()
-            ]
-        )
+    for record in result.csv_records():
+        writer.writerow([neutralise(v) for v in record])
     typer.echo(out.getvalue(), nl=False)
 
 
-def _print_table(result: Report, dialect: str) -> None:
+def _print_table(result: Report, dialect: str, lang: str) -> None:
     console = stdout()
-    table = _figures(result, dialect) if result.single else _fitted(result, dialect, console)
+    table = (
+        _figures(result, dialect, lang)
+        if result.single
+        else _fitted(result, dialect, lang, console)
+    )
     # The shared console does not wrap when not on a terminal; a table must fit its width
     # anyway (cron mail), so wrapping is asked for here.
     console.print(result.title, markup=False, highlight=False, soft_wrap=False)
@@ -165,11 +202,12 @@ def _print_table(result: Report, dialect: str) -> None:
         console.print(note, markup=False, highlight=False, soft_wrap=False)
 
 
-def _figures(result: Report, dialect: str) -> Table:
+def _figures(result: Report, dialect: str, lang: str) -> Table:
     """The summary as figure / value lines, in blocks."""
     from rich.table import Table
     from rich.text import Text
 
+    from inspect_cli.i18n import translate
     from inspect_cli.reports import human_cell
 
     table = Table(show_header=False, box=None)
@@ -181,21 +219,28 @@ def _figures(result: Report, dialect: str) -> Table:
             continue
         if column.key in _SECTIONS:
             table.add_section()
-        table.add_row(Text(column.label), Text(human_cell(row, column, dialect)))
+        label = column.label.lstrip()
+        indent = column.label[: len(column.label) - len(label)]
+        table.add_row(
+            Text(indent + translate(lang, label)), Text(human_cell(row, column, dialect, lang))
+        )
     return table
 
 
-def _fitted(result: Report, dialect: str, console: Console) -> Table:
+def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
     """A table that fits the terminal, never by cutting a value.
 
     Numbers and values with their interval keep their natural width while optional columns
     (highest drop first) can still be left out; text may wrap at spaces. Only when nothing
     optional is left do intervals wrap too. Spare room goes to intervals, then to text.
     """
+    from dataclasses import replace
+
+    from inspect_cli.i18n import translate
     from inspect_cli.reports import human_cell
 
-    columns = [c for c in result.columns if not c.hidden]
-    cells = {c.key: [human_cell(row, c, dialect) for row in result.rows] for c in columns}
+    columns = [replace(c, label=translate(lang, c.label)) for c in result.columns if not c.hidden]
+    cells = {c.key: [human_cell(row, c, dialect, lang) for row in result.rows] for c in columns}
     least = {c.key: _min_width(c, cells[c.key]) for c in columns}
     natural = {c.key: max(len(t) for t in (c.label, *cells[c.key])) for c in columns}
     preferred = {c.key: least[c.key] if c.kind == "text" else natural[c.key] for c in columns}
@@ -242,3 +287,40 @@ def _build(
     if not result.rows:
         table.caption = "nothing to report"
     return table
+
+
+# --- report board ------------------------------------------------------------------------------
+
+
+def _write_board(
+    ws: Workspace,
+    config: Config,
+    period: Period,
+    today: date,
+    lang: str,
+    out: Path | None,
+    contractor: str | None,
+) -> None:
+    """Write the board report; jinja2 and the chart code are imported here only."""
+    from inspect_cli.board import write_board
+
+    if out is None:
+        raise InvalidValue("report board needs --out FILE.html")
+    if contractor is not None:
+        raise InvalidValue("report board covers every contractor; leave out --contractor")
+    conn = ws.connect()
+    try:
+        path = write_board(
+            conn,
+            out,
+            period=period,
+            today=today,
+            lang=lang,
+            threshold_cents=config.threshold_cents,
+            target_rate=config.sample_rate,
+            scale=config.satisfaction_scale,
+            cost_cents=config.inspection_cost_cents,
+        )
+    finally:
+        conn.close()
+    typer.echo(f"board report written to {path}", err=True)

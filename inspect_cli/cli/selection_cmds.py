@@ -310,6 +310,15 @@ def export(
             help="Only orders selected on or after this day (YYYY-MM-DD).", show_default=False
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the column headers: en, nl or fr (default: language in the "
+            "config). record reads a list back in any of them.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write the inspection list: one row per selected order, with columns to fill in.
 
@@ -331,6 +340,9 @@ def export(
             FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else FileFormat.csv
         )
         chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
+        chosen_lang = lang or ws.config().language
+        if chosen_lang not in ("en", "nl", "fr"):
+            raise InvalidValue(f"--lang must be en, nl or fr, got {chosen_lang!r}")
         conn = ws.connect()
         try:
             rows = inspection_list(conn, status=status.value, since=since_day)
@@ -338,7 +350,7 @@ def export(
             conn.close()
         path = out or default_path(ws.exports, date.today(), fmt.value)
         try:
-            write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect)
+            write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
         except OSError as e:
             raise InvalidValue(f"cannot write {path}: {e.strerror or e}") from None
     stdout().print(f"Wrote {_count(len(rows), 'order')} ({status.value}) to {path}", markup=False)

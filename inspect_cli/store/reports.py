@@ -232,3 +232,143 @@ def overdue(conn: sqlite3.Connection, scope: Scope, *, today: str) -> list[Overd
 def contractor_names(conn: sqlite3.Connection) -> list[str]:
     """Every contractor with orders, for matching --contractor and naming the choices."""
     return [r[0] for r in conn.execute("SELECT DISTINCT contractor FROM orders ORDER BY 1")]
+
+
+# --- projection, cost and the board report ------------------------------------------------------
+
+
+SampleRow = tuple[str, int, int]
+"""(contractor, amount in cents, corrections in cents) of a random-sample inspection."""
+
+
+def random_sample_outcomes(conn: sqlite3.Connection, scope: Scope) -> list[SampleRow]:
+    """Orders in scope selected by the random draw that have a final outcome (not a failed
+    visit), with their amount and the corrections recorded on them. Mandatory inspections are
+    left out: they are not a random sample."""
+    where, params = scope.where()
+    return conn.execute(
+        f"""
+        SELECT o.contractor, o.amount_cents,
+               (SELECT COALESCE(SUM(i.correction_cents), 0) FROM inspections i
+                 WHERE i.order_id = d.order_id AND i.superseded_by IS NULL)
+          FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
+         WHERE d.selected = 1 AND d.reason = 'random_sample' AND {where}
+           AND EXISTS (SELECT 1 FROM inspections i
+                        WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
+                          AND i.result <> 'no_access')
+         ORDER BY o.contractor, d.order_id
+        """,
+        params,
+    ).fetchall()
+
+
+def draw_population(
+    conn: sqlite3.Connection, scope: Scope, totals: list[ContractorCounts]
+) -> dict[str, tuple[int, int]]:
+    """Per contractor: (orders, amount in cents) that went through the random draw.
+
+    The completed orders in scope (``totals``, from contractor_counts) less those not decided
+    yet and less those mandatory at first sight; both are few, so a million orders are not
+    walked again.
+    """
+    where, params = scope.where()
+    found = {c.contractor: [c.orders, c.spend_cents] for c in totals}
+    for contractor, n, amount in conn.execute(
+        f"""
+        SELECT o.contractor, COUNT(*), SUM(o.amount_cents)
+          FROM pending p CROSS JOIN orders o ON o.order_id = p.order_id
+         WHERE {where}
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+         GROUP BY +o.contractor
+        """,
+        params,
+    ):
+        found[contractor][0] -= n
+        found[contractor][1] -= amount
+    for contractor, n, amount in conn.execute(
+        f"""
+        SELECT o.contractor, COUNT(*), SUM(o.amount_cents)
+          FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
+         WHERE d.selected = 1 AND d.reason = 'above_threshold' AND {where}
+         GROUP BY +o.contractor
+        """,
+        params,
+    ):
+        found[contractor][0] -= n
+        found[contractor][1] -= amount
+    return {name: (n, amount) for name, (n, amount) in found.items()}
+
+
+def corrections_by_reason(conn: sqlite3.Connection, scope: Scope) -> dict[str, int]:
+    """Corrections recorded on the orders in scope, in cents, per selection reason."""
+    where, params = scope.where()
+    return dict(
+        conn.execute(
+            f"""
+            SELECT d.reason, SUM(i.correction_cents)
+              FROM inspections i INDEXED BY inspections_order
+             CROSS JOIN decisions d ON d.order_id = i.order_id AND d.selected = 1
+             CROSS JOIN orders o ON o.order_id = i.order_id
+             WHERE i.superseded_by IS NULL AND {where}
+             GROUP BY d.reason
+            """,
+            params,
+        ).fetchall()
+    )
+
+
+MonthRow = tuple[str, int, int, int, int]
+"""(month "2026-11", orders completed, spend in cents, mandatory selections, random ones)."""
+
+
+def months(conn: sqlite3.Connection, scope: Scope) -> list[MonthRow]:
+    """Orders, spend and selections per month of completion."""
+    where, params = scope.where()
+    found = {
+        month: [orders, spend, 0, 0]
+        for month, orders, spend in conn.execute(
+            f"""
+            SELECT substr(o.completed_on, 1, 7), COUNT(*), SUM(o.amount_cents)
+              FROM orders o WHERE {where} GROUP BY 1
+            """,
+            params,
+        )
+    }
+    mandatory = ", ".join(f"'{r}'" for r in MANDATORY)
+    for month, forced, sampled in conn.execute(
+        f"""
+        SELECT substr(o.completed_on, 1, 7), SUM(d.reason IN ({mandatory})),
+               SUM(d.reason = 'random_sample')
+          FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
+         WHERE d.selected = 1 AND {where} GROUP BY 1
+        """,
+        params,
+    ):
+        found[month][2:] = [forced, sampled]
+    return [(month, *values) for month, values in sorted(found.items())]  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The latest selection run and the last verification in the audit log."""
+
+    seed_commitment: str | None
+    run_id: int | None
+    run_at: str | None
+    run_hash: str | None
+    verified_at: str | None
+    verify_detail: str | None
+
+
+def chain_head(conn: sqlite3.Connection) -> ChainHead:
+    """What the board report's verification statement cites, read without writing."""
+    run = conn.execute(
+        "SELECT seed_commitment, run_id, created_at, hash FROM selection_runs "
+        "ORDER BY run_id DESC LIMIT 1"
+    ).fetchone() or (None, None, None, None)
+    found = conn.execute("SELECT value FROM meta WHERE key = 'seed_commitment'").fetchone()
+    commitment = found[0] if found else run[0]
+    verified = conn.execute(
+        "SELECT at, detail FROM audit_log WHERE event = 'verify' ORDER BY rowid DESC LIMIT 1"
+    ).fetchone() or (None, None)
+    return ChainHead(commitment, run[1], run[2], run[3], verified[0], verified[1])
