@@ -18,6 +18,8 @@ from inspect_cli.headers import FIELDS
 CONFIG_FILE = "inspect-cli.toml"
 DIALECTS = ("excel-be", "standard")
 SATISFACTION_SCALES = (5, 10)
+SPLIT_RULES = ("report", "select")
+MAX_SPLIT_WINDOW_DAYS = 366
 
 DEFAULT_CONFIG = """\
 # inspect-cli workspace configuration.
@@ -33,6 +35,13 @@ due_working_days = 10
 satisfaction_scale = 10
 # Exports: "excel-be" (; separator, decimal comma, UTF-8 with BOM) or "standard" (, and point).
 csv_dialect = "excel-be"
+# Split orders: orders of one contractor at one dwelling, each at or below the threshold,
+# completed within this many days of the first of them, together above the threshold.
+split_window_days = 30
+# "report": split groups are shown by `report splits` and `report signals` only.
+# "select": every order of a split group that is not yet selected is selected too
+# (reason split_above_threshold).
+split_rule = "report"
 
 [contractors]
 # Per-contractor settings for files whose headers are not recognised on their own.
@@ -75,6 +84,8 @@ class Config:
     due_working_days: int = 10
     satisfaction_scale: int = 10
     csv_dialect: str = "excel-be"
+    split_window_days: int = 30
+    split_rule: str = "report"
     contractors: dict[str, ContractorProfile] = field(default_factory=dict)
 
     def profile_for(
@@ -115,6 +126,19 @@ def parse_config(data: dict, path: Path) -> Config:
     dialect = data.get("csv_dialect", base.csv_dialect)
     if dialect not in DIALECTS:
         raise ConfigError(f"{path}: csv_dialect must be one of {', '.join(DIALECTS)}")
+    window = data.get("split_window_days", base.split_window_days)
+    if (
+        not isinstance(window, int)
+        or isinstance(window, bool)
+        or not 0 <= window <= MAX_SPLIT_WINDOW_DAYS
+    ):
+        raise ConfigError(
+            f"{path}: split_window_days must be a whole number of days from 0 to "
+            f"{MAX_SPLIT_WINDOW_DAYS}, got {window!r}"
+        )
+    split_rule = data.get("split_rule", base.split_rule)
+    if split_rule not in SPLIT_RULES:
+        raise ConfigError(f'{path}: split_rule must be "report" or "select", got {split_rule!r}')
     contractors = {
         name: _profile(name, section, path)
         for name, section in (data.get("contractors") or {}).items()
@@ -125,6 +149,8 @@ def parse_config(data: dict, path: Path) -> Config:
         due_working_days=due,
         satisfaction_scale=scale,
         csv_dialect=dialect,
+        split_window_days=window,
+        split_rule=split_rule,
         contractors=contractors,
     )
 

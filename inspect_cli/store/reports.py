@@ -232,3 +232,68 @@ def overdue(conn: sqlite3.Connection, scope: Scope, *, today: str) -> list[Overd
 def contractor_names(conn: sqlite3.Connection) -> list[str]:
     """Every contractor with orders, for matching --contractor and naming the choices."""
     return [r[0] for r in conn.execute("SELECT DISTINCT contractor FROM orders ORDER BY 1")]
+
+
+# --- split orders and signals ------------------------------------------------------------------
+
+SplitRow = tuple[str, str, str | None, str | None, str | None, str, int]
+"""(order_id, contractor, dwelling_id, address, postcode, completed_on, amount_cents)."""
+
+
+def split_candidates(
+    conn: sqlite3.Connection, *, until: str | None = None, contractor: str | None = None
+) -> list[SplitRow]:
+    """Completed orders above zero that name a dwelling, completed on or before `until`: what
+    split groups and double billings are looked for in. No lower date bound: a group depends
+    on the orders before it (see ``splits``)."""
+    clauses = [
+        "completed_on IS NOT NULL",
+        "amount_cents > 0",
+        "(dwelling_id IS NOT NULL OR (address IS NOT NULL AND postcode IS NOT NULL))",
+    ]
+    params: list[Any] = []
+    if until is not None:
+        clauses.append("completed_on <= ?")
+        params.append(until)
+    if contractor is not None:
+        clauses.append("contractor = ?")
+        params.append(contractor)
+    return conn.execute(
+        f"""
+        SELECT order_id, contractor, dwelling_id, address, postcode, completed_on, amount_cents
+          FROM orders WHERE {" AND ".join(clauses)}
+        """,
+        params,
+    ).fetchall()
+
+
+def order_dwelling(conn: sqlite3.Connection, order_id: str) -> tuple[str, ...] | None:
+    """(contractor, dwelling_id, address, postcode) of one order, None when unknown."""
+    return conn.execute(
+        "SELECT contractor, dwelling_id, address, postcode FROM orders WHERE order_id = ?",
+        [order_id],
+    ).fetchone()
+
+
+AmountCount = tuple[str, int | None, int, int, int]
+"""(contractor, first two digits of an amount >= EUR 10 or None, orders, near the threshold,
+whole hundreds)."""
+
+
+def amount_counts(
+    conn: sqlite3.Connection, scope: Scope, *, near_from_cents: int, threshold_cents: int
+) -> list[AmountCount]:
+    """Completed orders above zero in scope, counted per contractor and first two digits, with
+    how many lie from `near_from_cents` to the threshold and how many are whole hundreds."""
+    where, params = scope.where()
+    return conn.execute(
+        f"""
+        SELECT o.contractor,
+               CASE WHEN o.amount_cents >= 1000
+                    THEN CAST(substr(o.amount_cents, 1, 2) AS INTEGER) END AS digits,
+               COUNT(*), SUM(o.amount_cents BETWEEN ? AND ?), SUM(o.amount_cents % 10000 = 0)
+          FROM orders o WHERE o.amount_cents > 0 AND {where}
+         GROUP BY +o.contractor, digits
+        """,
+        [near_from_cents, threshold_cents, *params],
+    ).fetchall()
