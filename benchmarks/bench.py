@@ -81,6 +81,8 @@ TARGETS = (
     Target("export", "baseline", 1.0, "export --status all"),
     Target("verify", "baseline", 1.0, "verify"),
     Target("report", "baseline", 1.0, "report contractors"),
+    Target("report_splits", "baseline", 1.0, "report splits"),
+    Target("report_signals", "baseline", 1.0, "report signals"),
     Target("daily_n", "daily_10k", 1.5, "daily, store of N vs 10k"),
     Target("daily_n_backlog", "daily_10k", None, "daily, N, nothing inspected"),
     Target("help", "import_typer", 2.0, "inspect-cli --help"),
@@ -544,6 +546,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
         ("export", ["export", "--status", "all", "--out", str(work / "export.csv")]),
         ("verify", ["verify"]),
         ("report", ["report", "contractors", "--date", SELECT_DAY]),
+        # CSV: the generated dwellings see many orders each, so the groups run to thousands.
+        ("report_splits", ["report", "splits", "--format", "csv"]),
+        ("report_signals", ["report", "signals", "--format", "csv"]),
     ):
         if done:
             bench.measure(

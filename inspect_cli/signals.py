@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
+
+import numpy as np
 
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
 from inspect_cli.splits import (
+    DAY_ZERO,
+    Candidates,
     DoubleBilling,
-    OrderColumns,
     SplitGroup,
-    dwelling_key,
+    candidates_from_text,
     find_double_billings,
     find_split_groups,
     group_of_order,
@@ -57,14 +60,20 @@ BENFORD = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 # --- loading from the store --------------------------------------------------------------------
 
 
-def _columns(rows: list[db.SplitRow]) -> OrderColumns:
-    if not rows:
-        return OrderColumns([], [], [], [], [], [], [])
-    ids, contractors, dwellings, addresses, postcodes, done, amounts = zip(*rows, strict=True)
-    return OrderColumns(ids, contractors, dwellings, addresses, postcodes, done, amounts)
+def _day(day: date) -> int:
+    return day.toordinal() - DAY_ZERO
 
 
-def _in_period(day: str, period: Period) -> bool:
+def _in_period(days: np.ndarray, period: Period) -> np.ndarray:
+    inside = np.ones(len(days), dtype=bool)
+    if period.start is not None:
+        inside &= days >= _day(period.start)
+    if period.end is not None:
+        inside &= days <= _day(period.end)
+    return inside
+
+
+def _starts_in(day: str, period: Period) -> bool:
     return (period.start is None or day >= period.start.isoformat()) and (
         period.end is None or day <= period.end.isoformat()
     )
@@ -78,27 +87,76 @@ class Findings:
     doubles: list[DoubleBilling]
 
 
-def stored_findings(
+def stored_candidates(
+    conn: sqlite3.Connection, *, period: Period, window_days: int, contractor: str | None = None
+) -> Candidates:
+    """The stored orders that split groups starting in the period can hold, and the period's
+    orders for the signals: up to a window after the period, so that a group starting on its
+    last day is whole (orders after that cannot change it), and every earlier order, on which
+    where a group starts depends."""
+    until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
+    return candidates_from_text(*db.split_candidates(conn, until=until, contractor=contractor))
+
+
+def findings(
+    orders: Candidates,
+    *,
+    period: Period,
+    threshold_cents: int,
+    window_days: int,
+    doubles: bool = True,
+) -> Findings:
+    """Split groups, and double billings unless not asked for, whose first order is completed
+    in the period."""
+    groups = find_split_groups(orders, threshold_cents=threshold_cents, window_days=window_days)
+    pairs = find_double_billings(orders, window_days=window_days) if doubles else []
+    return Findings(
+        [g for g in groups if _starts_in(g.first_on, period)],
+        [d for d in pairs if _starts_in(d.first_on, period)],
+    )
+
+
+def _with_addresses(conn: sqlite3.Connection, found: Findings) -> Findings:
+    """Fill in the address of groups and pairs known by dwelling id, from their first order."""
+    wanted = [g.order_ids[0] for g in found.groups if g.address is None]
+    wanted += [d.first_order_id for d in found.doubles if d.address is None]
+    if not wanted:
+        return found
+    places = db.order_places(conn, wanted)
+    return Findings(
+        [
+            g
+            if g.address is not None or g.order_ids[0] not in places
+            else replace(g, address=places[g.order_ids[0]][0], postcode=places[g.order_ids[0]][1])
+            for g in found.groups
+        ],
+        [
+            d
+            if d.address is not None or d.first_order_id not in places
+            else replace(d, address=places[d.first_order_id][0])
+            for d in found.doubles
+        ],
+    )
+
+
+def stored_split_groups(
     conn: sqlite3.Connection,
     *,
     period: Period,
     threshold_cents: int,
     window_days: int,
     contractor: str | None = None,
-) -> Findings:
-    """Split groups and double billings whose first order is completed in the period.
-
-    Orders up to a window after the period are read, so that a group starting on its last day
-    is whole; orders after that cannot change a group that starts in the period.
-    """
-    until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
-    orders = _columns(db.split_candidates(conn, until=until, contractor=contractor))
-    groups = find_split_groups(orders, threshold_cents=threshold_cents, window_days=window_days)
-    doubles = find_double_billings(orders, window_days=window_days)
-    return Findings(
-        [g for g in groups if _in_period(g.first_on, period)],
-        [d for d in doubles if _in_period(d.first_on, period)],
+) -> list[SplitGroup]:
+    """Split groups of the stored orders that start in the period."""
+    orders = stored_candidates(conn, period=period, window_days=window_days, contractor=contractor)
+    found = findings(
+        orders,
+        period=period,
+        threshold_cents=threshold_cents,
+        window_days=window_days,
+        doubles=False,
     )
+    return _with_addresses(conn, found).groups
 
 
 def stored_group_of_order(
@@ -106,25 +164,18 @@ def stored_group_of_order(
 ) -> SplitGroup | None:
     """The split group of one stored order, None when it is in none (or unknown).
 
-    Only the orders of its contractor at its dwelling are grouped: the rule looks at one
-    dwelling at a time, so the group is the one the whole store gives.
+    Only its contractor's orders are grouped: the rule looks at one contractor and dwelling at
+    a time, so the group is the one the whole store gives.
     """
     found = db.order_dwelling(conn, order_id)
     if found is None:
         return None
-    contractor, dwelling_id, address, postcode = found
-    key = dwelling_key(dwelling_id, address, postcode)
-    if key is None:
+    orders = candidates_from_text(*db.split_candidates(conn, contractor=found[0]))
+    groups = find_split_groups(orders, threshold_cents=threshold_cents, window_days=window_days)
+    group = group_of_order(groups, order_id)
+    if group is None:
         return None
-    rows = [
-        row
-        for row in db.split_candidates(conn, contractor=contractor)
-        if dwelling_key(row[2], row[3], row[4]) == key
-    ]
-    groups = find_split_groups(
-        _columns(rows), threshold_cents=threshold_cents, window_days=window_days
-    )
-    return group_of_order(groups, order_id)
+    return _with_addresses(conn, Findings([group], [])).groups[0]
 
 
 # --- report splits -----------------------------------------------------------------------------
@@ -214,15 +265,41 @@ class AmountProfile:
     """Amounts >= EUR 10 per first two digits (10 to 99)."""
 
 
-def amount_profiles(counts: list[db.AmountCount]) -> list[AmountProfile]:
-    """Fold the store's per-digit counts into one profile per contractor."""
-    folded: dict[str, tuple[int, int, int, dict[int, int]]] = {}
-    for contractor, digits, n, near, whole in counts:
-        orders, near_total, round_total, per_digit = folded.get(contractor, (0, 0, 0, {}))
-        if digits is not None:
-            per_digit[digits] = per_digit.get(digits, 0) + n
-        folded[contractor] = (orders + n, near_total + near, round_total + whole, per_digit)
-    return [AmountProfile(c, *v) for c, v in sorted(folded.items())]
+def _first_two_digits(cents: np.ndarray) -> np.ndarray:
+    """First two digits of amounts of at least 10.00 (1000 cents): 1234.56 -> 12."""
+    digits = cents.copy()
+    while (large := digits >= 100).any():
+        digits[large] //= 10
+    return digits
+
+
+def amount_profiles(
+    orders: Candidates, *, period: Period, threshold_cents: int
+) -> list[AmountProfile]:
+    """Per contractor with orders completed in the period: counts for the signals."""
+    names, contractor = orders.contractor_codes()
+    inside = _in_period(orders.days, period)
+    contractor, amounts = contractor[inside], orders.amounts[inside]
+    k = len(names)
+    counts = np.bincount(contractor, minlength=k)
+    near_mask = (amounts >= _near_from(threshold_cents)) & (amounts <= threshold_cents)
+    near = np.bincount(contractor[near_mask], minlength=k)
+    whole = np.bincount(contractor[amounts % 10_000 == 0], minlength=k)
+    big = amounts >= 1000
+    digits = np.bincount(
+        contractor[big] * 100 + _first_two_digits(amounts[big]), minlength=100 * k
+    ).reshape(k, 100)
+    return [
+        AmountProfile(
+            name,
+            int(counts[i]),
+            int(near[i]),
+            int(whole[i]),
+            {d: int(n) for d, n in enumerate(digits[i].tolist()) if n},
+        )
+        for i, name in enumerate(names)
+        if counts[i]
+    ]
 
 
 def benford_mad(digits: dict[int, int]) -> float | None:
@@ -247,7 +324,8 @@ class ContractorSignals:
     near: int
     near_share: float
     near_expected: float | None
-    """The other contractors' share near the threshold; None when there are no others."""
+    """The other contractors' share near the threshold; None when they have fewer than
+    `min_orders` orders together (no share to compare with)."""
     near_p: float | None
     near_flag: bool
     benford_amounts: int
@@ -274,7 +352,8 @@ def contractor_signals(
     all_near = sum(p.near for p in profiles)
     all_round = sum(p.round for p in profiles)
     tested = [p for p in profiles if p.orders >= min_orders]
-    bar = alpha / max(1, sum(1 for p in tested if all_orders > p.orders))
+    compared = [p for p in tested if all_orders - p.orders >= min_orders]
+    bar = alpha / max(1, len(compared))
     groups: dict[str, int] = {}
     for g in findings.groups:
         groups[g.contractor] = groups.get(g.contractor, 0) + 1
@@ -284,7 +363,7 @@ def contractor_signals(
     result = []
     for p in tested:
         others = all_orders - p.orders
-        expected = (all_near - p.near) / others if others else None
+        expected = (all_near - p.near) / others if others >= min_orders else None
         share = p.near / p.orders
         p_value = None if expected is None else binomial_upper_tail(p.near, p.orders, expected)
         mad = benford_mad(p.digits)
@@ -307,7 +386,7 @@ def contractor_signals(
                 benford_mad=mad,
                 benford_conformity=benford_conformity(mad, amounts),
                 round_share=p.round / p.orders,
-                round_expected=(all_round - p.round) / others if others else None,
+                round_expected=(all_round - p.round) / others if others >= min_orders else None,
                 split_groups=groups.get(p.contractor, 0),
                 double_billings=doubles.get(p.contractor, 0),
                 flag_below=bar,
@@ -468,21 +547,16 @@ def build_signals(
 ) -> tuple[list[ContractorSignals], Findings]:
     """Signals of every contractor in the period (the others are the comparison even when one
     contractor is asked for), and the findings behind their counts."""
-    scope = db.Scope(
-        period.start.isoformat() if period.start else None,
-        period.end.isoformat() if period.end else None,
+    orders = stored_candidates(conn, period=period, window_days=window_days)
+    found = findings(
+        orders, period=period, threshold_cents=threshold_cents, window_days=window_days
     )
-    counts = db.amount_counts(
-        conn, scope, near_from_cents=_near_from(threshold_cents), threshold_cents=threshold_cents
-    )
-    findings = stored_findings(
-        conn,
-        period=period,
-        threshold_cents=threshold_cents,
-        window_days=window_days,
-        contractor=contractor,
-    )
-    signals = contractor_signals(amount_profiles(counts), findings)
+    profiles = amount_profiles(orders, period=period, threshold_cents=threshold_cents)
+    signals = contractor_signals(profiles, found)
     if contractor is not None:
         signals = [s for s in signals if s.contractor == contractor]
-    return signals, findings
+        found = Findings(
+            [g for g in found.groups if g.contractor == contractor],
+            [d for d in found.doubles if d.contractor == contractor],
+        )
+    return signals, _with_addresses(conn, found)

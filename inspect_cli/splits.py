@@ -39,7 +39,8 @@ import numpy as np
 
 _DAY_SPAN = 1 << 20
 """Room for every day number plus a window in the combined (dwelling, day) sort key."""
-_EPOCH = date(1970, 1, 1).toordinal()
+DAY_ZERO = date(1970, 1, 1).toordinal()
+"""Completion days are counted from 1970-01-01, as SQLite's unixepoch() / 86400 does."""
 
 
 @dataclass(frozen=True)
@@ -114,67 +115,138 @@ def dwelling_key(dwelling_id: str | None, address: str | None, postcode: str | N
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """Orders that have a dwelling and a completion date, with integer codes for numpy."""
+class Place:
+    """A contractor and a dwelling as one order names them; `key` None when it names none."""
 
-    rows: np.ndarray
-    """Positions in the OrderColumns."""
-    keys: list[str]
-    """Dwelling key per code."""
-    codes: np.ndarray
-    """(contractor, dwelling) code per row."""
+    contractor: str
+    dwelling_id: str | None
+    address: str | None
+    postcode: str | None
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Completed orders above zero as arrays, one position per order: what the rules read."""
+
+    order_ids: Sequence[str]
+    places: list[Place]
+    """Every (contractor, dwelling id, address, postcode) seen, as first written."""
+    place: np.ndarray
+    """Per order: its position in `places`."""
     days: np.ndarray
+    """Per order: completion day, counted from 1970-01-01."""
     amounts: np.ndarray
+    """Per order: amount in cents."""
+
+    def group_codes(self) -> tuple[list[Place], np.ndarray]:
+        """One code per contractor and dwelling key (-1 without a dwelling), per order, and the
+        place each code was first seen as."""
+        first: list[Place] = []
+        seen: dict[tuple[str, str], int] = {}
+        code_of_place = np.empty(len(self.places), dtype=np.int64)
+        for i, p in enumerate(self.places):
+            if p.key is None:
+                code_of_place[i] = -1
+                continue
+            code = seen.setdefault((p.contractor, p.key), len(first))
+            if code == len(first):
+                first.append(p)
+            code_of_place[i] = code
+        return first, code_of_place[self.place]
+
+    def contractor_codes(self) -> tuple[list[str], np.ndarray]:
+        """The contractors and, per order, its contractor's position among them."""
+        names = sorted({p.contractor for p in self.places})
+        position = {name: i for i, name in enumerate(names)}
+        of_place = np.array([position[p.contractor] for p in self.places], dtype=np.int64)
+        return names, of_place[self.place]
 
 
-def _prepare(orders: OrderColumns) -> _Prepared:
-    ids: dict[tuple[str, str | None, str | None], str | None] = {}
-    codes: dict[tuple[str, str], int] = {}
-    keys: list[str] = []
+def _place(contractor: str, dwelling_id: str | None, address: str | None, postcode: str | None):
+    return Place(
+        contractor, dwelling_id, address, postcode, dwelling_key(dwelling_id, address, postcode)
+    )
+
+
+def candidates(orders: OrderColumns) -> Candidates:
+    """The completed orders above zero among `orders` (credit notes and open orders left out)."""
+    places: dict[tuple[str, str | None, str | None, str | None], int] = {}
     day_of: dict[str, int] = {}
-    rows, row_codes, days = [], [], []
-    for i, (contractor, dwelling_id, address, postcode, done) in enumerate(
+    kept, place, days = [], [], []
+    for i, (contractor, dwelling_id, address, postcode, done, amount) in enumerate(
         zip(
             orders.contractors,
             orders.dwelling_ids,
             orders.addresses,
             orders.postcodes,
             orders.completed_on,
+            orders.amounts_cents,
             strict=True,
         )
     ):
-        if done is None:
-            continue
-        # Every dwelling id is normalised once, however many orders it has.
-        raw = (dwelling_id or "", None if dwelling_id else address, postcode)
-        key = ids.get(raw, "")
-        if key == "":
-            key = ids[raw] = dwelling_key(dwelling_id, address, postcode)
-        if key is None:
+        if done is None or amount <= 0:
             continue
         day = day_of.get(done)
         if day is None:
-            day = day_of[done] = date.fromisoformat(done).toordinal() - _EPOCH
-        code = codes.get((contractor, key))
-        if code is None:
-            code = codes[(contractor, key)] = len(keys)
-            keys.append(key)
-        rows.append(i)
-        row_codes.append(code)
+            day = day_of[done] = date.fromisoformat(done).toordinal() - DAY_ZERO
+        kept.append(i)
+        place.append(places.setdefault((contractor, dwelling_id, address, postcode), len(places)))
         days.append(day)
-    positions = np.array(rows, dtype=np.int64)
-    amounts = np.asarray(orders.amounts_cents, dtype=np.int64)[positions]
-    return _Prepared(
-        positions,
-        keys,
-        np.array(row_codes, dtype=np.int64),
+    return Candidates(
+        [orders.order_ids[i] for i in kept],
+        [_place(*raw) for raw in places],
+        np.array(place, dtype=np.int64),
         np.array(days, dtype=np.int64),
-        amounts,
+        np.array([orders.amounts_cents[i] for i in kept], dtype=np.int64),
+    )
+
+
+VALUE_SEP = "\x1e"
+"""Between the values of a column joined into one text (SQLite's group_concat)."""
+FIELD_SEP = "\x1f"
+"""Between the contractor and the dwelling of a place, and between address and postcode."""
+ADDRESS_MARK = "\x1d"
+"""Starts the dwelling part of a place that has no dwelling id: address, FIELD_SEP, postcode."""
+
+
+def _parse_place(raw: str) -> Place:
+    contractor, _, dwelling = raw.partition(FIELD_SEP)
+    if not dwelling.startswith(ADDRESS_MARK):
+        return _place(contractor, dwelling or None, None, None)
+    address, _, postcode = dwelling[1:].rpartition(FIELD_SEP)
+    return _place(contractor, None, address, postcode)
+
+
+def candidates_from_text(
+    order_ids: str, places: str, completed_on: str, amounts: str
+) -> Candidates:
+    """Candidates from four columns, each joined into one text with VALUE_SEP: order ids,
+    places (contractor, FIELD_SEP, then the dwelling id, or ADDRESS_MARK + address + FIELD_SEP +
+    postcode, or nothing), ISO completion dates, amounts in cents. A million orders leave
+    SQLite as four values instead of a million rows. Only dwelling ids are known for orders
+    that have one: their addresses are not needed to group them."""
+    if not order_ids:
+        return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
+    ids = order_ids.split(VALUE_SEP)
+    raws = places.split(VALUE_SEP)
+    dates = completed_on.split(VALUE_SEP)
+    cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
+    if not len(ids) == len(raws) == len(dates) == len(cents):
+        raise ValueError("a stored order contains the control character U+001E")
+    position = {raw: i for i, raw in enumerate(dict.fromkeys(raws))}
+    day_of = {d: date.fromisoformat(d).toordinal() - DAY_ZERO for d in set(dates)}
+    return Candidates(
+        ids,
+        [_parse_place(raw) for raw in position],
+        np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
+        np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
+        cents,
     )
 
 
 def _iso(day: int) -> str:
-    return date.fromordinal(int(day) + _EPOCH).isoformat()
+    return date.fromordinal(int(day) + DAY_ZERO).isoformat()
 
 
 def _group_ends(codes: np.ndarray, days: np.ndarray, window_days: int) -> np.ndarray:
@@ -184,14 +256,20 @@ def _group_ends(codes: np.ndarray, days: np.ndarray, window_days: int) -> np.nda
     return np.searchsorted(combined, combined + window_days, side="right")
 
 
+def _as_candidates(orders: Candidates | OrderColumns) -> Candidates:
+    return orders if isinstance(orders, Candidates) else candidates(orders)
+
+
 def find_split_groups(
-    orders: OrderColumns, *, threshold_cents: int, window_days: int
+    orders: Candidates | OrderColumns, *, threshold_cents: int, window_days: int
 ) -> list[SplitGroup]:
     """Every split group among the orders, by the rule in this module's docstring, sorted by
     contractor, first completion date and dwelling."""
-    p = _prepare(orders)
-    candidate = (p.amounts > 0) & (p.amounts <= threshold_cents)
-    rows, codes, days, amounts = (a[candidate] for a in (p.rows, p.codes, p.days, p.amounts))
+    c = _as_candidates(orders)
+    places, codes = c.group_codes()
+    keep = (codes >= 0) & (c.amounts <= threshold_cents)
+    rows = np.flatnonzero(keep)
+    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
     order = np.lexsort((days, codes))
     rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
     n = len(rows)
@@ -205,45 +283,36 @@ def find_split_groups(
     anchor = int(next_anchor[0]) if n else 0
     while anchor < n:
         end = int(ends[anchor])
-        groups.append(_group(orders, p.keys, rows, codes, days, anchor, end, running))
+        place = places[int(codes[anchor])]
+        member_days = days[anchor:end].tolist()
+        ids = [c.order_ids[r] for r in rows[anchor:end].tolist()]
+        groups.append(
+            SplitGroup(
+                contractor=place.contractor,
+                dwelling=place.key or "",
+                dwelling_id=place.dwelling_id,
+                address=place.address,
+                postcode=place.postcode,
+                order_ids=tuple(i for _, i in sorted(zip(member_days, ids, strict=True))),
+                first_on=_iso(member_days[0]),
+                last_on=_iso(member_days[-1]),
+                total_cents=int(running[end] - running[anchor]),
+            )
+        )
         anchor = int(next_anchor[end])
     groups.sort(key=lambda g: (g.contractor, g.first_on, g.dwelling))
     return groups
 
 
-def _group(
-    orders: OrderColumns,
-    keys: list[str],
-    rows: np.ndarray,
-    codes: np.ndarray,
-    days: np.ndarray,
-    start: int,
-    end: int,
-    running: np.ndarray,
-) -> SplitGroup:
-    members = [int(r) for r in rows[start:end]]
-    member_days = [int(d) for d in days[start:end]]
-    ids = [orders.order_ids[r] for r in members]
-    first = members[0]
-    return SplitGroup(
-        contractor=orders.contractors[first],
-        dwelling=keys[int(codes[start])],
-        dwelling_id=orders.dwelling_ids[first],
-        address=orders.addresses[first],
-        postcode=orders.postcodes[first],
-        order_ids=tuple(i for _, i in sorted(zip(member_days, ids, strict=True))),
-        first_on=_iso(member_days[0]),
-        last_on=_iso(member_days[-1]),
-        total_cents=int(running[end] - running[start]),
-    )
-
-
-def find_double_billings(orders: OrderColumns, *, window_days: int) -> list[DoubleBilling]:
+def find_double_billings(
+    orders: Candidates | OrderColumns, *, window_days: int
+) -> list[DoubleBilling]:
     """Pairs of orders of one contractor at one dwelling with the same amount, completed within
     `window_days` of each other; each order is paired with the next of its amount."""
-    p = _prepare(orders)
-    positive = p.amounts > 0
-    rows, codes, days, amounts = (a[positive] for a in (p.rows, p.codes, p.days, p.amounts))
+    c = _as_candidates(orders)
+    places, codes = c.group_codes()
+    rows = np.flatnonzero(codes >= 0)
+    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
     order = np.lexsort((days, amounts, codes))
     rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
     pair = (
@@ -252,18 +321,18 @@ def find_double_billings(orders: OrderColumns, *, window_days: int) -> list[Doub
         & (days[1:] - days[:-1] <= window_days)
     )
     found = []
-    for k in np.flatnonzero(pair):
-        a, b = int(rows[k]), int(rows[k + 1])
+    for k in np.flatnonzero(pair).tolist():
+        place = places[int(codes[k])]
         found.append(
             DoubleBilling(
-                contractor=orders.contractors[a],
-                dwelling=p.keys[int(codes[k])],
-                dwelling_id=orders.dwelling_ids[a],
-                address=orders.addresses[a],
+                contractor=place.contractor,
+                dwelling=place.key or "",
+                dwelling_id=place.dwelling_id,
+                address=place.address,
                 amount_cents=int(amounts[k]),
-                first_order_id=orders.order_ids[a],
+                first_order_id=c.order_ids[int(rows[k])],
                 first_on=_iso(days[k]),
-                second_order_id=orders.order_ids[b],
+                second_order_id=c.order_ids[int(rows[k + 1])],
                 second_on=_iso(days[k + 1]),
             )
         )

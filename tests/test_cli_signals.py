@@ -204,3 +204,38 @@ def test_report_signals_for_one_contractor_still_compares_with_the_others(cli, s
 def test_report_signals_in_an_empty_period(cli, signals_ws):
     data = json.loads(report(cli, signals_ws, "signals", "--period", "2025", "--format", "json"))
     assert data["contractors"] == []
+
+
+def test_group_of_one_stored_order_for_show(splits_ws):
+    from inspect_cli.signals import stored_group_of_order
+
+    conn = splits_ws.connect()
+    try:
+        group = stored_group_of_order(conn, "J-2", threshold_cents=100_000, window_days=30)
+        assert group is not None
+        assert group.order_ids == ("J-1", "J-2", "J-3")
+        assert group.address == "Street 1"
+        for alone in ("J-4", "J-5", "P-1", "NO-SUCH-ORDER"):
+            assert (
+                stored_group_of_order(conn, alone, threshold_cents=100_000, window_days=30) is None
+            )
+    finally:
+        conn.close()
+
+
+def test_orders_without_dwelling_id_group_by_address_and_postcode(cli, workspace, tmp_path):
+    path = tmp_path / "no-ids.csv"
+    path.write_text(
+        "Work order,Contractor,Address,Postal code,Net amount,Completion date\n"
+        "N-1,Janssens,Kerkstraat 1,2000,600.00,2026-11-02\n"
+        'N-2,Janssens,"KERKSTRAAT, 1",2000,500.00,2026-11-09\n'
+        "N-3,Janssens,Kerkstraat 1,9000,500.00,2026-11-09\n"
+        "N-4,Janssens,,,900.00,2026-11-09\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", "-w", workspace.root, path).exit_code == 0
+    data = json.loads(report(cli, workspace, "splits", "--format", "json"))
+    [group] = data["groups"]
+    assert group["order_ids"] == ["N-1", "N-2"]
+    assert group["dwelling_id"] is None
+    assert (group["address"], group["postcode"]) == ("Kerkstraat 1", "2000")

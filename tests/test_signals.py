@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import date
 from fractions import Fraction
 
 import pytest
 
+from inspect_cli.reports import Period
 from inspect_cli.signals import (
     ALPHA,
     BENFORD,
@@ -18,6 +20,7 @@ from inspect_cli.signals import (
     benford_mad,
     contractor_signals,
 )
+from inspect_cli.splits import OrderColumns, candidates
 from inspect_cli.stats import _binomial_sf, binomial_upper_tail
 
 THRESHOLD = 100_000
@@ -106,15 +109,18 @@ def test_ordinary_spreads_are_flagged_at_most_at_the_documented_rate():
 
 def test_contractors_under_the_minimum_are_not_tested_but_count_as_others():
     rng = random.Random(3)
-    profiles = [profile("Big", ordinary(rng, 100)), profile("Small", [95_000] * 49)]
+    profiles = [profile("Big", ordinary(rng, 100))]
+    profiles += [profile("Small", [95_000] * 49), profile("Smaller", [95_000] * 10)]
     [big] = contractor_signals(profiles, NO_FINDINGS)
     assert big.contractor == "Big"
     assert big.near_expected == pytest.approx(1.0)
     assert big.near_flag is False
 
 
-def test_a_lone_contractor_has_nothing_to_be_compared_with():
-    [alone] = contractor_signals([profile("Alone", [95_000] * 60)], NO_FINDINGS)
+@pytest.mark.parametrize("others", [0, 49])
+def test_a_contractor_without_enough_others_has_nothing_to_be_compared_with(others):
+    profiles = [profile("Alone", [95_000] * 60), profile("Few", [20_000] * others)]
+    [alone] = contractor_signals(profiles, NO_FINDINGS)
     assert alone.near_share == 1.0
     assert alone.near_expected is None
     assert alone.near_p is None
@@ -165,8 +171,19 @@ def test_benford_of_an_ordinary_spread_with_many_amounts_conforms():
     assert benford_conformity(mad, sum(p.digits.values())) == "close"
 
 
-def test_amount_profiles_fold_the_store_counts_per_contractor():
-    counts = [("A", 12, 3, 0, 1), ("A", None, 2, 0, 0), ("A", 95, 4, 4, 0), ("B", 10, 1, 0, 1)]
-    a, b = amount_profiles(counts)
-    assert (a.contractor, a.orders, a.near, a.round, a.digits) == ("A", 9, 4, 1, {12: 3, 95: 4})
-    assert (b.contractor, b.orders) == ("B", 1)
+def test_amount_profiles_count_the_period_per_contractor():
+    orders = OrderColumns(
+        order_ids=["A1", "A2", "A3", "A4", "A5", "B1", "B2"],
+        contractors=["A", "A", "A", "A", "A", "B", "B"],
+        dwelling_ids=[None] * 7,
+        addresses=[None] * 7,
+        postcodes=[None] * 7,
+        completed_on=["2026-11-01", "2026-11-30", "2026-11-15", "2026-12-01", "2026-11-02",
+                      "2026-11-03", None],
+        amounts_cents=[123_456, 95_000, 999, 50_000, -95_000, 100_000, 50_000],
+    )  # fmt: skip
+    november = Period(date(2026, 11, 1), date(2026, 11, 30))
+    a, b = amount_profiles(candidates(orders), period=november, threshold_cents=THRESHOLD)
+    # A4 is in December, A5 is a credit note; B2 is not completed.
+    assert (a.contractor, a.orders, a.near, a.round, a.digits) == ("A", 3, 1, 0, {12: 1, 95: 1})
+    assert (b.contractor, b.orders, b.near, b.round, b.digits) == ("B", 1, 1, 1, {10: 1})

@@ -283,7 +283,7 @@ def _signal_report(
             if contractor is not None:
                 contractor = _match_contractor(conn, contractor)
             if name is ReportName.splits:
-                found = signals.stored_findings(
+                groups = signals.stored_split_groups(
                     conn,
                     period=chosen,
                     threshold_cents=threshold,
@@ -302,12 +302,12 @@ def _signal_report(
             conn.close()
     if name is ReportName.splits:
         report = signals.splits_report(
-            found.groups, period=chosen, threshold_cents=threshold, window_days=window
+            groups, period=chosen, threshold_cents=threshold, window_days=window
         )
         if output is ReportFormat.json:
             print_json(
                 signals.splits_json(
-                    found.groups, period=chosen, threshold_cents=threshold, window_days=window
+                    groups, period=chosen, threshold_cents=threshold, window_days=window
                 )
             )
             return
