@@ -96,8 +96,8 @@ def report(
 
     A report covers the orders completed in the period and all that happened to them since
     (selection, outcomes, corrections, scores); open and overdue are counted as of --date.
-    splits lists orders cut to stay under the threshold; signals shows per contractor what the
-    random sample cannot see (see docs/signals.md).
+    splits lists orders that together cross the threshold as if one job had been cut up;
+    signals shows per contractor what the random sample cannot see (see docs/signals.md).
 
     Example:
 
