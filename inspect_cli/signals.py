@@ -88,14 +88,21 @@ class Findings:
 
 
 def stored_candidates(
-    conn: sqlite3.Connection, *, period: Period, window_days: int, contractor: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    period: Period,
+    window_days: int,
+    contractor: str | None = None,
+    at_most_cents: int | None = None,
 ) -> Candidates:
-    """The stored orders that split groups starting in the period can hold, and the period's
-    orders for the signals: up to a window after the period, so that a group starting on its
-    last day is whole (orders after that cannot change it), and every earlier order, on which
-    where a group starts depends."""
+    """The stored orders that split groups and double billings starting in the period can
+    hold, which include the period's orders for the signals: every order before the period's
+    end (where a group starts depends on the orders before it) and a window after it, so that a
+    group starting on its last day is whole (later orders cannot change it)."""
     until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
-    return candidates_from_text(*db.split_candidates(conn, until=until, contractor=contractor))
+    return candidates_from_text(
+        *db.split_candidates(conn, until=until, contractor=contractor, at_most_cents=at_most_cents)
+    )
 
 
 def findings(
@@ -117,26 +124,30 @@ def findings(
 
 
 def _with_addresses(conn: sqlite3.Connection, found: Findings) -> Findings:
-    """Fill in the address of groups and pairs known by dwelling id, from their first order."""
+    """Fill in the address of groups and pairs known by dwelling id, from their first order
+    (their addresses are not read to group them)."""
     wanted = [g.order_ids[0] for g in found.groups if g.address is None]
     wanted += [d.first_order_id for d in found.doubles if d.address is None]
     if not wanted:
         return found
     places = db.order_places(conn, wanted)
-    return Findings(
-        [
-            g
-            if g.address is not None or g.order_ids[0] not in places
-            else replace(g, address=places[g.order_ids[0]][0], postcode=places[g.order_ids[0]][1])
-            for g in found.groups
-        ],
-        [
-            d
-            if d.address is not None or d.first_order_id not in places
-            else replace(d, address=places[d.first_order_id][0])
-            for d in found.doubles
-        ],
-    )
+    groups = []
+    for g in found.groups:
+        if g.address is None and g.order_ids[0] in places:
+            address, postcode = places[g.order_ids[0]]
+            # The constructor, not dataclasses.replace: this runs once per group.
+            g = SplitGroup(
+                g.contractor, g.dwelling, g.dwelling_id, address, postcode,
+                g.order_ids, g.first_on, g.last_on, g.total_cents,
+            )  # fmt: skip
+        groups.append(g)
+    doubles = [
+        d
+        if d.address is not None or d.first_order_id not in places
+        else replace(d, address=places[d.first_order_id][0])
+        for d in found.doubles
+    ]
+    return Findings(groups, doubles)
 
 
 def stored_split_groups(
@@ -148,7 +159,13 @@ def stored_split_groups(
     contractor: str | None = None,
 ) -> list[SplitGroup]:
     """Split groups of the stored orders that start in the period."""
-    orders = stored_candidates(conn, period=period, window_days=window_days, contractor=contractor)
+    orders = stored_candidates(
+        conn,
+        period=period,
+        window_days=window_days,
+        contractor=contractor,
+        at_most_cents=threshold_cents,
+    )
     found = findings(
         orders,
         period=period,
@@ -167,10 +184,12 @@ def stored_group_of_order(
     Only its contractor's orders are grouped: the rule looks at one contractor and dwelling at
     a time, so the group is the one the whole store gives.
     """
-    found = db.order_dwelling(conn, order_id)
-    if found is None:
+    contractor = db.order_contractor(conn, order_id)
+    if contractor is None:
         return None
-    orders = candidates_from_text(*db.split_candidates(conn, contractor=found[0]))
+    orders = candidates_from_text(
+        *db.split_candidates(conn, contractor=contractor, at_most_cents=threshold_cents)
+    )
     groups = find_split_groups(orders, threshold_cents=threshold_cents, window_days=window_days)
     group = group_of_order(groups, order_id)
     if group is None:

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -139,6 +140,7 @@ class Candidates:
     amounts: np.ndarray
     """Per order: amount in cents."""
 
+    @cached_property
     def group_codes(self) -> tuple[list[Place], np.ndarray]:
         """One code per contractor and dwelling key (-1 without a dwelling), per order, and the
         place each code was first seen as."""
@@ -266,7 +268,7 @@ def find_split_groups(
     """Every split group among the orders, by the rule in this module's docstring, sorted by
     contractor, first completion date and dwelling."""
     c = _as_candidates(orders)
-    places, codes = c.group_codes()
+    places, codes = c.group_codes
     keep = (codes >= 0) & (c.amounts <= threshold_cents)
     rows = np.flatnonzero(keep)
     codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
@@ -310,7 +312,7 @@ def find_double_billings(
     """Pairs of orders of one contractor at one dwelling with the same amount, completed within
     `window_days` of each other; each order is paired with the next of its amount."""
     c = _as_candidates(orders)
-    places, codes = c.group_codes()
+    places, codes = c.group_codes
     rows = np.flatnonzero(codes >= 0)
     codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
     order = np.lexsort((days, amounts, codes))

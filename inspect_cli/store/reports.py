@@ -238,9 +238,14 @@ def contractor_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def split_candidates(
-    conn: sqlite3.Connection, *, until: str | None = None, contractor: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    until: str | None = None,
+    contractor: str | None = None,
+    at_most_cents: int | None = None,
 ) -> tuple[str, str, str, str]:
-    """Completed orders above zero, completed on or before `until`, as four texts whose values
+    """Completed orders above zero (and at most `at_most_cents`, when given: split groups need
+    no larger ones), completed on or before `until`, as four texts whose values
     are joined by char(30): order ids; places (contractor, char(31), then the dwelling id, or
     char(29) + address + char(31) + postcode, or nothing); completion dates; amounts in cents.
 
@@ -255,6 +260,9 @@ def split_candidates(
     if contractor is not None:
         clauses.append("contractor = ?")
         params.append(contractor)
+    if at_most_cents is not None:
+        clauses.append("amount_cents <= ?")
+        params.append(at_most_cents)
     row = conn.execute(
         f"""
         SELECT group_concat(order_id, char(30)),
@@ -285,9 +293,7 @@ def order_places(
     return {order_id: (address, postcode) for order_id, address, postcode in rows}
 
 
-def order_dwelling(conn: sqlite3.Connection, order_id: str) -> tuple[str, ...] | None:
-    """(contractor, dwelling_id, address, postcode) of one order, None when unknown."""
-    return conn.execute(
-        "SELECT contractor, dwelling_id, address, postcode FROM orders WHERE order_id = ?",
-        [order_id],
-    ).fetchone()
+def order_contractor(conn: sqlite3.Connection, order_id: str) -> str | None:
+    """The contractor of one order, None when the order is unknown."""
+    row = conn.execute("SELECT contractor FROM orders WHERE order_id = ?", [order_id]).fetchone()
+    return None if row is None else row[0]
