@@ -18,7 +18,7 @@ below the threshold. A *split group* is found per contractor and dwelling:
 
 The rule looks at one contractor and dwelling at a time and only at earlier orders and the
 window after them, so a group is the same whether it is computed over the whole store or over
-one dwelling's orders (`group_of_order`), and orders completed more than a window after a group
+one contractor's orders (as `show` does), and orders completed more than a window after a group
 cannot change it. A selection rule can call `find_split_groups` on stored orders as they are.
 
 *Possible double billing*: two orders of one contractor at one dwelling with the same amount
@@ -165,7 +165,9 @@ class Candidates:
         return names, of_place[self.place]
 
 
-def _place(contractor: str, dwelling_id: str | None, address: str | None, postcode: str | None):
+def _place(
+    contractor: str, dwelling_id: str | None, address: str | None, postcode: str | None
+) -> Place:
     return Place(
         contractor, dwelling_id, address, postcode, dwelling_key(dwelling_id, address, postcode)
     )
