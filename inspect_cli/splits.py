@@ -38,6 +38,8 @@ from functools import cached_property
 
 import numpy as np
 
+from inspect_cli.errors import InvalidValue
+
 _DAY_SPAN = 1 << 20
 """Room for every day number plus a window in the combined (dwelling, day) sort key."""
 DAY_ZERO = date(1970, 1, 1).toordinal()
@@ -237,7 +239,10 @@ def candidates_from_text(
     dates = completed_on.split(VALUE_SEP)
     cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
     if not len(ids) == len(raws) == len(dates) == len(cents):
-        raise ValueError("a stored order contains the control character U+001E")
+        raise InvalidValue(
+            "a stored order id, contractor or address contains the control character U+001E; "
+            "correct it in the contractor's file and ingest it again"
+        )
     position = {raw: i for i, raw in enumerate(dict.fromkeys(raws))}
     day_of = {d: date.fromisoformat(d).toordinal() - DAY_ZERO for d in set(dates)}
     return Candidates(

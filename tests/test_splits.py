@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from inspect_cli.errors import InvalidValue
 from inspect_cli.splits import (
     OrderColumns,
+    candidates_from_text,
     dwelling_key,
     find_double_billings,
     find_split_groups,
@@ -226,3 +228,22 @@ def test_nothing_in_nothing_out():
     empty = orders()
     assert find_split_groups(empty, threshold_cents=THRESHOLD, window_days=WINDOW) == []
     assert find_double_billings(empty, window_days=WINDOW) == []
+
+
+def test_a_stray_separator_in_stored_text_is_an_error_not_a_shifted_column():
+    with pytest.raises(InvalidValue, match="U\\+001E"):
+        candidates_from_text("A1\x1eA2", "J\x1fW1", "2026-11-01\x1e2026-11-02", "100\x1e200")
+
+
+def test_candidates_from_text_reads_ids_addresses_and_nothing():
+    c = candidates_from_text(
+        "A1\x1eA2\x1eA3\x1eA4",
+        "J\x1fW1\x1eJ\x1f\x1dKerkstraat 1\x1f2000\x1eJ\x1f\x1eJ\x1f\x1dkerkstraat, 1\x1f2000",
+        "2026-11-01\x1e2026-11-02\x1e2026-11-03\x1e2026-11-04",
+        "40000\x1e60000\x1e50000\x1e70000",
+    )
+    street = "address:kerkstraat 1|2000"
+    assert [p.key for p in c.places] == ["id:w1", street, None, street]
+    [group] = find_split_groups(c, threshold_cents=THRESHOLD, window_days=WINDOW)
+    assert group.order_ids == ("A2", "A4")
+    assert (group.address, group.postcode) == ("Kerkstraat 1", "2000")
