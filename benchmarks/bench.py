@@ -82,6 +82,8 @@ TARGETS = (
     Target("verify", "baseline", 1.0, "verify"),
     Target("report", "baseline", 1.0, "report contractors"),
     Target("report_board", "baseline", 2.0, "report board"),
+    Target("report_splits", "baseline", 1.0, "report splits"),
+    Target("report_signals", "baseline", 1.0, "report signals"),
     Target("daily_n", "daily_10k", 1.5, "daily, store of N vs 10k"),
     Target("daily_n_backlog", "daily_10k", None, "daily, N, nothing inspected"),
     Target("help", "import_typer", 2.0, "inspect-cli --help"),
@@ -549,6 +551,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, object]:
             "report_board",
             ["report", "board", "--date", SELECT_DAY, "--out", str(work / "board.html")],
         ),
+        # CSV: the generated dwellings see many orders each, so the groups run to thousands.
+        ("report_splits", ["report", "splits", "--format", "csv"]),
+        ("report_signals", ["report", "signals", "--format", "csv"]),
     ):
         if done:
             bench.measure(

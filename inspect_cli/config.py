@@ -19,6 +19,8 @@ from inspect_cli.headers import FIELDS
 CONFIG_FILE = "inspect-cli.toml"
 DIALECTS = ("excel-be", "standard")
 SATISFACTION_SCALES = (5, 10)
+SPLIT_RULES = ("report", "select")
+MAX_SPLIT_WINDOW_DAYS = 366
 
 DEFAULT_CONFIG = """\
 # inspect-cli workspace configuration.
@@ -39,6 +41,13 @@ csv_dialect = "excel-be"
 # inspection_cost_eur = "150.00"
 # Language of the reports, the board report and the inspection list's headers: en, nl or fr.
 language = "en"
+# Split orders: orders of one contractor at one dwelling, each at or below the threshold,
+# completed within this many days of the first of them, together above the threshold.
+split_window_days = 30
+# "report": split groups are shown by `report splits` and `report signals` only.
+# "select": every order of a split group that is not yet selected is selected too
+# (reason split_above_threshold).
+split_rule = "report"
 
 [contractors]
 # Per-contractor settings for files whose headers are not recognised on their own.
@@ -83,6 +92,8 @@ class Config:
     csv_dialect: str = "excel-be"
     inspection_cost_cents: int | None = None
     language: str = "en"
+    split_window_days: int = 30
+    split_rule: str = "report"
     contractors: dict[str, ContractorProfile] = field(default_factory=dict)
 
     def profile_for(
@@ -136,6 +147,19 @@ def parse_config(data: dict, path: Path) -> Config:
         raise ConfigError(
             f"{path}: language must be one of {', '.join(LANGUAGES)}, got {language!r}"
         )
+    window = data.get("split_window_days", base.split_window_days)
+    if (
+        not isinstance(window, int)
+        or isinstance(window, bool)
+        or not 0 <= window <= MAX_SPLIT_WINDOW_DAYS
+    ):
+        raise ConfigError(
+            f"{path}: split_window_days must be a whole number of days from 0 to "
+            f"{MAX_SPLIT_WINDOW_DAYS}, got {window!r}"
+        )
+    split_rule = data.get("split_rule", base.split_rule)
+    if split_rule not in SPLIT_RULES:
+        raise ConfigError(f'{path}: split_rule must be "report" or "select", got {split_rule!r}')
     contractors = {
         name: _profile(name, section, path)
         for name, section in (data.get("contractors") or {}).items()
@@ -148,6 +172,8 @@ def parse_config(data: dict, path: Path) -> Config:
         csv_dialect=dialect,
         inspection_cost_cents=cost_cents,
         language=language,
+        split_window_days=window,
+        split_rule=split_rule,
         contractors=contractors,
     )
 

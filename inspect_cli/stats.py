@@ -219,3 +219,49 @@ def ratio_projection(
     variance = (population_amount + total_x) ** 2 * (1 - f) * s2 / (n * mean_x**2)
     half = _t_quantile(n - 1, alpha) * math.sqrt(variance)
     return estimate, max(0.0, estimate - half), estimate + half
+
+
+def _log_binomial_pmf(j: int, n: int, p: float) -> float:
+    return (
+        math.lgamma(n + 1)
+        - math.lgamma(j + 1)
+        - math.lgamma(n - j + 1)
+        + j * math.log(p)
+        + (n - j) * math.log1p(-p)
+    )
+
+
+def _tail_sum(first: int, last: int, step: int, n: int, p: float) -> float:
+    """Sum of the binomial probabilities from `first` towards `last` (inclusive), which must
+    run away from the mode: the terms only shrink, so the sum stops once they no longer count."""
+    total = 0.0
+    for j in range(first, last + step, step):
+        term = math.exp(_log_binomial_pmf(j, n, p))
+        total += term
+        if term <= total * 1e-17:
+            break
+    return total
+
+
+def binomial_upper_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): the exact one-sided p-value of k successes or more.
+
+    The probabilities are summed in log space (lgamma), from the tail that lies away from the
+    mean, so a tail of 1e-30 keeps its digits and a contractor with a hundred thousand orders
+    costs a few hundred terms, not a hundred thousand.
+    """
+    if not 0 <= k <= n + 1 or not 0.0 <= p <= 1.0:
+        raise ValueError(f"need 0 <= k <= n + 1 and 0 <= p <= 1, got k={k}, n={n}, p={p}")
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    if p == 0.0:
+        return 0.0
+    if p == 1.0:
+        return 1.0
+    mode = math.floor((n + 1) * p)
+    if k > mode:
+        return min(1.0, _tail_sum(k, n, 1, n, p))
+    # k at or below the mode: 1 - P(X <= k - 1), summed downwards from k - 1.
+    return max(0.0, 1.0 - _tail_sum(k - 1, 0, -1, n, p))

@@ -176,7 +176,7 @@ def test_unknown_report_is_a_usage_error(cli, fixed):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.endswith(
         "Error: Invalid value for 'name': Value error, 'scores' is not one of 'summary', "
-        "'contractors', 'overdue', 'satisfaction'.\n"
+        "'contractors', 'overdue', 'satisfaction', 'projection', 'board', 'splits', 'signals'.\n"
     )
 
 

@@ -1,4 +1,5 @@
-"""``inspect-cli report summary|contractors|overdue|satisfaction|projection|board``."""
+"""``inspect-cli report``: summary, contractors, overdue, satisfaction, projection, board, splits,
+signals."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class ReportName(StrEnum):
     satisfaction = "satisfaction"
     projection = "projection"
     board = "board"
+    splits = "splits"
+    signals = "signals"
 
 
 class Language(StrEnum):
@@ -115,12 +118,15 @@ def report(
     day: DateOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Reports for management: summary, contractors, overdue, satisfaction, projection, board.
+    """Reports for management: summary, contractors, overdue, satisfaction, projection, board,
+    splits, signals.
 
     A report covers the orders completed in the period and all that happened to them since
     (selection, outcomes, corrections, scores); open and overdue are counted as of --date.
     projection estimates what the orders not inspected would yield, from the random sample;
-    board writes one self-contained HTML file for the board (--out).
+    board writes one self-contained HTML file for the board (--out);
+    splits lists orders that together cross the threshold as if one job had been cut up;
+    signals shows per contractor what the random sample cannot see (see docs/signals.md).
 
     Example:
 
@@ -129,7 +135,11 @@ def report(
         inspect-cli report contractors -w ./control --period 2026 --format csv > scorecard.csv
         inspect-cli report projection -w ./control --period 2026 --format json
         inspect-cli report board -w ./control --period 2026-Q4 --out board.html --lang nl
+        inspect-cli report signals -w ./control --period 2026-11
     """
+    if name in (ReportName.splits, ReportName.signals):
+        _signal_report(name, start, end, period, contractor, sort, output, workspace)
+        return
     from inspect_cli.reports import build_report, parse_period
 
     with user_errors():
@@ -324,3 +334,85 @@ def _write_board(
     finally:
         conn.close()
     typer.echo(f"board report written to {path}", err=True)
+
+
+# --- report splits and report signals ----------------------------------------------------------
+
+
+def _signal_report(
+    name: ReportName,
+    start: str | None,
+    end: str | None,
+    period: str | None,
+    contractor: str | None,
+    sort: SortKey | None,
+    output: ReportFormat,
+    workspace: Path | None,
+) -> None:
+    """Split groups, or signals per contractor with the possible double billings."""
+    from inspect_cli import signals
+    from inspect_cli.errors import InvalidValue
+    from inspect_cli.reports import _match_contractor, parse_period
+
+    with user_errors():
+        if sort is not None:
+            raise InvalidValue("--sort applies to `report contractors` only")
+        ws = open_workspace(workspace)
+        config = ws.config()
+        chosen = parse_period(period, start, end)
+        threshold, window = config.threshold_cents, config.split_window_days
+        conn = ws.connect()
+        try:
+            if contractor is not None:
+                contractor = _match_contractor(conn, contractor)
+            if name is ReportName.splits:
+                groups = signals.stored_split_groups(
+                    conn,
+                    period=chosen,
+                    threshold_cents=threshold,
+                    window_days=window,
+                    contractor=contractor,
+                )
+            else:
+                rows, found = signals.build_signals(
+                    conn,
+                    period=chosen,
+                    threshold_cents=threshold,
+                    window_days=window,
+                    contractor=contractor,
+                )
+        finally:
+            conn.close()
+    if name is ReportName.splits:
+        report = signals.splits_report(
+            groups, period=chosen, threshold_cents=threshold, window_days=window
+        )
+        if output is ReportFormat.json:
+            print_json(
+                signals.splits_json(
+                    groups, period=chosen, threshold_cents=threshold, window_days=window
+                )
+            )
+            return
+        reports = [report]
+    else:
+        report = signals.signals_report(rows, period=chosen, threshold_cents=threshold)
+        if output is ReportFormat.json:
+            print_json(
+                signals.signals_json(
+                    rows, found, period=chosen, threshold_cents=threshold, window_days=window
+                )
+            )
+            return
+        # CSV holds one table: the contractors; the pairs are in the table view and JSON.
+        reports = [report]
+        if output is ReportFormat.table:
+            reports.append(signals.doubles_report(found.doubles, window_days=window))
+    if contractor is not None:
+        for r in reports:
+            r.title += f", contractor {contractor}"
+    for r in reports:
+        if output is ReportFormat.csv:
+            _print_csv(r)
+        else:
+            _print_table(r, config.csv_dialect)

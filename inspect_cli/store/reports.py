@@ -372,3 +372,68 @@ def chain_head(conn: sqlite3.Connection) -> ChainHead:
         "SELECT at, detail FROM audit_log WHERE event = 'verify' ORDER BY rowid DESC LIMIT 1"
     ).fetchone() or (None, None)
     return ChainHead(commitment, run[1], run[2], run[3], verified[0], verified[1])
+
+
+# --- split orders and signals ------------------------------------------------------------------
+
+
+def split_candidates(
+    conn: sqlite3.Connection,
+    *,
+    until: str | None = None,
+    contractor: str | None = None,
+    at_most_cents: int | None = None,
+) -> tuple[str, str, str, str]:
+    """Completed orders above zero (and at most `at_most_cents`, when given: split groups need
+    no larger ones), completed on or before `until`, as four texts whose values
+    are joined by char(30): order ids; places (contractor, char(31), then the dwelling id, or
+    char(29) + address + char(31) + postcode, or nothing); completion dates; amounts in cents.
+
+    One row leaves SQLite instead of one per order, which is most of the cost of the split
+    report. No lower date bound: a split group depends on the orders before it.
+    """
+    clauses = ["completed_on IS NOT NULL", "amount_cents > 0"]
+    params: list[Any] = []
+    if until is not None:
+        clauses.append("completed_on <= ?")
+        params.append(until)
+    if contractor is not None:
+        clauses.append("contractor = ?")
+        params.append(contractor)
+    if at_most_cents is not None:
+        clauses.append("amount_cents <= ?")
+        params.append(at_most_cents)
+    row = conn.execute(
+        f"""
+        SELECT group_concat(order_id, char(30)),
+               group_concat(contractor || char(31) || coalesce(
+                   dwelling_id, char(29) || address || char(31) || postcode, ''), char(30)),
+               group_concat(completed_on, char(30)),
+               group_concat(amount_cents, char(30))
+          FROM orders WHERE {" AND ".join(clauses)}
+        """,
+        params,
+    ).fetchone()
+    return tuple(value or "" for value in row)  # type: ignore[return-value]
+
+
+def order_places(
+    conn: sqlite3.Connection, order_ids: list[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Address and postcode of the given orders."""
+    import json
+
+    rows = conn.execute(
+        """
+        SELECT o.order_id, o.address, o.postcode
+          FROM json_each(?) j CROSS JOIN orders o ON o.order_id = j.value
+        """,
+        [json.dumps(order_ids)],
+    )
+    return {order_id: (address, postcode) for order_id, address, postcode in rows}
+
+
+def order_contractor(conn: sqlite3.Connection, order_id: str) -> str | None:
+    """The contractor of one order, None when the order is unknown."""
+    row = conn.execute("SELECT contractor FROM orders WHERE order_id = ?", [order_id]).fetchone()
+    return None if row is None else row[0]

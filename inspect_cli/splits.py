@@ -1,0 +1,354 @@
+"""Split orders and possible double billing: what a EUR 1,000 threshold invites.
+
+A contractor who wants to stay under the mandatory inspection cuts one job into orders at or
+below the threshold. A *split group* is found per contractor and dwelling:
+
+- **Candidates**: orders with a completion date, a dwelling (see `dwelling_key`) and an amount
+  above zero and at or below the threshold. Orders above the threshold are inspected anyway;
+  credit notes (negative amounts) and zero amounts are left out, so a credit never hides a
+  split and never completes one.
+- **Chaining**: a group is anchored at one order. It holds every candidate of the same
+  contractor and dwelling completed on the anchor's day up to `window_days` later, so all its
+  orders lie within the window of each other and a group can never grow past one window, however
+  many orders follow. Candidates are walked in date order; the first anchor whose window sums
+  strictly above the threshold makes a group, and the walk resumes after the last order of that
+  group (groups never share an order). An anchor whose window stays at or below the threshold
+  does not end the walk: the next candidate is tried as anchor, so two orders late in one window
+  and early in the next are still found.
+
+The rule looks at one contractor and dwelling at a time and only at earlier orders and the
+window after them, so a group is the same whether it is computed over the whole store or over
+one contractor's orders (as `show` does), and orders completed more than a window after a group
+cannot change it. A selection rule can call `find_split_groups` on stored orders as they are.
+
+*Possible double billing*: two orders of one contractor at one dwelling with the same amount
+(above zero, any size), completed within the window of each other, under different order ids.
+Orders are paired with the next one of the same amount in date order, so three equal amounts
+make two pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+
+from inspect_cli.errors import InvalidValue
+
+_DAY_SPAN = 1 << 20
+"""Room for every day number plus a window in the combined (dwelling, day) sort key."""
+DAY_ZERO = date(1970, 1, 1).toordinal()
+"""Completion days are counted from 1970-01-01, as SQLite's unixepoch() / 86400 does."""
+
+
+@dataclass(frozen=True)
+class OrderColumns:
+    """Orders as columns, in any order: what the store hands over, one list per field."""
+
+    order_ids: Sequence[str]
+    contractors: Sequence[str]
+    dwelling_ids: Sequence[str | None]
+    addresses: Sequence[str | None]
+    postcodes: Sequence[str | None]
+    completed_on: Sequence[str | None]
+    """ISO dates (YYYY-MM-DD) or None for orders not completed yet."""
+    amounts_cents: Sequence[int]
+
+
+@dataclass(frozen=True)
+class SplitGroup:
+    """Orders of one contractor at one dwelling that together cross the threshold."""
+
+    contractor: str
+    dwelling: str
+    """The normalised dwelling key the orders share (see `dwelling_key`)."""
+    dwelling_id: str | None
+    address: str | None
+    postcode: str | None
+    order_ids: tuple[str, ...]
+    """In completion date order, then by order id."""
+    first_on: str
+    last_on: str
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class DoubleBilling:
+    """Two orders of one contractor at one dwelling with the same amount within the window."""
+
+    contractor: str
+    dwelling: str
+    dwelling_id: str | None
+    address: str | None
+    amount_cents: int
+    first_order_id: str
+    first_on: str
+    second_order_id: str
+    second_on: str
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents, punctuation or repeated spaces: "Kerkstraat 1" matches
+    "KERKSTRAAT, 1" and "Kérkstraat 1"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def dwelling_key(dwelling_id: str | None, address: str | None, postcode: str | None) -> str | None:
+    """What makes two orders one dwelling, or None when an order names none.
+
+    The dwelling id when there is one (case and spaces aside); else the address and postcode
+    together, normalised. An address without a postcode is no dwelling: many municipalities
+    have a Kerkstraat 1. An order with a dwelling id never matches one with only an address.
+    """
+    if dwelling_id is not None and (ident := " ".join(dwelling_id.split()).casefold()):
+        return f"id:{ident}"
+    if address is None or postcode is None:
+        return None
+    street, code = _plain(address), "".join(postcode.split()).upper()
+    if not street or not code:
+        return None
+    return f"address:{street}|{code}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A contractor and a dwelling as one order names them; `key` None when it names none."""
+
+    contractor: str
+    dwelling_id: str | None
+    address: str | None
+    postcode: str | None
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Completed orders above zero as arrays, one position per order: what the rules read."""
+
+    order_ids: Sequence[str]
+    places: list[Place]
+    """Every (contractor, dwelling id, address, postcode) seen, as first written."""
+    place: np.ndarray
+    """Per order: its position in `places`."""
+    days: np.ndarray
+    """Per order: completion day, counted from 1970-01-01."""
+    amounts: np.ndarray
+    """Per order: amount in cents."""
+
+    @cached_property
+    def group_codes(self) -> tuple[list[Place], np.ndarray]:
+        """One code per contractor and dwelling key (-1 without a dwelling), per order, and the
+        place each code was first seen as."""
+        first: list[Place] = []
+        seen: dict[tuple[str, str], int] = {}
+        code_of_place = np.empty(len(self.places), dtype=np.int64)
+        for i, p in enumerate(self.places):
+            if p.key is None:
+                code_of_place[i] = -1
+                continue
+            code = seen.setdefault((p.contractor, p.key), len(first))
+            if code == len(first):
+                first.append(p)
+            code_of_place[i] = code
+        return first, code_of_place[self.place]
+
+    def contractor_codes(self) -> tuple[list[str], np.ndarray]:
+        """The contractors and, per order, its contractor's position among them."""
+        names = sorted({p.contractor for p in self.places})
+        position = {name: i for i, name in enumerate(names)}
+        of_place = np.array([position[p.contractor] for p in self.places], dtype=np.int64)
+        return names, of_place[self.place]
+
+
+def _place(
+    contractor: str, dwelling_id: str | None, address: str | None, postcode: str | None
+) -> Place:
+    return Place(
+        contractor, dwelling_id, address, postcode, dwelling_key(dwelling_id, address, postcode)
+    )
+
+
+def candidates(orders: OrderColumns) -> Candidates:
+    """The completed orders above zero among `orders` (credit notes and open orders left out)."""
+    places: dict[tuple[str, str | None, str | None, str | None], int] = {}
+    day_of: dict[str, int] = {}
+    kept, place, days = [], [], []
+    for i, (contractor, dwelling_id, address, postcode, done, amount) in enumerate(
+        zip(
+            orders.contractors,
+            orders.dwelling_ids,
+            orders.addresses,
+            orders.postcodes,
+            orders.completed_on,
+            orders.amounts_cents,
+            strict=True,
+        )
+    ):
+        if done is None or amount <= 0:
+            continue
+        day = day_of.get(done)
+        if day is None:
+            day = day_of[done] = date.fromisoformat(done).toordinal() - DAY_ZERO
+        kept.append(i)
+        place.append(places.setdefault((contractor, dwelling_id, address, postcode), len(places)))
+        days.append(day)
+    return Candidates(
+        [orders.order_ids[i] for i in kept],
+        [_place(*raw) for raw in places],
+        np.array(place, dtype=np.int64),
+        np.array(days, dtype=np.int64),
+        np.array([orders.amounts_cents[i] for i in kept], dtype=np.int64),
+    )
+
+
+VALUE_SEP = "\x1e"
+"""Between the values of a column joined into one text (SQLite's group_concat)."""
+FIELD_SEP = "\x1f"
+"""Between the contractor and the dwelling of a place, and between address and postcode."""
+ADDRESS_MARK = "\x1d"
+"""Starts the dwelling part of a place that has no dwelling id: address, FIELD_SEP, postcode."""
+
+
+def _parse_place(raw: str) -> Place:
+    contractor, _, dwelling = raw.partition(FIELD_SEP)
+    if not dwelling.startswith(ADDRESS_MARK):
+        return _place(contractor, dwelling or None, None, None)
+    address, _, postcode = dwelling[1:].rpartition(FIELD_SEP)
+    return _place(contractor, None, address, postcode)
+
+
+def candidates_from_text(
+    order_ids: str, places: str, completed_on: str, amounts: str
+) -> Candidates:
+    """Candidates from four columns, each joined into one text with VALUE_SEP: order ids,
+    places (contractor, FIELD_SEP, then the dwelling id, or ADDRESS_MARK + address + FIELD_SEP +
+    postcode, or nothing), ISO completion dates, amounts in cents. A million orders leave
+    SQLite as four values instead of a million rows. Only dwelling ids are known for orders
+    that have one: their addresses are not needed to group them."""
+    if not order_ids:
+        return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
+    ids = order_ids.split(VALUE_SEP)
+    raws = places.split(VALUE_SEP)
+    dates = completed_on.split(VALUE_SEP)
+    cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
+    if not len(ids) == len(raws) == len(dates) == len(cents):
+        raise InvalidValue(
+            "a stored order id, contractor or address contains the control character U+001E; "
+            "correct it in the contractor's file and ingest it again"
+        )
+    position = {raw: i for i, raw in enumerate(dict.fromkeys(raws))}
+    day_of = {d: date.fromisoformat(d).toordinal() - DAY_ZERO for d in set(dates)}
+    return Candidates(
+        ids,
+        [_parse_place(raw) for raw in position],
+        np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
+        np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
+        cents,
+    )
+
+
+def _iso(day: int) -> str:
+    return date.fromordinal(int(day) + DAY_ZERO).isoformat()
+
+
+def _group_ends(codes: np.ndarray, days: np.ndarray, window_days: int) -> np.ndarray:
+    """For rows sorted by (code, day): one past the last row of the same code whose day is at
+    most `window_days` after this row's."""
+    combined = codes * _DAY_SPAN + days
+    return np.searchsorted(combined, combined + window_days, side="right")
+
+
+def _as_candidates(orders: Candidates | OrderColumns) -> Candidates:
+    return orders if isinstance(orders, Candidates) else candidates(orders)
+
+
+def find_split_groups(
+    orders: Candidates | OrderColumns, *, threshold_cents: int, window_days: int
+) -> list[SplitGroup]:
+    """Every split group among the orders, by the rule in this module's docstring, sorted by
+    contractor, first completion date and dwelling."""
+    c = _as_candidates(orders)
+    places, codes = c.group_codes
+    keep = (codes >= 0) & (c.amounts <= threshold_cents)
+    rows = np.flatnonzero(keep)
+    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
+    order = np.lexsort((days, codes))
+    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
+    n = len(rows)
+    ends = _group_ends(codes, days, window_days)
+    running = np.concatenate(([0], np.cumsum(amounts)))
+    crossing = running[ends] - running[:n] > threshold_cents
+    # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
+    next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
+    next_anchor = np.append(next_anchor, n)
+    groups = []
+    anchor = int(next_anchor[0]) if n else 0
+    while anchor < n:
+        end = int(ends[anchor])
+        place = places[int(codes[anchor])]
+        member_days = days[anchor:end].tolist()
+        ids = [c.order_ids[r] for r in rows[anchor:end].tolist()]
+        groups.append(
+            SplitGroup(
+                contractor=place.contractor,
+                dwelling=place.key or "",
+                dwelling_id=place.dwelling_id,
+                address=place.address,
+                postcode=place.postcode,
+                order_ids=tuple(i for _, i in sorted(zip(member_days, ids, strict=True))),
+                first_on=_iso(member_days[0]),
+                last_on=_iso(member_days[-1]),
+                total_cents=int(running[end] - running[anchor]),
+            )
+        )
+        anchor = int(next_anchor[end])
+    groups.sort(key=lambda g: (g.contractor, g.first_on, g.dwelling))
+    return groups
+
+
+def find_double_billings(
+    orders: Candidates | OrderColumns, *, window_days: int
+) -> list[DoubleBilling]:
+    """Pairs of orders of one contractor at one dwelling with the same amount, completed within
+    `window_days` of each other; each order is paired with the next of its amount."""
+    c = _as_candidates(orders)
+    places, codes = c.group_codes
+    rows = np.flatnonzero(codes >= 0)
+    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
+    order = np.lexsort((days, amounts, codes))
+    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
+    pair = (
+        (codes[1:] == codes[:-1])
+        & (amounts[1:] == amounts[:-1])
+        & (days[1:] - days[:-1] <= window_days)
+    )
+    found = []
+    for k in np.flatnonzero(pair).tolist():
+        place = places[int(codes[k])]
+        found.append(
+            DoubleBilling(
+                contractor=place.contractor,
+                dwelling=place.key or "",
+                dwelling_id=place.dwelling_id,
+                address=place.address,
+                amount_cents=int(amounts[k]),
+                first_order_id=c.order_ids[int(rows[k])],
+                first_on=_iso(days[k]),
+                second_order_id=c.order_ids[int(rows[k + 1])],
+                second_on=_iso(days[k + 1]),
+            )
+        )
+    found.sort(key=lambda d: (d.contractor, d.first_on, d.dwelling, d.first_order_id))
+    return found
+
+
+def group_of_order(groups: Sequence[SplitGroup], order_id: str) -> SplitGroup | None:
+    """The split group an order belongs to, if any (for `show`)."""
+    return next((g for g in groups if order_id in g.order_ids), None)
