@@ -138,7 +138,7 @@ def report(
         inspect-cli report signals -w ./control --period 2026-11
     """
     if name in (ReportName.splits, ReportName.signals):
-        _signal_report(name, start, end, period, contractor, sort, output, workspace)
+        _signal_report(name, start, end, period, contractor, sort, output, lang, workspace)
         return
     from inspect_cli.reports import build_report, parse_period
 
@@ -347,6 +347,7 @@ def _signal_report(
     contractor: str | None,
     sort: SortKey | None,
     output: ReportFormat,
+    lang: Language | None,
     workspace: Path | None,
 ) -> None:
     """Split groups, or signals per contractor with the possible double billings."""
@@ -415,4 +416,4 @@ def _signal_report(
         if output is ReportFormat.csv:
             _print_csv(r)
         else:
-            _print_table(r, config.csv_dialect)
+            _print_table(r, config.csv_dialect, lang.value if lang else config.language)
