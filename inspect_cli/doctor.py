@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from filelock import FileLock, Timeout
 
-from inspect_cli import store
+from inspect_cli import seeds, store
 from inspect_cli.daily import inbox_files
-from inspect_cli.errors import InspectError
-from inspect_cli.sampling import seed_commitment
+from inspect_cli.errors import InspectError, NoCommitment, SeedMismatch
 from inspect_cli.store import daily as db
 from inspect_cli.store.schema import LATEST_VERSION
 from inspect_cli.workspace import FOLDERS, Workspace
@@ -125,9 +124,11 @@ def _seed(ws: Workspace, commitment: object) -> Check:
         return Check(
             "seed", True, "seed present and owner-only (the store cannot be read to check it)"
         )
-    if commitment is None:
+    try:
+        seeds.check(seed, commitment)
+    except NoCommitment:
         return Check("seed", False, "the store holds no seed commitment to check the seed against")
-    if seed_commitment(seed) != commitment:
+    except SeedMismatch:
         return Check(
             "seed",
             False,

@@ -12,13 +12,28 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inspect_cli import store
+from inspect_cli import seeds, store
 from inspect_cli.config import CONFIG_FILE, DEFAULT_CONFIG, Config, load_config
 from inspect_cli.errors import LockHeld, SeedError, WorkspaceExists, WorkspaceNotFound
 from inspect_cli.sampling import random_seed, seed_commitment
 
 HOME_VARIABLE = "INSPECT_CLI_HOME"
 FOLDERS = ("inbox", "archive", "exports", "quarantine", "logs")
+GITIGNORE = """\
+# Written by `inspect-cli init`: the secret seed and tenant data stay out of version control.
+# Only the configuration (inspect-cli.toml) is meant to be shared.
+/seed.secret
+/inspect-cli.sqlite
+/inspect-cli.sqlite-wal
+/inspect-cli.sqlite-shm
+/inspect-cli.sqlite-journal
+/inspect-cli.lock
+/inbox/
+/archive/
+/exports/
+/quarantine/
+/logs/
+"""
 
 
 @dataclass(frozen=True)
@@ -119,14 +134,21 @@ def find_workspace(
     return Workspace(path.resolve())
 
 
-def init_workspace(root: Path, seed: str | None, now: datetime) -> tuple[Workspace, str]:
-    """Create a workspace and return it with the seed's commitment (its SHA-256)."""
+def init_workspace(
+    root: Path, seed: str | None, now: datetime, *, weak_seed_ok: bool = False
+) -> tuple[Workspace, str]:
+    """Create a workspace and return it with the seed's commitment (its SHA-256).
+
+    A given seed must pass the strength rule of ``seeds`` unless `weak_seed_ok` (for tests).
+    """
     if is_workspace(root) or (root / "inspect-cli.sqlite").exists():
         raise WorkspaceExists(f"{root} is already a workspace; refusing to overwrite it")
     if root.exists() and not root.is_dir():
         raise WorkspaceExists(f"{root} exists and is not a folder")
     if seed is not None and not seed.strip():
         raise SeedError("the seed must not be empty")
+    if seed is not None and not weak_seed_ok:
+        seeds.require_strong(seed)
     seed = seed.strip() if seed is not None else random_seed()
     ws = Workspace(root.resolve())
     ws.root.mkdir(parents=True, exist_ok=True)
@@ -140,6 +162,7 @@ def init_workspace(root: Path, seed: str | None, now: datetime) -> tuple[Workspa
     with store.transaction(conn):
         store.record_seed_commitment(conn, commitment, now)
     conn.close()
+    (ws.root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     # The config is written last: its presence is what makes the folder a workspace.
     ws.config_path.write_text(DEFAULT_CONFIG, encoding="utf-8")
     return ws, commitment
