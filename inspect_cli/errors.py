@@ -101,6 +101,10 @@ class WorkspaceReadOnly(InspectError):
         )
 
 
+class StoreOutOfDate(InspectError):
+    """A read-only store has an older schema than this inspect-cli reads, and cannot migrate."""
+
+
 class DiskFull(InspectError):
     """A file could not be written because the device has no space left."""
 

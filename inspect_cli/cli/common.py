@@ -108,7 +108,18 @@ def read_seed(value: str | None, seed_file: Path | None) -> str | None:
 def open_workspace(path: Path | None) -> Workspace:
     from inspect_cli.workspace import find_workspace
 
+    owner_only_files()
     return find_workspace(path)
+
+
+def owner_only_files() -> None:
+    """Make every file this command creates readable by its owner only (umask 077).
+
+    Exports, quarantine files, logs and the store hold tenant contact data; backups were
+    already owner-only. One setting for the whole (short-lived) process covers every file
+    whichever module writes it; a group that must read them is the host's choice to make.
+    """
+    os.umask(0o077)
 
 
 @contextmanager

@@ -13,7 +13,9 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     now,
     open_workspace,
+    owner_only_files,
     read_seed,
+    stderr,
     stdout,
     user_errors,
 )
@@ -54,6 +56,7 @@ def init(
     """
     from inspect_cli.workspace import init_workspace
 
+    owner_only_files()
     with user_errors():
         ws, commitment = init_workspace(
             directory, read_seed(seed, seed_file), now(), weak_seed_ok=weak_seed_ok
@@ -75,20 +78,28 @@ def seed_reveal(workspace: WorkspaceOption = None) -> None:
 
         inspect-cli seed reveal -w ./control
     """
-    from inspect_cli import store
+    from inspect_cli import seeds, store
     from inspect_cli.sampling import seed_commitment
 
     with user_errors():
         ws = open_workspace(workspace)
         seed = ws.read_seed()
         conn = ws.connect()
-        with conn:
+        try:
             stored = store.seed_commitment(conn)
-            store.log_event(conn, now(), "seed_revealed", stored or "")
-        conn.close()
+            logged = store.record_event(conn, now(), "seed_revealed", stored or "")
+        finally:
+            conn.close()
     out = stdout()
     out.print(f"Seed: {seed}")
     out.print(f"Commitment (SHA-256): {seed_commitment(seed)}")
-    if stored != seed_commitment(seed):
+    if not logged:
+        stderr().print(
+            f"Note: {ws.root} is read-only, so this reveal is not in its audit log.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not seeds.matches(seed, stored):
         out.print(f"WARNING: the stored commitment is {stored}; the seed file does not match it.")
         raise typer.Exit(1)
