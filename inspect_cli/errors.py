@@ -113,14 +113,17 @@ class DiskFull(InspectError):
         self.path = path
 
 
-def from_host(error: BaseException) -> InspectError | None:
+def from_host(error: BaseException, where: object = "the workspace") -> InspectError | None:
     """The user's error behind an operating-system or SQLite failure the host caused (a full
-    disk, read-only media), or None for any other failure, which stays a bug to report."""
+    disk, read-only media), or None for any other failure, which stays a bug to report.
+
+    `where` names what was being written when the error does not (SQLite names no file).
+    """
     errno_ = getattr(error, "errno", None)
     text = str(error)
+    filename = getattr(error, "filename", None) or where
     if errno_ == errno.ENOSPC or "database or disk is full" in text:
-        return DiskFull(getattr(error, "filename", None) or "the workspace")
+        return DiskFull(filename)
     if errno_ == errno.EROFS or "attempt to write a readonly database" in text:
-        filename = getattr(error, "filename", None)
-        return WorkspaceReadOnly(filename or "the workspace")
+        return WorkspaceReadOnly(filename)
     return None

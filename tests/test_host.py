@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 from pathlib import Path
@@ -223,3 +224,18 @@ def test_doctor_warns_about_tenant_data_others_can_read(cli, workspace):
     # A folder that lets nobody else through keeps what is inside it private.
     workspace.root.chmod(0o700)
     assert cli("doctor", "-w", workspace.root).exit_code == 0
+
+
+def test_a_store_on_a_full_disk_stops_daily_with_one_line(cli, workspace, monkeypatch):
+    drop(workspace.inbox / "a.csv", HEADER + "A1,J,10,2026-11-02\n")
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("inspect_cli.selection.run_selection", full)
+    result = cli("daily", "-w", workspace.root, "--date", DAY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: no space left on device while writing {workspace.store_path}"
+    )
+    assert "Traceback" not in result.stderr
