@@ -39,11 +39,12 @@ def check_workspace(ws: Workspace) -> list[Check]:
     checks += store_checks
     checks.append(_seed(ws, commitment))
     if ws.root.is_dir() and ws.read_only:
+        # Nor are modes checked: nothing can be changed on read-only media.
         checks.append(_read_only(ws))
     else:
         checks += _folders(ws)
         checks.append(_lock(ws))
-    checks.append(_modes(ws))
+        checks.append(_modes(ws))
     checks.append(_inbox(ws))
     return checks
 

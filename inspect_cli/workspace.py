@@ -96,7 +96,7 @@ class Workspace:
         """
         if self.read_only:
             raise WorkspaceReadOnly(f"workspace {self.root}")
-        lock = FileLock(self.lock_path, mode=0o600)
+        lock = FileLock(self.lock_path)
         try:
             lock.acquire(timeout=0)
         except Timeout:

@@ -133,6 +133,14 @@ def test_read_only_commands_work_on_a_read_only_copy(cli, read_only, tmp_path):
 def test_doctor_calls_a_read_only_copy_read_only_not_damaged(cli, read_only):
     ws = read_only
     result = cli("doctor", "-w", ws.root)
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == [
+        "config",
+        "store",
+        "schema",
+        "seed",
+        "writable",
+        "inbox",
+    ]
     assert result.exit_code == 1
     assert "damaged" not in result.stdout
     lines = result.stdout.splitlines()
