@@ -6,7 +6,8 @@ seeds until one hashes to it, so the seed must be too large a space to search: a
 or more. Entropy of a chosen text cannot be measured; this rule refuses the seeds that are
 surely too small and lets through what a proper ceremony gives (20 dice-thrown digits):
 
-- a seed of decimal digits only needs at least 20 of them (10**20 is about 2**66);
+- a seed of decimal digits only needs at least 20 of them (10**20 is about 2**66); spaces and
+  dashes between groups of digits do not count as other characters;
 - any other seed needs at least 16 characters (16 hexadecimal digits are 2**64; letters,
   punctuation and spaces only make the alphabet larger);
 - and in both cases at least 4 different characters (``11111111111111111111`` is one guess;
@@ -28,9 +29,10 @@ MIN_DIFFERENT = 4
 def weakness(seed: str) -> str | None:
     """Why `seed` is too weak for a workspace (see the module's rule), or None when it is not."""
     seed = seed.strip()
-    if seed.isascii() and seed.isdigit():
-        if len(seed) < MIN_DIGITS:
-            return f"a seed of digits only needs at least {MIN_DIGITS}, this one has {len(seed)}"
+    digits = seed.replace(" ", "").replace("-", "")
+    if digits.isascii() and digits.isdigit():
+        if len(digits) < MIN_DIGITS:
+            return f"a seed of digits only needs at least {MIN_DIGITS}, this one has {len(digits)}"
     elif len(seed) < MIN_CHARACTERS:
         return f"a seed needs at least {MIN_CHARACTERS} characters, this one has {len(seed)}"
     if len(set(seed)) < MIN_DIFFERENT:

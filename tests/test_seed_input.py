@@ -98,6 +98,8 @@ def test_a_weak_seed_is_refused_unless_allowed(cli, tmp_path):
         ("deadbeefdeadbee", "a seed needs at least 16 characters, this one has 15"),
         ("aaaaaaaaaaaaaaaaaaaaaaaa", "a seed needs at least 4 different characters"),
         ("１２３４５６７８９０", "a seed needs at least 16 characters, this one has 10"),
+        ("1234 5678 9012 3456", "a seed of digits only needs at least 20, this one has 16"),
+        ("1234-5678-9012-345", "a seed of digits only needs at least 20, this one has 15"),
     ],
 )
 def test_weak_seeds_and_why(seed, problem):
@@ -106,7 +108,13 @@ def test_weak_seeds_and_why(seed, problem):
 
 @pytest.mark.parametrize(
     "seed",
-    [SEED, "12345678901234567890", "deadbeefcafef00d", "correct horse battery staple"],
+    [
+        SEED,
+        "12345678901234567890",
+        "37195 40822 66153 90473",
+        "deadbeefcafef00d",
+        "correct horse battery staple",
+    ],
 )
 def test_strong_enough_seeds(seed):
     assert weakness(seed) is None
