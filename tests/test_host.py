@@ -247,3 +247,13 @@ def test_a_store_on_a_full_disk_stops_daily_with_one_line(cli, workspace, monkey
         f"Error: no space left on device while writing {workspace.store_path}"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_backup_of_a_read_only_copy_warns_once_that_it_cannot_log(cli, read_only, tmp_path):
+    result = cli("backup", "-w", read_only.root, tmp_path / "backups")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Backup written to {tmp_path / 'backups'}")
+    [warning] = result.stderr.splitlines()
+    # The reason depends on how the media refuses: read-only file system, not permitted...
+    assert f"WARNING cannot write the log {read_only.logs / 'inspect-cli.log'}: " in warning
+    assert "Logging error" not in result.stderr
