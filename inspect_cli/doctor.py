@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inspect_cli import store
+from inspect_cli import seeds, store
 from inspect_cli.daily import inbox_files
-from inspect_cli.errors import InspectError
-from inspect_cli.sampling import seed_commitment
+from inspect_cli.errors import InspectError, NoCommitment, SeedMismatch
 from inspect_cli.store import daily as db
 from inspect_cli.store.schema import LATEST_VERSION
 from inspect_cli.workspace import FOLDERS, Workspace
@@ -37,8 +38,13 @@ def check_workspace(ws: Workspace) -> list[Check]:
     store_checks, commitment = _store(ws)
     checks += store_checks
     checks.append(_seed(ws, commitment))
-    checks += _folders(ws)
-    checks.append(_lock(ws))
+    if ws.root.is_dir() and ws.read_only:
+        # Nor are modes checked: nothing can be changed on read-only media.
+        checks.append(_read_only(ws))
+    else:
+        checks += _folders(ws)
+        checks.append(_lock(ws))
+        checks.append(_modes(ws))
     checks.append(_inbox(ws))
     return checks
 
@@ -125,9 +131,11 @@ def _seed(ws: Workspace, commitment: object) -> Check:
         return Check(
             "seed", True, "seed present and owner-only (the store cannot be read to check it)"
         )
-    if commitment is None:
+    try:
+        seeds.check(seed, commitment)
+    except NoCommitment:
         return Check("seed", False, "the store holds no seed commitment to check the seed against")
-    if seed_commitment(seed) != commitment:
+    except SeedMismatch:
         return Check(
             "seed",
             False,
@@ -146,6 +154,74 @@ def _folders(ws: Workspace) -> list[Check]:
         elif not os.access(folder, os.W_OK | os.X_OK):
             problems.append(Check("folders", False, f"{shown} is not writable for this user"))
     return problems or [Check("folders", True, f"{', '.join(FOLDERS)} are writable")]
+
+
+def _read_only(ws: Workspace) -> Check:
+    """One line instead of a problem per folder and the lock: an auditor's copy on read-only
+    media is not damaged, it only cannot run what writes."""
+    return Check(
+        "writable",
+        False,
+        f"workspace {ws.root} is read-only: verify, report, show, export --out elsewhere and "
+        "seed reveal work on it; daily, ingest, select and record need a writable copy",
+    )
+
+
+PRIVATE_FOLDERS = ("exports", "quarantine", "logs")
+"""Folders whose files hold tenant data (with the store): they must be owner-only."""
+
+
+def _modes(ws: Workspace) -> Check:
+    """Store, exports, quarantine and logs hold tenant contact data: no other user of the host
+    may read them. A file counts as exposed when its mode lets group or others in and its
+    folders let them through (a folder without x for group and others closes all below it)."""
+    exposed: list[tuple[Path, int]] = []
+    targets: list[str] = []
+    if _passable(ws.root):
+        store_files = [
+            ws.store_path.with_name(ws.store_path.name + s) for s in ("", "-wal", "-shm")
+        ]
+        found = _loose(store_files)
+        if found:
+            targets.append(f"{ws.store_path}*")
+        exposed += found
+        for name in PRIVATE_FOLDERS:
+            folder = ws.root / name
+            if folder.is_dir() and _passable(folder):
+                found = _loose(p for p in folder.iterdir() if p.is_file())
+                if found:
+                    targets.append(str(folder))
+                exposed += found
+    if not exposed:
+        return Check("modes", True, "store, exports, quarantine and logs are owner-only")
+    shown = ", ".join(f"{p.relative_to(ws.root)} ({mode:04o})" for p, mode in exposed[:3])
+    more = f" and {len(exposed) - 3} more" if len(exposed) > 3 else ""
+    return Check(
+        "modes",
+        False,
+        f"{len(exposed)} file(s) with tenant data can be read by other users of this host: "
+        f"{shown}{more}; run: chmod -R go= {' '.join(targets)}",
+    )
+
+
+def _passable(folder: Path) -> bool:
+    """Whether group or others may pass through `folder` (x permission)."""
+    try:
+        return bool(folder.stat().st_mode & 0o011)
+    except OSError:
+        return False
+
+
+def _loose(paths: Iterable[Path]) -> list[tuple[Path, int]]:
+    loose = []
+    for path in paths:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            loose.append((path, mode))
+    return loose
 
 
 def _lock(ws: Workspace) -> Check:

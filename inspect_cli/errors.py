@@ -5,6 +5,8 @@ an exit code in one place. Row-level problems in input files are not exceptions:
 quarantine records (see ``ingest``).
 """
 
+import errno
+
 
 class InspectError(Exception):
     """Base class: a problem the user can fix; its message is shown as is."""
@@ -62,3 +64,66 @@ class BackupFailed(InspectError):
 
 class OutputNotWritable(InspectError):
     """A file or folder cannot be written (permissions, disk full, a file open in Excel)."""
+
+
+class WeakSeed(InspectError):
+    """A seed given at ``init`` is too easy to guess from its published commitment."""
+
+    exit_code = 2
+
+
+class SeedMismatch(SeedError):
+    """A seed whose SHA-256 is not the commitment recorded at ``init``."""
+
+    def __init__(self, stored: str, commitment: str) -> None:
+        super().__init__(
+            f"seed does not match the commitment {stored} recorded at init "
+            f"(its SHA-256 is {commitment})"
+        )
+        self.stored = stored
+        self.commitment = commitment
+
+
+class NoCommitment(SeedError):
+    """The store holds no seed commitment to check a seed against."""
+
+    def __init__(self) -> None:
+        super().__init__("the store has no seed commitment; was the workspace made with `init`?")
+
+
+class WorkspaceReadOnly(InspectError):
+    """A command that writes was run on a workspace that cannot be written (read-only media)."""
+
+    def __init__(self, where: object = "the workspace") -> None:
+        super().__init__(
+            f"{where} is read-only and this command writes to it; read-only commands "
+            "(verify, report, show, export --out elsewhere, seed reveal, doctor) still work"
+        )
+
+
+class StoreOutOfDate(InspectError):
+    """A read-only store has an older schema than this inspect-cli reads, and cannot migrate."""
+
+
+class DiskFull(InspectError):
+    """A file could not be written because the device has no space left."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"no space left on device while writing {path}")
+        self.path = path
+
+
+def from_host(error: BaseException, where: object = "the workspace") -> InspectError | None:
+    """The user's error behind an operating-system or SQLite failure the host caused (a full
+    disk, read-only media), or None for any other failure, which stays a bug to report.
+
+    `where` names what was being written when the error does not (SQLite names no file).
+    """
+    errno_ = getattr(error, "errno", None)
+    text = str(error)
+    filename = getattr(error, "filename", None) or where
+    if errno_ == errno.ENOSPC or "database or disk is full" in text:
+        return DiskFull(filename)
+    if errno_ == errno.EROFS or "attempt to write a readonly database" in text:
+        return WorkspaceReadOnly(filename)
+    return None

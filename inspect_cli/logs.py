@@ -10,9 +10,11 @@ file: tenant data may sit in them and a user needs the one-line message, not the
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
@@ -59,6 +61,55 @@ def _for_console(record: logging.LogRecord) -> bool:
     return getattr(record, "console", True)
 
 
+class _LogFile(RotatingFileHandler):
+    """The log file, owner-only (tenant data may sit in it), that never prints Python's
+    ``--- Logging error ---`` traceback into the cron mail: when it cannot be written (a full
+    disk), the console gets one warning and the run goes on with what it was doing."""
+
+    def __init__(self, path: Path, console: logging.Handler) -> None:
+        super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        self._console = console
+        self._warned = False
+
+    def _open(self) -> TextIO:
+        return open(
+            self.baseFilename,
+            self.mode,
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=_owner_only,
+        )
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self._warned:
+            return
+        self._warned = True
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or error
+        _warn(self._console, f"cannot write the log {self.baseFilename}: {reason}")
+
+    def close(self) -> None:
+        with suppress(OSError):  # the last flush meets the same full disk
+            super().close()
+
+
+def _owner_only(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
+def _warn(console: logging.Handler, message: str) -> None:
+    """A warning for the console alone, about the log file itself."""
+    record = {"name": LOGGER, "levelno": logging.WARNING, "levelname": "WARNING", "msg": message}
+    console.handle(logging.makeLogRecord(record))
+
+
+class _Console(logging.StreamHandler):
+    """stderr; if even that cannot be written (a closed pipe), there is no one to tell."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 @contextmanager
 def logging_to(logs_dir: Path, stream: TextIO, *, quiet: bool = False) -> Iterator[logging.Logger]:
     """Log to ``logs_dir/inspect-cli.log`` and to `stream` for the duration of one command.
@@ -66,20 +117,24 @@ def logging_to(logs_dir: Path, stream: TextIO, *, quiet: bool = False) -> Iterat
     `quiet` keeps INFO lines off the stream (the file still gets them). The handlers are removed
     afterwards, so a test runner calling commands in one process does not pile them up.
     """
-    logs_dir.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    to_file = RotatingFileHandler(
-        logs_dir / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-    )
-    to_file.setFormatter(_PlainFormatter(tracebacks=True))
-    console = logging.StreamHandler(stream)
+    console = _Console(stream)
     console.setLevel(logging.WARNING if quiet else logging.INFO)
     terminal = hasattr(stream, "isatty") and stream.isatty()
     console.setFormatter(_TerminalFormatter() if terminal else _PlainFormatter(tracebacks=False))
     console.addFilter(_for_console)
-    handlers = (to_file, console)
+    handlers: tuple[logging.Handler, ...] = (console,)
+    try:
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        to_file = _LogFile(logs_dir / LOG_FILE, console)
+    except OSError as e:
+        # A workspace on read-only media (or a full disk) still runs what needs no log.
+        _warn(console, f"cannot write the log {logs_dir / LOG_FILE}: {e.strerror or e}")
+    else:
+        to_file.setFormatter(_PlainFormatter(tracebacks=True))
+        handlers = (to_file, console)
     for handler in handlers:
         logger.addHandler(handler)
     try:

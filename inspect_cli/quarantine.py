@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import heapq
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,18 +63,41 @@ class Quarantine:
         return self
 
     def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
-        self._close()
         if error_type is None and self.rows:
-            if self._late:
-                self._merge_late()
+            try:
+                with self._writing():
+                    self._close()
+                    if self._late:
+                        self._merge_late()
+            except OSError:
+                self._partial.unlink(missing_ok=True)
+                raise
             os.replace(self._partial, self.path)
         else:
+            with suppress(OSError):  # already failing (or nothing to keep): the file goes
+                self._close()
             self._partial.unlink(missing_ok=True)
 
     @property
     def destination(self) -> Path | None:
-        """Where the rejected rows will be once published; None when no row was rejected."""
+        """Where the rejected rows will be once published; None when no row was rejected.
+
+        The rows written so far are flushed first: the import asks just before it commits, so
+        a full disk fails the import as a whole instead of losing its quarantine after it.
+        """
+        if self._file is not None:
+            with self._writing():
+                self._file.flush()
         return self.path if self.rows else None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Name the quarantine file in a write error (a failed flush names no file), so the
+        user reads "no space left on device while writing <it>"."""
+        try:
+            yield
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, str(self.path)) from None
 
     def add(self, row: int, values: Sequence[str], problems: str) -> None:
         """Quarantine one row: its file row number, the reasons and its original cells."""
@@ -86,7 +110,8 @@ class Quarantine:
         if row < self._last:
             self._late.append(record)  # put in its place when the file is complete
         else:
-            self._writer.writerow(record)
+            with self._writing():
+                self._writer.writerow(record)
             self._last = row
         self.rows += 1
 
@@ -108,6 +133,5 @@ class Quarantine:
 
     def _close(self) -> None:
         if self._file is not None:
-            self._file.close()
-            self._file = None
-            self._writer = None
+            file, self._file, self._writer = self._file, None, None
+            file.close()

@@ -31,11 +31,11 @@ from itertools import compress, islice
 from operator import lt
 from typing import Any
 
-from inspect_cli import store, tickets
+from inspect_cli import seeds, store, tickets
 from inspect_cli.config import Config
-from inspect_cli.errors import SeedError, UnknownOrder
+from inspect_cli.errors import UnknownOrder
 from inspect_cli.money import format_cents
-from inspect_cli.sampling import sampled, seed_commitment, ticket_prefix
+from inspect_cli.sampling import sampled, ticket_prefix
 from inspect_cli.stats import clopper_pearson
 from inspect_cli.store import orders as order_store
 from inspect_cli.store import selections as db
@@ -370,16 +370,7 @@ def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> Iterator[s
 
 def check_seed(conn: sqlite3.Connection, seed: str) -> str:
     """Return the seed's commitment after checking it is the one recorded at ``init``."""
-    stored = store.seed_commitment(conn)
-    commitment = seed_commitment(seed)
-    if stored is None:
-        raise SeedError("the store has no seed commitment; was the workspace made with `init`?")
-    if commitment != stored:
-        raise SeedError(
-            f"seed does not match the commitment {stored} recorded at init "
-            f"(its SHA-256 is {commitment})"
-        )
-    return commitment
+    return seeds.check(seed, store.seed_commitment(conn))
 
 
 def run_selection(
@@ -581,7 +572,7 @@ def order_report(
         raise UnknownOrder(f"unknown order {order_id!r}")
     decisions = db.order_decisions(conn, order_id)
     inspections = db.order_inspections(conn, order_id)
-    usable = seed is not None and seed_commitment(seed) == store.seed_commitment(conn)
+    usable = seeds.matches(seed, store.seed_commitment(conn))
     ticket = ticket_prefix(seed, order_id) if usable else None
     for d in decisions:
         d["selected"] = bool(d["selected"])

@@ -77,8 +77,7 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
     try:
         commitment = check_seed(conn, seed)
     except SeedError as e:
-        with store.transaction(conn):
-            store.log_event(conn, now, "verify", f"failed: {e}")
+        store.record_event(conn, now, "verify", f"failed: {e}")
         raise
     # A helper process for the tickets of many decisions starts now, to be ready for the draw.
     many = db.decisions_at_least(conn, tickets.SPLIT_FROM)
@@ -101,14 +100,13 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
             ]
     result = Verification(commitment, len(runs), len(decisions.order_ids), problems)
     outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
-    with store.transaction(conn):
-        store.log_event(
-            conn,
-            now,
-            "verify",
-            f"{outcome}; {result.decisions} decisions in {result.runs} runs; "
-            f"seed commitment {commitment}",
-        )
+    store.record_event(
+        conn,
+        now,
+        "verify",
+        f"{outcome}; {result.decisions} decisions in {result.runs} runs; "
+        f"seed commitment {commitment}",
+    )
     return result
 
 

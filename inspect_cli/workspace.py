@@ -12,13 +12,37 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inspect_cli import store
+from inspect_cli import seeds, store
 from inspect_cli.config import CONFIG_FILE, DEFAULT_CONFIG, Config, load_config
-from inspect_cli.errors import LockHeld, SeedError, WorkspaceExists, WorkspaceNotFound
+from inspect_cli.errors import (
+    LockHeld,
+    SeedError,
+    StoreOutOfDate,
+    WorkspaceExists,
+    WorkspaceNotFound,
+    WorkspaceReadOnly,
+)
 from inspect_cli.sampling import random_seed, seed_commitment
+from inspect_cli.store.daily import stored_schema_version
+from inspect_cli.store.schema import LATEST_VERSION
 
 HOME_VARIABLE = "INSPECT_CLI_HOME"
 FOLDERS = ("inbox", "archive", "exports", "quarantine", "logs")
+GITIGNORE = """\
+# Written by `inspect-cli init`: the secret seed and tenant data stay out of version control.
+# Only the configuration (inspect-cli.toml) is meant to be shared.
+/seed.secret
+/inspect-cli.sqlite
+/inspect-cli.sqlite-wal
+/inspect-cli.sqlite-shm
+/inspect-cli.sqlite-journal
+/inspect-cli.lock
+/inbox/
+/archive/
+/exports/
+/quarantine/
+/logs/
+"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,8 @@ class Workspace:
         The operating system releases it when the process dies, so a killed run never
         blocks the next one.
         """
+        if self.read_only:
+            raise WorkspaceReadOnly(f"workspace {self.root}")
         lock = FileLock(self.lock_path)
         try:
             lock.acquire(timeout=0)
@@ -85,8 +111,32 @@ class Workspace:
     def config(self) -> Config:
         return load_config(self.config_path)
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the workspace cannot be written: read-only media, such as an auditor's copy.
+
+        Asked of the operating system (``access``), which also knows read-only mounts and
+        immutable files, for which even root gets no write access.
+        """
+        if not os.access(self.root, os.W_OK):
+            return True
+        return self.store_path.is_file() and not os.access(self.store_path, os.W_OK)
+
     def connect(self) -> sqlite3.Connection:
-        return store.connect(self.store_path)
+        """The store, brought to the latest schema; only to read on a read-only workspace, where
+        what reads works and a write fails (``errors.from_host`` says it in one line)."""
+        if not self.read_only:
+            return store.connect(self.store_path)
+        conn = store.open_read_only(self.store_path)
+        version = stored_schema_version(conn)
+        if version < LATEST_VERSION:
+            conn.close()
+            raise StoreOutOfDate(
+                f"store {self.store_path} has schema version {version} and this inspect-cli "
+                f"needs {LATEST_VERSION}: a read-only copy cannot be brought up to date; copy "
+                "the workspace to writable storage, or use the inspect-cli that made it"
+            )
+        return conn
 
     def read_seed(self) -> str:
         """The secret seed; only selection, verify and ``seed reveal`` need it."""
@@ -119,27 +169,38 @@ def find_workspace(
     return Workspace(path.resolve())
 
 
-def init_workspace(root: Path, seed: str | None, now: datetime) -> tuple[Workspace, str]:
-    """Create a workspace and return it with the seed's commitment (its SHA-256)."""
+def init_workspace(
+    root: Path, seed: str | None, now: datetime, *, weak_seed_ok: bool = False
+) -> tuple[Workspace, str]:
+    """Create a workspace and return it with the seed's commitment (its SHA-256).
+
+    A given seed must pass the strength rule of ``seeds`` unless `weak_seed_ok` (for tests).
+    """
     if is_workspace(root) or (root / "inspect-cli.sqlite").exists():
         raise WorkspaceExists(f"{root} is already a workspace; refusing to overwrite it")
     if root.exists() and not root.is_dir():
         raise WorkspaceExists(f"{root} exists and is not a folder")
     if seed is not None and not seed.strip():
         raise SeedError("the seed must not be empty")
+    if seed is not None and not weak_seed_ok:
+        seeds.require_strong(seed)
     seed = seed.strip() if seed is not None else random_seed()
     ws = Workspace(root.resolve())
-    ws.root.mkdir(parents=True, exist_ok=True)
+    # Owner-only, like the backups: the store and the working folders will hold tenant
+    # contact data. SQLite gives the store's -wal and -shm the store's own mode.
+    ws.root.mkdir(mode=0o700, parents=True, exist_ok=True)
     for name in FOLDERS:
-        (ws.root / name).mkdir(exist_ok=True)
+        (ws.root / name).mkdir(mode=0o700, exist_ok=True)
     fd = os.open(ws.seed_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(seed + "\n")
+    os.close(os.open(ws.store_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     commitment = seed_commitment(seed)
     conn = ws.connect()
     with store.transaction(conn):
         store.record_seed_commitment(conn, commitment, now)
     conn.close()
+    (ws.root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     # The config is written last: its presence is what makes the folder a workspace.
     ws.config_path.write_text(DEFAULT_CONFIG, encoding="utf-8")
     return ws, commitment

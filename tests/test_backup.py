@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import stat
 import threading
@@ -118,7 +119,7 @@ def test_restore_as_the_readme_says(workspace, tmp_path):
     for name in FOLDERS:
         (restored.root / name).mkdir(parents=True)
     for name in ("inspect-cli.sqlite", "inspect-cli.toml"):
-        (restored.root / name).write_bytes((made.folder / name).read_bytes())
+        shutil.copy(made.folder / name, restored.root / name)  # as `cp`: the mode too
     restored.seed_path.write_text(SEED + "\n")
     restored.seed_path.chmod(0o600)
     checks = check_workspace(restored)

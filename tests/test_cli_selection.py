@@ -103,7 +103,7 @@ def test_select_refuses_a_replaced_seed_file(cli, workspace):
 def test_verify_passes(cli, workspace, tmp_path):
     orders(workspace, tmp_path)
     cli("select", "-w", workspace.root)
-    result = cli("verify", "-w", workspace.root, "--seed", SEED)
+    result = cli("verify", "-w", workspace.root, "--seed", "-", input=SEED + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "OK: all 3 decisions reproduce and the chain of 1 run is intact "
@@ -120,7 +120,7 @@ def test_verify_passes(cli, workspace, tmp_path):
 
 
 def test_verify_with_a_wrong_seed(cli, workspace):
-    result = cli("verify", "-w", workspace.root, "--seed", "11111111111111111111")
+    result = cli("verify", "-w", workspace.root, "--seed", "-", input="11111111111111111111")
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"Error: seed does not match the commitment {COMMITMENT} recorded at init"

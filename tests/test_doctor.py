@@ -27,6 +27,7 @@ def test_fresh_workspace_is_healthy(workspace, cli):
         "seed",
         "folders",
         "lock",
+        "modes",
         "inbox",
     }
     assert all(line.startswith("ok ") for line in lines[:-1])

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from inspect_cli.errors import InspectError, MalformedOption
+from inspect_cli.errors import (
+    InspectError,
+    InvalidValue,
+    MalformedOption,
+    SeedError,
+    from_host,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,10 +55,71 @@ DateOption = Annotated[
 ]
 
 
+SeedFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--seed-file",
+        metavar="FILE",
+        help="Read the seed from FILE (its one line; e.g. a workspace's seed.secret).",
+        show_default=False,
+    ),
+]
+SEED_ON_COMMAND_LINE = (
+    "Warning: a seed on the command line can be read by every user of this host (ps) and "
+    "stays in the shell history; give it with --seed-file FILE or --seed - (standard input)."
+)
+
+
+def read_seed(value: str | None, seed_file: Path | None) -> str | None:
+    """The seed from ``--seed-file FILE``, ``--seed -`` (standard input) or ``--seed VALUE``.
+
+    None when neither option is given. Surrounding spaces are not part of a seed. A value
+    on the command line is accepted with a warning: every user of the host sees it in `ps`.
+    """
+    if value is not None and seed_file is not None:
+        raise MalformedOption("give the seed with --seed or with --seed-file, not both")
+    if seed_file is not None:
+        try:
+            text = seed_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            reason = getattr(e, "strerror", None) or e
+            raise InvalidValue(f"cannot read the seed file {seed_file}: {reason}") from None
+        origin = f"the seed file {seed_file}"
+    elif value == "-":
+        if sys.stdin.isatty():
+            text = typer.prompt("Seed", hide_input=True, err=True)
+        else:
+            text = sys.stdin.read()
+        origin = "standard input"
+    elif value is not None:
+        stderr().print(SEED_ON_COMMAND_LINE, markup=False, highlight=False, soft_wrap=True)
+        text, origin = value, "--seed"
+    else:
+        return None
+    seed = text.strip()
+    if not seed:
+        where = "" if origin == "--seed" else f": {origin} holds none"
+        raise SeedError(f"the seed must not be empty{where}")
+    if "\n" in seed or "\r" in seed:
+        raise SeedError(f"the seed must be one line; {origin} holds more than one")
+    return seed
+
+
 def open_workspace(path: Path | None) -> Workspace:
     from inspect_cli.workspace import find_workspace
 
+    owner_only_files()
     return find_workspace(path)
+
+
+def owner_only_files() -> None:
+    """Make every file this command creates readable by its owner only (umask 077).
+
+    Exports, quarantine files, logs and the store hold tenant contact data; backups were
+    already owner-only. One setting for the whole (short-lived) process covers every file
+    whichever module writes it; a group that must read them is the host's choice to make.
+    """
+    os.umask(0o077)
 
 
 @contextmanager
@@ -60,8 +128,18 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InspectError as e:
-        stderr().print(f"Error: {e}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(e.exit_code) from None
+        _fail(e)
+    except (OSError, sqlite3.Error) as e:
+        # A full disk or read-only media is the host's condition, not a bug: one line too.
+        problem = from_host(e)
+        if problem is None:
+            raise
+        _fail(problem)
+
+
+def _fail(error: InspectError) -> NoReturn:
+    stderr().print(f"Error: {error}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(error.exit_code) from None
 
 
 def now() -> datetime:

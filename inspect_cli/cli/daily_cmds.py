@@ -25,7 +25,7 @@ from inspect_cli.cli.common import (
     stderr,
     user_errors,
 )
-from inspect_cli.errors import InspectError
+from inspect_cli.errors import InspectError, from_host
 from inspect_cli.exit_codes import ExitCode
 
 QuietOption = Annotated[
@@ -77,7 +77,7 @@ def daily(
                 raise
             except Exception as e:
                 log.error("daily run failed: %s: %s", type(e).__name__, e, exc_info=True)
-                raise InspectError(
+                raise from_host(e, ws.store_path) or InspectError(
                     f"the daily run failed unexpectedly; details in {ws.logs / LOG_FILE}"
                 ) from None
             code = result.exit_code(fail_on_overdue)

@@ -54,6 +54,8 @@ def ingest(
 
     results = []
     with ExitStack() as held:
+        # Exited last: a full disk while importing is one line too, after the store is closed.
+        held.enter_context(user_errors())
         with user_errors():
             ws = open_workspace(workspace)
             config = ws.config()

@@ -13,11 +13,13 @@ from inspect_cli.cli.common import (
     DateOption,
     FormatOption,
     OutputFormat,
+    SeedFileOption,
     WorkspaceOption,
     now,
     open_workspace,
     parse_day,
     print_json,
+    read_seed,
     stdout,
     user_errors,
 )
@@ -124,11 +126,12 @@ def verify(
     seed: Annotated[
         str | None,
         typer.Option(
-            help="The revealed seed to check (default: the workspace's own). It must match "
-            "the commitment recorded at init.",
+            help="The revealed seed to check (default: the workspace's own); - reads it from "
+            "standard input. It must match the commitment recorded at init.",
             show_default=False,
         ),
     ] = None,
+    seed_file: SeedFileOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute every selection from the seed and check the chain of runs.
@@ -138,7 +141,7 @@ def verify(
 
     Example:
 
-        inspect-cli verify -w ./control --seed 37195408226615390473
+        inspect-cli verify -w ./control --seed-file revealed-seed.txt
     """
     from inspect_cli.verify import verify as run_verify
 
@@ -146,7 +149,7 @@ def verify(
         ws = open_workspace(workspace)
         conn = ws.connect()
         try:
-            result = run_verify(conn, seed if seed is not None else ws.read_seed(), now())
+            result = run_verify(conn, read_seed(seed, seed_file) or ws.read_seed(), now())
         finally:
             conn.close()
     if output is OutputFormat.json:

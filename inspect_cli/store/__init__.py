@@ -6,6 +6,7 @@ Area modules (``orders``, ``selections``, ``inspections``, ...) hold the queries
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,13 +35,40 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def open_read_only(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
+    """Open an existing store only to read it: nothing is migrated, created or repaired.
+
+    SQLite reads a WAL-mode store through a -shm file beside it. Where the folder cannot hold
+    one (read-only media, an auditor's copy), ``immutable=1`` tells SQLite that nothing will
+    change the file, so it needs neither that file nor locks. A -wal file left there by a run
+    that was not shut down is not ignored that way: SQLite is then asked to read it as usual.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not os.access(path.parent, os.W_OK) and not (wal.is_file() and wal.stat().st_size):
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=not any_thread)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def is_read_only(conn: sqlite3.Connection) -> bool:
+    """Whether `conn` was opened by ``open_read_only``."""
+    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+
+
 @contextmanager
 def reader(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A second, read-only connection to the same store, for a thread that reads while `conn`
     writes. In WAL mode it sees the last committed state: while `conn` holds the write lock
     (``transaction``) and has not yet changed what the thread reads, the state `conn` sees."""
     path = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
-    other = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    if is_read_only(conn):
+        other = open_read_only(Path(path), any_thread=True)
+    else:
+        other = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     try:
         yield other
     finally:
@@ -100,3 +128,13 @@ def log_event(conn: sqlite3.Connection, now: datetime, event: str, detail: str) 
         "INSERT INTO audit_log (at, event, detail) VALUES (?, ?, ?)",
         (timestamp(now), event, detail),
     )
+
+
+def record_event(conn: sqlite3.Connection, now: datetime, event: str, detail: str) -> bool:
+    """Append to the audit log in a transaction of its own; False, and nothing written, on a
+    store opened read-only (an auditor's copy on read-only media cannot hold the entry)."""
+    if is_read_only(conn):
+        return False
+    with transaction(conn):
+        log_event(conn, now, event, detail)
+    return True

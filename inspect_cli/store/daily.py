@@ -10,9 +10,9 @@ from inspect_cli.store.schema import schema_version
 
 def open_read_only(path: Path) -> sqlite3.Connection:
     """Open an existing store without migrating or creating it (doctor must not repair)."""
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    from inspect_cli import store
+
+    return store.open_read_only(path)
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
