@@ -51,7 +51,8 @@ def daily(
     exports/inspections-open-DAY.csv (every open inspection), then prints one summary line.
     One run at a time; a second run the same day rewrites the same lists. Always logs to
     logs/inspect-cli.log. Exit 0 ok, 1 error, 3 rows rejected or files quarantined, 4 another
-    run holds the lock, 5 overdue inspections (with --fail-on-overdue).
+    run holds the lock, 5 overdue inspections (with --fail-on-overdue), 6 selected orders
+    amended to the threshold or below stay selected (listed: look at them).
 
     Example:
 
