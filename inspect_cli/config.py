@@ -45,6 +45,9 @@ csv_dialect = "excel-be"
 # files = ["detroit*.csv"]
 # date_format = "%m/%d/%Y"      # month-first dates (US files)
 # amount_convention = "point"   # "point" or "comma": how to read 1.234 on its own
+# id_prefix = "DD-"            # stored order id = prefix + the file's number: two contractors
+#                               # may use one number (the prefix is part of the hashed id)
+# aliases = ["Detroit Demo", "DETROIT DEMOLITION LLC"]  # other spellings stored as this name
 # [contractors."Detroit Demolition".columns]
 # "Parcel ID" = "order_id"
 # "Price" = "amount_excl_vat"
@@ -61,6 +64,11 @@ class ContractorProfile:
     columns: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None
     amount_convention: str | None = None
+    id_prefix: str | None = None
+    """Put before every order number of this contractor: order numbers are the contractor's
+    own, and two contractors' numbers must never meet in one stored id."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings of this contractor's name, stored as ``name``."""
 
     def matches(self, file_name: str) -> bool:
         return any(fnmatch.fnmatch(file_name.lower(), p.lower()) for p in self.files)
@@ -84,6 +92,30 @@ class Config:
         if contractor is not None:
             return self.contractors.get(contractor, ContractorProfile(name=contractor))
         return next((p for p in self.contractors.values() if p.matches(file_name)), None)
+
+    def register(self) -> Register:
+        """The contractor register: canonical names of aliases, and id prefixes."""
+        names: dict[str, str] = {}
+        for profile in self.contractors.values():
+            for alias in (profile.name, *profile.aliases):
+                names.setdefault(name_key(alias), profile.name)
+        prefixes = {p.name: p.id_prefix for p in self.contractors.values() if p.id_prefix}
+        return Register(names, prefixes)
+
+
+@dataclass(frozen=True)
+class Register:
+    """What parsing needs of the contractors in the config, whatever the file's profile."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    """`name_key` of a canonical name or an alias -> the canonical name."""
+    prefixes: dict[str, str] = field(default_factory=dict)
+    """Canonical name -> id prefix, for the contractors that have one."""
+
+
+def name_key(name: str) -> str:
+    """How contractor names are compared with aliases: case- and space-insensitively."""
+    return " ".join(name.casefold().split())
 
 
 def load_config(path: Path) -> Config:
@@ -157,10 +189,20 @@ def _profile(name: str, section: object, path: Path) -> ContractorProfile:
     convention = section.get("amount_convention")
     if convention not in (None, "comma", "point"):
         raise ConfigError(f'{where}: amount_convention must be "comma" or "point"')
+    prefix = section.get("id_prefix")
+    if prefix is not None and (
+        not isinstance(prefix, str) or prefix != prefix.strip() or not prefix
+    ):
+        raise ConfigError(f'{where}: id_prefix must be text without surrounding spaces, like "DP-"')
+    aliases = section.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(f"{where}: aliases must be a list of names")
     return ContractorProfile(
         name=name,
         files=tuple(files),
         columns=dict(columns),
         date_format=section.get("date_format"),
         amount_convention=convention,
+        id_prefix=prefix,
+        aliases=tuple(aliases),
     )

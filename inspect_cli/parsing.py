@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from inspect_cli.amounts import detect_convention, parse_amounts
-from inspect_cli.config import ContractorProfile
+from inspect_cli.config import ContractorProfile, Register, name_key
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, MissingColumns
 from inspect_cli.headers import map_columns, missing_required
@@ -75,7 +75,12 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
 
 
 def run_worker(
-    path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int, pipe
+    path: Path,
+    sheet: str | None,
+    profile: ContractorProfile | None,
+    chunk_rows: int,
+    pipe,
+    register: Register | None = None,
 ) -> None:
     """A worker process parsing a file for `ingest`: sends ("header", the file's columns),
     then ("chunk", parsed) per chunk, then ("done", repeated); or ("error", exception) with
@@ -85,7 +90,7 @@ def run_worker(
     try:
         table, columns = open_orders(path, sheet, profile, chunk_rows)
         pipe.send(("header", table.columns))
-        parser = Parser(table, columns, profile)
+        parser = Parser(table, columns, profile, register)
         while (parsed := parser.next()) is not None:
             pipe.send(("chunk", parsed))
         pipe.send(("done", parser.repeats.found))
@@ -118,10 +123,17 @@ def cells_of(table: Table, rows: list[int]) -> dict[int, list[str]]:
 class Parser:
     """Reads and parses the chunks of a file one after the other."""
 
-    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
+    def __init__(
+        self,
+        table,
+        columns: dict[str, str],
+        profile: ContractorProfile | None,
+        register: Register | None = None,
+    ):
         self.table = table
         self.columns = columns
         self.profile = profile
+        self.register = register
         self.convention = profile.amount_convention if profile else None
         self.chunks = table.chunks()
         self.repeats = Repeats()
@@ -132,7 +144,9 @@ class Parser:
             return None
         if self.convention is None:
             self.convention = _convention(chunk, self.columns)
-        parsed, problems = parse_orders(chunk, self.columns, self.profile, self.convention)
+        parsed, problems = parse_orders(
+            chunk, self.columns, self.profile, self.convention, self.register
+        )
         bad = problems.notna().to_numpy()
         cells = self.table.columns
         rejected = _rejected_rows(chunk, cells, problems, bad)
@@ -268,8 +282,12 @@ def parse_orders(
     columns: dict[str, str],
     profile: ContractorProfile | None,
     convention: str | None,
+    register: Register | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Parse a chunk of text rows into order values, column by column.
+
+    Contractor names go through the register's aliases to their canonical name; an order id
+    gets the id prefix of the file's profile, or else of the row's contractor.
 
     Returns the parsed frame (indexed by file row, columns ``order_id`` and the stored value
     fields) and a Series of problems: None for a good row, else "field: reason; field: reason".
@@ -284,12 +302,15 @@ def parse_orders(
             return pd.Series([None] * len(index), index=index, dtype=object)
         return _stripped(chunk[columns[field]])
 
-    out["order_id"] = text("order_id")
-    problems["order_id"] = _required(out["order_id"], "order_id: empty")
+    order_id = text("order_id")
+    problems["order_id"] = _required(order_id, "order_id: empty")
 
     contractor = text("contractor")
+    if register is not None and register.names:
+        contractor = _canonical(contractor, register.names)
     if profile is not None:
         contractor = contractor.fillna(profile.name)
+    out["order_id"] = _prefixed_ids(order_id, contractor, profile, register)
     out["contractor"] = contractor
     problems["contractor"] = _required(contractor, "contractor: empty")
 
@@ -315,6 +336,31 @@ def parse_orders(
         dtype=object,
     )
     return out, _join(problems, index)
+
+
+def _canonical(names: pd.Series, register: dict[str, str]) -> pd.Series:
+    """Each name as its canonical name when it is one of the register's aliases, else as it
+    came; looked up once per distinct name."""
+    codes, distinct = pd.factorize(names)
+    mapped = np.array([register.get(name_key(n), n) for n in distinct] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=names.index, dtype=object)
+
+
+def _prefixed_ids(
+    order_ids: pd.Series,
+    contractors: pd.Series,
+    profile: ContractorProfile | None,
+    register: Register | None,
+) -> pd.Series:
+    """Order ids as stored: with the profile's id prefix for every row of the file, or else
+    with the prefix of each row's (canonical) contractor, when it has one."""
+    if profile is not None and profile.id_prefix:
+        prefixes: pd.Series | str = profile.id_prefix
+    elif register is not None and register.prefixes:
+        prefixes = contractors.map(register.prefixes).fillna("")
+    else:
+        return order_ids
+    return (prefixes + order_ids.fillna("")).where(order_ids.notna(), None)
 
 
 def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:
