@@ -62,3 +62,8 @@ class BackupFailed(InspectError):
 
 class OutputNotWritable(InspectError):
     """A file or folder cannot be written (permissions, disk full, a file open in Excel)."""
+
+
+class DateConvention(InspectError):
+    """A date column is month-first, mixes conventions or contradicts the profile's format:
+    the whole file is refused rather than any date read with day and month swapped."""

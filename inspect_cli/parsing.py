@@ -17,8 +17,13 @@ import pandas as pd
 
 from inspect_cli.amounts import detect_convention, parse_amounts
 from inspect_cli.config import ContractorProfile, Register, name_key
-from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, MissingColumns
+from inspect_cli.dates import (
+    DateEvidence,
+    convention_problem,
+    month_first_format,
+    read_dates,
+)
+from inspect_cli.errors import DateConvention, InspectError, MissingColumns
 from inspect_cli.headers import map_columns, missing_required
 from inspect_cli.ingest import Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, open_table
@@ -137,6 +142,7 @@ class Parser:
         self.convention = profile.amount_convention if profile else None
         self.chunks = table.chunks()
         self.repeats = Repeats()
+        self.evidence: dict[str, DateEvidence] = {}
 
     def next(self) -> Parsed | None:
         chunk = next(self.chunks, None)
@@ -144,9 +150,11 @@ class Parser:
             return None
         if self.convention is None:
             self.convention = _convention(chunk, self.columns)
+        evidence: dict[str, DateEvidence] = {}
         parsed, problems = parse_orders(
-            chunk, self.columns, self.profile, self.convention, self.register
+            chunk, self.columns, self.profile, self.convention, self.register, evidence
         )
+        self._check_dates(evidence)
         bad = problems.notna().to_numpy()
         cells = self.table.columns
         rejected = _rejected_rows(chunk, cells, problems, bad)
@@ -161,6 +169,41 @@ class Parser:
             firsts=_staged_columns(parsed, good & ~repeated),
             repeated=_staged_columns(parsed, repeated),
         )
+
+    def _check_dates(self, evidence: dict[str, DateEvidence]) -> None:
+        """Add a chunk's date evidence to the file's; raise when a date column cannot be read
+        with one convention. The file is one transaction, so an error in a later chunk still
+        stores nothing of it."""
+        date_format = self.profile.date_format if self.profile else None
+        for field, found in evidence.items():
+            seen = self.evidence[field] = self.evidence.get(field, DateEvidence()).merge(found)
+            problem = convention_problem(seen, date_format)
+            if problem is None:
+                continue
+            path = self.table.path
+            message = f"{path}: column '{self.columns[field]}' ({field}) {problem}: "
+            if date_format is None and not seen.day_first:
+                name = self.profile.name if self.profile else "Contractor name"
+                files = "" if self.profile and self.profile.files else f'files = ["{path.name}"]\n'
+                message += (
+                    "the file is not imported, so that no date is read with day and month "
+                    "swapped. If this contractor writes dates month-first, add to "
+                    f'inspect-cli.toml:\n[contractors."{name}"]\n{files}'
+                    f'date_format = "{month_first_format(seen.month_first or "")}"\n'
+                    "and import the file again."
+                )
+            elif date_format is None:
+                message += (
+                    "the file is not imported; ask the contractor for one date convention "
+                    "throughout, or correct the file."
+                )
+            else:
+                message += (
+                    "the file is not imported, so that no date is read with day and month "
+                    f'swapped; correct date_format in [contractors."{self.profile.name}"] of '
+                    "inspect-cli.toml, or the file."
+                )
+            raise DateConvention(message)
 
 
 def _rejected_rows(
@@ -283,11 +326,13 @@ def parse_orders(
     profile: ContractorProfile | None,
     convention: str | None,
     register: Register | None = None,
+    evidence: dict[str, DateEvidence] | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Parse a chunk of text rows into order values, column by column.
 
     Contractor names go through the register's aliases to their canonical name; an order id
-    gets the id prefix of the file's profile, or else of the row's contractor.
+    gets the id prefix of the file's profile, or else of the row's contractor. The evidence
+    of each date column's convention goes into ``evidence`` when given.
 
     Returns the parsed frame (indexed by file row, columns ``order_id`` and the stored value
     fields) and a Series of problems: None for a good row, else "field: reason; field: reason".
@@ -319,7 +364,9 @@ def parse_orders(
     date_format = profile.date_format if profile else None
     for field in ("completed_on", "order_date"):
         if field in columns:
-            parsed = parse_dates(chunk[columns[field]], date_format)
+            parsed, found = read_dates(chunk[columns[field]], date_format)
+            if evidence is not None:
+                evidence[field] = found
             out[field] = parsed.values.astype(object).where(parsed.values.notna(), None)
             problems[field] = _prefixed(field, parsed.errors)
         else:
