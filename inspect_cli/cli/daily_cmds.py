@@ -179,7 +179,8 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
         print_json(as_json(checks))
     else:
         for c in checks:
-            typer.echo(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<8} {c.message}")
+            status = "PROBLEM" if not c.ok else "WARNING" if c.warning else "ok"
+            typer.echo(f"{status:<8} {c.name:<8} {c.message}")
         problems = sum(not c.ok for c in checks)
         typer.echo(f"{problems} problem(s) in {ws.root}" if problems else f"{ws.root} is healthy")
     if not healthy(checks):
