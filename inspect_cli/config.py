@@ -49,9 +49,9 @@ csv_dialect = "excel-be"
 #                               # may use one number (the prefix is part of the hashed id)
 # aliases = ["Detroit Demo", "DETROIT DEMOLITION LLC"]  # other spellings stored as this name
 # [contractors."Detroit Demolition".columns]
-# "Parcel ID" = "order_id"
 # "Price" = "amount_excl_vat"
 # "Demolition Date" = "completed_on"
+# "Parcel ID" = ["order_id", "dwelling_id"]   # one column for two fields: only when said so
 """
 
 
@@ -61,7 +61,8 @@ class ContractorProfile:
 
     name: str
     files: tuple[str, ...] = ()
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str | list[str]] = field(default_factory=dict)
+    """Header -> field, or -> a list of fields when one column means several."""
     date_format: str | None = None
     amount_convention: str | None = None
     id_prefix: str | None = None
@@ -178,9 +179,13 @@ def _profile(name: str, section: object, path: Path) -> ContractorProfile:
     columns = section.get("columns", {})
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise ConfigError(f"{where}: files must be a list of name patterns")
-    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ConfigError(f"{where}: columns must map headers to field names")
-    unknown = sorted(set(columns.values()) - set(FIELDS))
+    if not isinstance(columns, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and v and all(isinstance(f, str) for f in v))
+        for v in columns.values()
+    ):
+        raise ConfigError(f"{where}: columns must map headers to a field name or a list of them")
+    named = {f for v in columns.values() for f in ([v] if isinstance(v, str) else v)}
+    unknown = sorted(named - set(FIELDS))
     if unknown:
         raise ConfigError(
             f"{where}: unknown field(s) {', '.join(unknown)} in columns; "

@@ -298,6 +298,7 @@ def _file_done(
         outcome.rejected,
         target,
     )
+    log.info("%s: columns: %s", path.name, outcome.mapping())
     if outcome.rejected:
         log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
     return FileOutcome(outcome, ARCHIVED, target)

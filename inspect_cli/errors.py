@@ -67,3 +67,7 @@ class OutputNotWritable(InspectError):
 class DateConvention(InspectError):
     """A date column is month-first, mixes conventions or contradicts the profile's format:
     the whole file is refused rather than any date read with day and month swapped."""
+
+
+class AmbiguousColumns(InspectError):
+    """One column of an input file would fill two fields without a profile saying so."""

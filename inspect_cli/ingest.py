@@ -23,6 +23,7 @@ from pathlib import Path
 from inspect_cli import store
 from inspect_cli.config import Config, ContractorProfile, Register
 from inspect_cli.errors import InspectError
+from inspect_cli.headers import column_fields
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.store import orders as order_store
 
@@ -46,6 +47,12 @@ class FileResult:
     not_completed: int = 0
     quarantine: str | None = None
     error: str | None = None
+    columns: list[dict[str, str]] = field(default_factory=list)
+    """Each column of the file and the field(s) it filled, or "ignored"."""
+
+    def mapping(self) -> str:
+        """The columns as one line for a log: ``Bonnummer -> order_id, Kleur -> ignored``."""
+        return ", ".join(f"{c['column']} -> {c['field']}" for c in self.columns)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +105,10 @@ def ingest_file(
             store.transaction(conn),
         ):
             digest = hashing.result()
+            result.columns = [
+                {"column": column, "field": fields}
+                for column, fields in column_fields(chunks.header, chunks.fields)
+            ]
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
             target = _Store(conn, import_id, now)
@@ -203,6 +214,7 @@ class _ParseHere:
 
         self.table, columns = parsing.open_orders(path, sheet, profile, chunk_rows)
         self.header: list[str] = self.table.columns
+        self.fields: dict[str, str] = columns
         self.parser = parsing.Parser(self.table, columns, profile, register)
 
     def __enter__(self) -> _ParseHere:
@@ -257,10 +269,11 @@ class _ParseWorker:
         self._process.start()
         theirs.close()
         self.header: list[str] = []
+        self.fields: dict[str, str] = {}
 
     def __enter__(self) -> _ParseWorker:
         try:
-            self.header = self._next("header")
+            self.header, self.fields = self._next("header")
         except BaseException:
             self._stop(failed=True)
             raise

@@ -8,6 +8,7 @@ file is parsed in a worker process (`run_worker`), which sends the file's column
 
 from __future__ import annotations
 
+import json
 import traceback
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,8 +24,8 @@ from inspect_cli.dates import (
     month_first_format,
     read_dates,
 )
-from inspect_cli.errors import DateConvention, InspectError, MissingColumns
-from inspect_cli.headers import map_columns, missing_required
+from inspect_cli.errors import AmbiguousColumns, DateConvention, InspectError, MissingColumns
+from inspect_cli.headers import map_columns, missing_required, shared_columns
 from inspect_cli.ingest import Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, open_table
 from inspect_cli.store import orders as order_store
@@ -76,6 +77,17 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
             f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
             f"columns found: {', '.join(found) or 'none'}"
         )
+    shared = shared_columns(columns, mapping)
+    if shared:
+        column, fields = next(iter(shared.items()))
+        name = profile.name if profile else "Contractor name"
+        raise AmbiguousColumns(
+            f"{path}: column '{column}' would fill {' and '.join(fields)}; a column fills one "
+            f'field unless the profile says so. Add to inspect-cli.toml [contractors."{name}"]'
+            + ("" if profile and profile.files else f' files = ["{path.name}"]')
+            + f' and under [contractors."{name}".columns] either "{column}" = "{fields[0]}" '
+            f'(one field) or "{column}" = {json.dumps(fields)} (each of them)'
+        )
     return columns
 
 
@@ -87,14 +99,15 @@ def run_worker(
     pipe,
     register: Register | None = None,
 ) -> None:
-    """A worker process parsing a file for `ingest`: sends ("header", the file's columns),
-    then ("chunk", parsed) per chunk, then ("done", repeated); or ("error", exception) with
-    the exception the file raised. Then, until the pipe closes, answers a list of file rows
-    with ("cells", their original cells): rows of chunks gone by that turned out to conflict.
+    """A worker process parsing a file for `ingest`: sends ("header", (the file's columns,
+    field -> column)), then ("chunk", parsed) per chunk, then ("done", repeated); or ("error",
+    exception) with the exception the file raised. Then, until the pipe closes, answers a list
+    of file rows with ("cells", their original cells): rows of chunks gone by that turned out
+    to conflict.
     """
     try:
         table, columns = open_orders(path, sheet, profile, chunk_rows)
-        pipe.send(("header", table.columns))
+        pipe.send(("header", (table.columns, columns)))
         parser = Parser(table, columns, profile, register)
         while (parsed := parser.next()) is not None:
             pipe.send(("chunk", parsed))
