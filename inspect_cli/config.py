@@ -152,6 +152,7 @@ def parse_config(data: dict, path: Path) -> Config:
         name: _profile(name, section, path)
         for name, section in (data.get("contractors") or {}).items()
     }
+    _check_aliases(contractors, path)
     return Config(
         threshold_cents=int(threshold * 100),
         sample_rate=rate,
@@ -160,6 +161,19 @@ def parse_config(data: dict, path: Path) -> Config:
         csv_dialect=dialect,
         contractors=contractors,
     )
+
+
+def _check_aliases(contractors: dict[str, ContractorProfile], path: Path) -> None:
+    """One spelling names one contractor: an alias of two would store orders under either."""
+    owner: dict[str, str] = {}
+    for profile in contractors.values():
+        for alias in (profile.name, *profile.aliases):
+            key = name_key(alias)
+            if owner.setdefault(key, profile.name) != profile.name:
+                raise ConfigError(
+                    f"{path}: {alias!r} is a name or alias of both "
+                    f'[contractors."{owner[key]}"] and [contractors."{profile.name}"]'
+                )
 
 
 def _decimal(value: object, key: str, path: Path) -> Decimal:

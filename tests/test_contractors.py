@@ -150,3 +150,13 @@ def test_a_bad_id_prefix_or_alias_list_is_a_config_error(cli, workspace):
     result = cli("contractors", "-w", workspace.root)
     assert result.exit_code == 1
     assert "aliases must be a list of names" in result.stderr
+
+
+def test_an_alias_of_two_contractors_is_a_config_error(cli, workspace):
+    with open(workspace.config_path, "a", encoding="utf-8") as f:
+        f.write('\n[contractors."A BV"]\naliases = ["AB"]\n[contractors."B"]\naliases = ["ab "]\n')
+    result = cli("contractors", "-w", workspace.root)
+    assert result.exit_code == 1
+    assert '\'ab \' is a name or alias of both [contractors."A BV"] and [contractors."B"]' in (
+        result.stderr
+    )
