@@ -160,3 +160,32 @@ def test_an_amendment_by_the_same_contractor_is_still_an_amendment(cli, workspac
     result = ingest(cli, workspace, path)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["files"][0]["amended"] == 1
+
+
+def test_a_file_parsed_in_a_worker_quarantines_foreign_rows_with_their_cells(
+    cli, workspace, tmp_path, monkeypatch
+):
+    from inspect_cli import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "WORKER_BYTES", 0)
+    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
+    assert ingest(cli, workspace, file_a(tmp_path)).exit_code == 0
+    path = tmp_path / "claes-many.csv"
+    path.write_text(
+        HEADER
+        + "C1,Schilderwerken Claes,10.00,20/11/2026\n"
+        + ROW_B
+        + "C2,Schilderwerken Claes,5,",
+        encoding="utf-8",
+    )
+    result = ingest(cli, workspace, path)
+    assert result.exit_code == 3
+    (row,) = quarantined(result)
+    assert (row["source_row"], row["order_id"], row["amount_excl_vat"]) == (
+        "3",
+        "2026-001",
+        "300.00",
+    )
+    assert_names_both(row["problems"], CLAES, PEETERS)
+    counts = json.loads(result.stdout)["files"][0]
+    assert (counts["read"], counts["new"], counts["rejected"]) == (3, 2, 1)
