@@ -11,6 +11,7 @@ Rejected rows go to the quarantine with a reason per field; the identity
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from inspect_cli import store
 from inspect_cli.config import Config, ContractorProfile, Register
+from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
 from inspect_cli.headers import column_fields
 from inspect_cli.quarantine import Quarantine
@@ -332,8 +334,15 @@ def _parse_in_worker(
     run_worker(path, sheet, profile, chunk_rows, pipe, register)
 
 
-def identity_fix(contractor: str) -> str:
-    """The end of every reason for one order number under two contractors: the fix."""
+def identity_fix(contractor: str, other: str) -> str:
+    """The end of every reason for one order number under two contractors: the fix. Two
+    spellings of one firm need an alias, two firms an id prefix for the row's contractor."""
+    if firm_key(contractor) == firm_key(other):
+        return (
+            "if both names are one firm, make one an alias of the other in inspect-cli.toml, "
+            f'e.g. [contractors."{other}"] aliases = [{json.dumps(contractor)}], '
+            "then import the file again"
+        )
     return (
         "one order number cannot belong to two contractors: give one of them an id prefix in "
         f'inspect-cli.toml, e.g. [contractors."{contractor}"] id_prefix = "XX-" '
@@ -362,7 +371,7 @@ def _reject_foreign(
     for row, order_id, contractor, stored, file_name in foreign:
         reason = (
             f"order_id: {order_id} is already stored for contractor {stored!r} (from "
-            f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor)
+            f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
         )
         quarantine.add(row, cells[row], reason)
     result.rejected += len(foreign)
@@ -395,7 +404,8 @@ def _reject_conflicts(
             if len(contractors) > 1:
                 reason = (
                     f"order_id: {order_id} appears in rows {listed} with different contractors "
-                    f"({', '.join(map(repr, contractors))}); " + identity_fix(contractors[-1])
+                    f"({', '.join(map(repr, contractors))}); "
+                    + identity_fix(contractors[-1], contractors[0])
                 )
             else:
                 reason = f"order_id: {order_id} appears in rows {listed} with different values"

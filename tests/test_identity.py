@@ -189,3 +189,21 @@ def test_a_file_parsed_in_a_worker_quarantines_foreign_rows_with_their_cells(
     assert_names_both(row["problems"], CLAES, PEETERS)
     counts = json.loads(result.stdout)["files"][0]
     assert (counts["read"], counts["new"], counts["rejected"]) == (3, 2, 1)
+
+
+def test_another_spelling_of_one_firm_is_told_to_become_an_alias(cli, workspace, tmp_path):
+    assert ingest(cli, workspace, file_a(tmp_path)).exit_code == 0
+    path = tmp_path / "peeters-caps.csv"
+    path.write_text(HEADER + "2026-001,DAKWERKEN PEETERS,1500.00,20/11/2026\n", encoding="utf-8")
+    result = ingest(cli, workspace, path)
+    assert result.exit_code == 3
+    assert quarantined(result)[0]["problems"].endswith(
+        "this row is from 'DAKWERKEN PEETERS'; if both names are one firm, make one an alias of "
+        'the other in inspect-cli.toml, e.g. [contractors."Dakwerken Peeters BV"] aliases = '
+        '["DAKWERKEN PEETERS"], then import the file again'
+    )
+    with open(workspace.config_path, "a", encoding="utf-8") as f:
+        f.write(f'\n[contractors."{PEETERS}"]\naliases = ["DAKWERKEN PEETERS"]\n')
+    again = ingest(cli, workspace, path)
+    assert again.exit_code == 0
+    assert json.loads(again.stdout)["files"][0]["unchanged"] == 1
