@@ -89,9 +89,11 @@ class Config:
     def profile_for(
         self, file_name: str, contractor: str | None = None
     ) -> ContractorProfile | None:
-        """The profile named on the command line, else the first whose file patterns match."""
+        """The profile named on the command line (by its name or an alias), else the first
+        whose file patterns match."""
         if contractor is not None:
-            return self.contractors.get(contractor, ContractorProfile(name=contractor))
+            canonical = self.register().names.get(name_key(contractor), contractor)
+            return self.contractors.get(canonical, ContractorProfile(name=contractor))
         return next((p for p in self.contractors.values() if p.matches(file_name)), None)
 
     def register(self) -> Register:

@@ -160,3 +160,13 @@ def test_an_alias_of_two_contractors_is_a_config_error(cli, workspace):
     assert '\'ab \' is a name or alias of both [contractors."A BV"] and [contractors."B"]' in (
         result.stderr
     )
+
+
+def test_contractor_option_accepts_an_alias(cli, workspace, tmp_path):
+    with open(workspace.config_path, "a", encoding="utf-8") as f:
+        f.write('\n[contractors."Peeters Sanitair BV"]\naliases = ["Peeters"]\nid_prefix = "PS-"\n')
+    path = tmp_path / "p.csv"
+    path.write_text("order_id,amount_excl_vat\nA1,10\n", encoding="utf-8")
+    result = cli("ingest", "-w", workspace.root, "--contractor", "peeters", path)
+    assert result.exit_code == 0, result.output
+    assert stored(workspace) == {"PS-A1": "Peeters Sanitair BV"}
