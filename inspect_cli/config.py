@@ -60,10 +60,13 @@ split_rule = "report"
 # files = ["detroit*.csv"]
 # date_format = "%m/%d/%Y"      # month-first dates (US files)
 # amount_convention = "point"   # "point" or "comma": how to read 1.234 on its own
+# id_prefix = "DD-"            # stored order id = prefix + the file's number: two contractors
+#                               # may use one number (the prefix is part of the hashed id)
+# aliases = ["Detroit Demo", "DETROIT DEMOLITION LLC"]  # other spellings stored as this name
 # [contractors."Detroit Demolition".columns]
-# "Parcel ID" = "order_id"
 # "Price" = "amount_excl_vat"
 # "Demolition Date" = "completed_on"
+# "Parcel ID" = ["order_id", "dwelling_id"]   # one column for two fields: only when said so
 """
 
 
@@ -73,9 +76,15 @@ class ContractorProfile:
 
     name: str
     files: tuple[str, ...] = ()
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str | list[str]] = field(default_factory=dict)
+    """Header -> field, or -> a list of fields when one column means several."""
     date_format: str | None = None
     amount_convention: str | None = None
+    id_prefix: str | None = None
+    """Put before every order number of this contractor: order numbers are the contractor's
+    own, and two contractors' numbers must never meet in one stored id."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings of this contractor's name, stored as ``name``."""
 
     def matches(self, file_name: str) -> bool:
         return any(fnmatch.fnmatch(file_name.lower(), p.lower()) for p in self.files)
@@ -99,10 +108,36 @@ class Config:
     def profile_for(
         self, file_name: str, contractor: str | None = None
     ) -> ContractorProfile | None:
-        """The profile named on the command line, else the first whose file patterns match."""
+        """The profile named on the command line (by its name or an alias), else the first
+        whose file patterns match."""
         if contractor is not None:
-            return self.contractors.get(contractor, ContractorProfile(name=contractor))
+            canonical = self.register().names.get(name_key(contractor), contractor)
+            return self.contractors.get(canonical, ContractorProfile(name=contractor))
         return next((p for p in self.contractors.values() if p.matches(file_name)), None)
+
+    def register(self) -> Register:
+        """The contractor register: canonical names of aliases, and id prefixes."""
+        names: dict[str, str] = {}
+        for profile in self.contractors.values():
+            for alias in (profile.name, *profile.aliases):
+                names.setdefault(name_key(alias), profile.name)
+        prefixes = {p.name: p.id_prefix for p in self.contractors.values() if p.id_prefix}
+        return Register(names, prefixes)
+
+
+@dataclass(frozen=True)
+class Register:
+    """What parsing needs of the contractors in the config, whatever the file's profile."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    """`name_key` of a canonical name or an alias -> the canonical name."""
+    prefixes: dict[str, str] = field(default_factory=dict)
+    """Canonical name -> id prefix, for the contractors that have one."""
+
+
+def name_key(name: str) -> str:
+    """How contractor names are compared with aliases: case- and space-insensitively."""
+    return " ".join(name.casefold().split())
 
 
 def load_config(path: Path) -> Config:
@@ -164,6 +199,7 @@ def parse_config(data: dict, path: Path) -> Config:
         name: _profile(name, section, path)
         for name, section in (data.get("contractors") or {}).items()
     }
+    _check_aliases(contractors, path)
     return Config(
         threshold_cents=int(threshold * 100),
         sample_rate=rate,
@@ -176,6 +212,19 @@ def parse_config(data: dict, path: Path) -> Config:
         split_rule=split_rule,
         contractors=contractors,
     )
+
+
+def _check_aliases(contractors: dict[str, ContractorProfile], path: Path) -> None:
+    """One spelling names one contractor: an alias of two would store orders under either."""
+    owner: dict[str, str] = {}
+    for profile in contractors.values():
+        for alias in (profile.name, *profile.aliases):
+            key = name_key(alias)
+            if owner.setdefault(key, profile.name) != profile.name:
+                raise ConfigError(
+                    f"{path}: {alias!r} is a name or alias of both "
+                    f'[contractors."{owner[key]}"] and [contractors."{profile.name}"]'
+                )
 
 
 def _decimal(value: object, key: str, path: Path) -> Decimal:
@@ -195,9 +244,13 @@ def _profile(name: str, section: object, path: Path) -> ContractorProfile:
     columns = section.get("columns", {})
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise ConfigError(f"{where}: files must be a list of name patterns")
-    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ConfigError(f"{where}: columns must map headers to field names")
-    unknown = sorted(set(columns.values()) - set(FIELDS))
+    if not isinstance(columns, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and v and all(isinstance(f, str) for f in v))
+        for v in columns.values()
+    ):
+        raise ConfigError(f"{where}: columns must map headers to a field name or a list of them")
+    named = {f for v in columns.values() for f in ([v] if isinstance(v, str) else v)}
+    unknown = sorted(named - set(FIELDS))
     if unknown:
         raise ConfigError(
             f"{where}: unknown field(s) {', '.join(unknown)} in columns; "
@@ -206,10 +259,20 @@ def _profile(name: str, section: object, path: Path) -> ContractorProfile:
     convention = section.get("amount_convention")
     if convention not in (None, "comma", "point"):
         raise ConfigError(f'{where}: amount_convention must be "comma" or "point"')
+    prefix = section.get("id_prefix")
+    if prefix is not None and (
+        not isinstance(prefix, str) or prefix != prefix.strip() or not prefix
+    ):
+        raise ConfigError(f'{where}: id_prefix must be text without surrounding spaces, like "DP-"')
+    aliases = section.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(f"{where}: aliases must be a list of names")
     return ContractorProfile(
         name=name,
         files=tuple(files),
         columns=dict(columns),
         date_format=section.get("date_format"),
         amount_convention=convention,
+        id_prefix=prefix,
+        aliases=tuple(aliases),
     )

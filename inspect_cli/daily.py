@@ -114,9 +114,15 @@ class DailyResult:
             return ExitCode.ERROR
         if self.count(QUARANTINED) or self.rows()["rejected"]:
             return ExitCode.REJECTED
+        if self.kept():
+            return ExitCode.KEPT
         if fail_on_overdue and self.overdue:
             return ExitCode.OVERDUE
         return ExitCode.OK
+
+    def kept(self) -> list[str]:
+        """Selected orders amended to the threshold or below in this run, which stay selected."""
+        return self.run.plan.kept_after_downward if self.run else []
 
     def summary(self) -> str:
         """The one line a coordinator reads in the cron mail."""
@@ -124,6 +130,7 @@ class DailyResult:
         selected = sum(self.selected.values())
         per_reason = ", ".join(f"{k} {n}" for k, n in self.selected.items() if n)
         lists = ", ".join(f"{e.path} ({e.rows})" for e in self.exports)
+        kept = ", ".join(self.kept())
         return (
             f"daily {self.as_of.isoformat()}: {len(self.files)} files "
             f"({self.count(ARCHIVED)} archived, {self.count(QUARANTINED)} quarantined, "
@@ -131,6 +138,7 @@ class DailyResult:
             f"{rows['unchanged']} unchanged, {rows['amended']} amended, "
             f"{rows['rejected']} rejected); {selected} newly selected"
             + (f" ({per_reason})" if per_reason else "")
+            + (f"; kept selected after a downward amendment: {kept}" if kept else "")
             + f"; {self.open} open, {self.overdue} overdue; lists: {lists}"
         )
 
@@ -141,6 +149,7 @@ class DailyResult:
             "rows": self.rows(),
             "selection_run": self.run.run_id if self.run else None,
             "newly_selected": self.selected,
+            "kept_after_downward_amendment": self.kept(),
             "open": self.open,
             "overdue": self.overdue,
             "exports": [
@@ -224,6 +233,11 @@ def run_daily(
             sum(result.selected.values()),
             "" if run.run_id is None else f" (run {run.run_id})",
         )
+        if run.plan.kept_after_downward:
+            log.warning(
+                "kept selected after a downward amendment (look at them): %s",
+                ", ".join(run.plan.kept_after_downward),
+            )
 
         # "New" means selected by any run as of this day, so a re-run writes the same list.
         new_rows = [
@@ -284,6 +298,7 @@ def _file_done(
         outcome.rejected,
         target,
     )
+    log.info("%s: columns: %s", path.name, outcome.mapping())
     if outcome.rejected:
         log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
     return FileOutcome(outcome, ARCHIVED, target)

@@ -8,8 +8,12 @@ French month names in any case, with or without dot or accents (``14-Jan-2011``,
 numbers from 20000 to 80000 (1954 to 2119), counted from 1899-12-30 as Excel does.
 
 Two-digit years follow strptime's ``%y``: 00-68 are 2000-2068, 69-99 are 1969-1999.
-Impossible dates (``31/02/2026``, month 13) are rejected, never guessed; so a US month-first
-file (``08/19/2019``) is rejected rather than silently read wrong.
+Impossible dates (``31/02/2026``, month 13) are rejected, never guessed.
+
+A column is read with one convention, never row by row: `read_dates` also returns the
+column's evidence, a value only valid day-first (``27/11/2026``) and one only valid month-first
+(``08/19/2026``), and `convention_problem` says when that evidence forbids reading the column:
+month-first evidence without a format, both kinds at once, or evidence against the format.
 
 A column of dates holds few distinct days, so each distinct value is parsed once, by regular
 expressions and numpy date arithmetic, and the results are spread back over the column. A time
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -167,10 +172,7 @@ def _parse_keys(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     unknown = found & (month == -1)
     reasons[unknown] = "unknown month name: '{}'"
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    last_day = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
-    possible = found & ~unknown & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last_day)
+    possible = found & ~unknown & _possible(year, month, day)
     impossible = found & ~unknown & ~possible
     reasons[impossible] = "impossible date: '{}'"
     # A month past 12 under day-first reading is most likely a month-first (US) file.
@@ -193,6 +195,91 @@ def _parse_keys(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return iso, reasons
 
 
+def _possible(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Which year/month/day triples are days of the calendar."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    last_day = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    return (month >= 1) & (month <= 12) & (day >= 1) & (day <= last_day)
+
+
+@dataclass(frozen=True)
+class DateEvidence:
+    """What a column's values say about its convention: an example of a value only valid
+    day-first (first part above 12) and one only valid month-first (second part above 12)."""
+
+    day_first: str | None = None
+    month_first: str | None = None
+
+    def merge(self, other: DateEvidence) -> DateEvidence:
+        """The evidence of both, keeping the first example of each kind."""
+        return DateEvidence(
+            self.day_first or other.day_first, self.month_first or other.month_first
+        )
+
+
+def _evidence(keys: pd.Series) -> DateEvidence:
+    """The evidence of distinct date texts: only numeric dates with the year last count."""
+    parts = keys.str.extract(_DAY_FIRST).dropna(subset=["year"])
+    parts = parts[parts["sep"] == parts["sep2"]]
+    if parts.empty:
+        return DateEvidence()
+    first, second = _numbers(parts, "day"), _numbers(parts, "month")
+    year = _numbers(parts, "year")
+    year = np.where(
+        parts["year"].str.len().to_numpy() == 2, year + np.where(year < 69, 2000, 1900), year
+    )
+    day_only = (first > 12) & (second <= 12) & _possible(year, second, first)
+    month_only = (second > 12) & (first <= 12) & _possible(year, first, second)
+    texts = keys.loc[parts.index].to_numpy()
+
+    def example(only: np.ndarray) -> str | None:
+        return str(texts[only.argmax()]) if only.any() else None
+
+    return DateEvidence(example(day_only), example(month_only))
+
+
+def format_order(date_format: str | None) -> str | None:
+    """ "day" or "month" for a format with the year last that starts with the day or the
+    month (``%d/%m/%Y``, ``%m-%d-%y``); None for others (ISO, month names)."""
+    if date_format is None:
+        return None
+    for code, order in (("%d", "day"), ("%m", "month")):
+        if date_format.startswith(code):
+            return order
+    return None
+
+
+def month_first_format(example: str) -> str:
+    """The strftime format of a month-first example such as ``08/19/2026``."""
+    separator = next(char for char in example if not char.isdigit())
+    year = "%Y" if len(example.rsplit(separator, 1)[-1]) == 4 else "%y"
+    return f"%m{separator}%d{separator}{year}"
+
+
+def convention_problem(evidence: DateEvidence, date_format: str | None) -> str | None:
+    """Why a column with this evidence cannot be read with this format (None: day-first, or the
+    format, reads it right). Without a format, month-first evidence is refused rather than
+    guessed: a file whose days are all 12 or less would be read with day and month swapped."""
+    day, month = evidence.day_first, evidence.month_first
+    if day and month:
+        return (
+            f"mixes day-first and month-first dates: '{day}' is only valid day-first, "
+            f"'{month}' only month-first"
+        )
+    order = format_order(date_format)
+    if date_format is None and month:
+        return f"has dates only valid month-first, e.g. '{month}'"
+    if order == "month" and day:
+        return f"has '{day}', only valid day-first, against the profile's date_format {date_format}"
+    if order == "day" and month:
+        return (
+            f"has '{month}', only valid month-first, against the profile's date_format "
+            f"{date_format}"
+        )
+    return None
+
+
 def _iso(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Valid year/month/day arrays as ISO strings, through numpy's datetime64."""
     months = (year - 1970).astype("datetime64[Y]") + (month - 1).astype("timedelta64[M]")
@@ -213,7 +300,16 @@ def _with_format(texts: np.ndarray, iso: np.ndarray, reasons: np.ndarray, date_f
 
 
 def parse_dates(values: pd.Series, date_format: str | None = None) -> ParsedColumn:
-    """Parse a column of dates, day-first, into ISO strings with a reason per rejected value.
+    """Parse a column of dates, day-first, into ISO strings with a reason per rejected value
+    (see `read_dates`)."""
+    return read_dates(values, date_format)[0]
+
+
+def read_dates(
+    values: pd.Series, date_format: str | None = None
+) -> tuple[ParsedColumn, DateEvidence]:
+    """Parse a column of dates, day-first, into ISO strings with a reason per rejected value,
+    and the column's evidence of its convention (see `convention_problem`).
 
     ``date_format`` (a strftime format such as ``"%m/%d/%Y"``, per-contractor config)
     replaces detection for the whole column; ISO values are still accepted, because xlsx
@@ -229,6 +325,7 @@ def parse_dates(values: pd.Series, date_format: str | None = None) -> ParsedColu
     days = _cut_times(points)
     day_codes, first_rows = factorize_rows(days)
     keys = _keys(pd.Series(days[first_rows].view(f"U{days.shape[1]}").ravel(), dtype=object))
+    evidence = _evidence(keys)
     if date_format is not None:
         keys = keys.where(keys.str.match(r"\d{4}[-/.]"), "")
     iso, reasons = (parsed[day_codes] for parsed in _parse_keys(keys))
@@ -242,10 +339,11 @@ def parse_dates(values: pd.Series, date_format: str | None = None) -> ParsedColu
     # Back from distinct values to rows; -1 is a missing value.
     iso = np.append(iso, None)[value_codes]
     errors = np.append(errors, None)[value_codes]
-    return ParsedColumn(
+    column = ParsedColumn(
         pd.Series(iso, index=values.index, name=values.name, dtype="string"),
         pd.Series(errors, index=values.index, name=values.name, dtype=object),
     )
+    return column, evidence
 
 
 def parse_date(text: str, date_format: str | None = None) -> datetime.date:

@@ -30,6 +30,8 @@ class Check:
     name: str
     ok: bool
     message: str
+    warning: bool = False
+    """Worth a look but no problem: doctor still exits 0."""
 
 
 def check_workspace(ws: Workspace) -> list[Check]:
@@ -46,6 +48,7 @@ def check_workspace(ws: Workspace) -> list[Check]:
         checks.append(_lock(ws))
         checks.append(_modes(ws))
     checks.append(_inbox(ws))
+    checks += _contractor_names(ws)
     return checks
 
 
@@ -254,6 +257,35 @@ def _inbox(ws: Workspace) -> Check:
     )
 
 
+def _contractor_names(ws: Workspace) -> list[Check]:
+    """A warning, not a problem: names stored as received that a spreadsheet would run as a
+    formula; exports and tables neutralise them, but an alias should say who they are."""
+    from inspect_cli.store import contractors
+
+    try:
+        conn = db.open_read_only(ws.store_path)
+    except (FileNotFoundError, sqlite3.Error):
+        return []  # the store check says why
+    try:
+        names, orders = contractors.formula_names(conn)
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    if not names:
+        return []
+    return [
+        Check(
+            "names",
+            True,
+            f"{names} contractor name(s) on {orders} order(s) look like a spreadsheet "
+            "formula (start with = + - @ or a tab); they are shown neutralised: run "
+            "`inspect-cli contractors` and add them as aliases of the real name",
+            warning=True,
+        )
+    ]
+
+
 def healthy(checks: list[Check]) -> bool:
     return all(c.ok for c in checks)
 
@@ -261,5 +293,8 @@ def healthy(checks: list[Check]) -> bool:
 def as_json(checks: list[Check]) -> dict:
     return {
         "healthy": healthy(checks),
-        "checks": [{"check": c.name, "ok": c.ok, "message": c.message} for c in checks],
+        "checks": [
+            {"check": c.name, "ok": c.ok, "warning": c.warning, "message": c.message}
+            for c in checks
+        ],
     }

@@ -127,3 +127,12 @@ def from_host(error: BaseException, where: object = "the workspace") -> InspectE
     if errno_ == errno.EROFS or "attempt to write a readonly database" in text:
         return WorkspaceReadOnly(filename)
     return None
+
+
+class DateConvention(InspectError):
+    """A date column is month-first, mixes conventions or contradicts the profile's format:
+    the whole file is refused rather than any date read with day and month swapped."""
+
+
+class AmbiguousColumns(InspectError):
+    """One column of an input file would fill two fields without a profile saying so."""

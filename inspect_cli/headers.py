@@ -474,13 +474,14 @@ _INDEX = {field: _ranks(field, synonyms) for field, synonyms in SYNONYMS.items()
 
 def map_columns(
     columns: Sequence[str],
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str | Sequence[str]] | None = None,
     fields: Iterable[str] | None = None,
 ) -> dict[str, str]:
     """Return {canonical field: original column name} for the fields found in `columns`.
 
     `mapping` ({"Original header": "canonical_field"}, from the workspace config) wins over
-    synonyms, and a column it names is not matched by synonyms for another field. Headers in
+    synonyms, and a column it names is not matched by synonyms for another field; a list of
+    fields maps one column to each of them (the only way to say a column means two). Headers in
     `mapping` are compared normalised, so its case and punctuation need not be exact.
     `fields` limits the search (default: all fields). When two columns match one field the
     more specific synonym wins, then the first column. Unknown columns are ignored; see
@@ -493,19 +494,20 @@ def map_columns(
     normalised = [normalise_header(c) for c in columns]
     found: dict[str, str] = {}
     claimed: set[int] = set()
-    for header, field in (mapping or {}).items():
-        if field not in SYNONYMS:
-            raise ValueError(
-                f"column mapping {header!r} -> {field!r}: unknown field; "
-                f"known fields: {', '.join(FIELDS)}"
-            )
-        target = normalise_header(header)
-        position = next((i for i, n in enumerate(normalised) if n == target), None)
-        if position is None:
-            continue
-        claimed.add(position)
-        if field in wanted and field not in found:
-            found[field] = columns[position]
+    for header, targets in (mapping or {}).items():
+        for field in [targets] if isinstance(targets, str) else targets:
+            if field not in SYNONYMS:
+                raise ValueError(
+                    f"column mapping {header!r} -> {field!r}: unknown field; "
+                    f"known fields: {', '.join(FIELDS)}"
+                )
+            target = normalise_header(header)
+            position = next((i for i, n in enumerate(normalised) if n == target), None)
+            if position is None:
+                continue
+            claimed.add(position)
+            if field in wanted and field not in found:
+                found[field] = columns[position]
     for field in wanted:
         if field in found:
             continue
@@ -520,6 +522,35 @@ def map_columns(
         if best is not None:
             found[field] = columns[best[1]]
     return found
+
+
+def shared_columns(
+    found: Mapping[str, str], mapping: Mapping[str, str | Sequence[str]] | None = None
+) -> dict[str, list[str]]:
+    """Columns that fill two fields or more without `mapping` saying so: column -> fields.
+
+    A synonym may fit two fields (Detroit's "Parcel ID" is an order number and a dwelling);
+    filling both from one column silently would make the dwelling look like the order, so the
+    caller refuses it until the contractor's profile maps the column explicitly.
+    """
+    said = {normalise_header(h) for h, t in (mapping or {}).items() if not isinstance(t, str)}
+    fields_of: dict[str, list[str]] = {}
+    for field, column in found.items():
+        fields_of.setdefault(column, []).append(field)
+    return {
+        column: fields
+        for column, fields in fields_of.items()
+        if len(fields) > 1 and normalise_header(column) not in said
+    }
+
+
+def column_fields(columns: Sequence[str], found: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each column of the file with the field(s) it fills, or "ignored": what a user checks
+    before trusting an import."""
+    fields_of: dict[str, list[str]] = {}
+    for field, column in found.items():
+        fields_of.setdefault(column, []).append(field)
+    return [(c, ", ".join(fields_of.get(c, [])) or "ignored") for c in columns]
 
 
 def unknown_columns(columns: Sequence[str], found: Mapping[str, str]) -> list[str]:

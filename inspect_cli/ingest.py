@@ -11,6 +11,7 @@ Rejected rows go to the quarantine with a reason per field; the identity
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -21,8 +22,10 @@ from datetime import datetime
 from pathlib import Path
 
 from inspect_cli import store
-from inspect_cli.config import Config, ContractorProfile
+from inspect_cli.config import Config, ContractorProfile, Register
+from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
+from inspect_cli.headers import column_fields
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.store import orders as order_store
 
@@ -46,6 +49,12 @@ class FileResult:
     not_completed: int = 0
     quarantine: str | None = None
     error: str | None = None
+    columns: list[dict[str, str]] = field(default_factory=list)
+    """Each column of the file and the field(s) it filled, or "ignored"."""
+
+    def mapping(self) -> str:
+        """The columns as one line for a log: ``Bonnummer -> order_id, Kleur -> ignored``."""
+        return ", ".join(f"{c['column']} -> {c['field']}" for c in self.columns)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,17 +101,22 @@ def ingest_file(
         with (
             ThreadPoolExecutor(max_workers=1) as pool,
             nullcontext(pool.submit(file_sha256, path)) as hashing,
-            reading(path, sheet, profile, CHUNK_ROWS) as chunks,
+            reading(path, sheet, profile, CHUNK_ROWS, config.register()) as chunks,
             Quarantine(quarantine_dir, path, chunks.header, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),
             store.transaction(conn),
         ):
             digest = hashing.result()
+            result.columns = [
+                {"column": column, "field": fields}
+                for column, fields in column_fields(chunks.header, chunks.fields)
+            ]
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
             target = _Store(conn, import_id, now)
             repeats = _stage_file(target, chunks, result, quarantine, progress)
             _reject_conflicts(target, chunks, result, quarantine, repeats)
+            _reject_foreign(target, chunks, result, quarantine, repeats)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
             )
@@ -191,13 +205,19 @@ class _ParseHere:
     is one chunk or a few, and a worker process would cost more to start than it saves."""
 
     def __init__(
-        self, path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int
+        self,
+        path: Path,
+        sheet: str | None,
+        profile: ContractorProfile | None,
+        chunk_rows: int,
+        register: Register,
     ):
         from inspect_cli import parsing
 
         self.table, columns = parsing.open_orders(path, sheet, profile, chunk_rows)
         self.header: list[str] = self.table.columns
-        self.parser = parsing.Parser(self.table, columns, profile)
+        self.fields: dict[str, str] = columns
+        self.parser = parsing.Parser(self.table, columns, profile, register)
 
     def __enter__(self) -> _ParseHere:
         return self
@@ -232,22 +252,30 @@ class _ParseWorker:
     """
 
     def __init__(
-        self, path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int
+        self,
+        path: Path,
+        sheet: str | None,
+        profile: ContractorProfile | None,
+        chunk_rows: int,
+        register: Register,
     ):
         self.path = path
         self.repeats = Repeated()
         context = multiprocessing.get_context("spawn")
         self._pipe, theirs = context.Pipe()
         self._process = context.Process(
-            target=_parse_in_worker, args=(path, sheet, profile, chunk_rows, theirs), daemon=True
+            target=_parse_in_worker,
+            args=(path, sheet, profile, chunk_rows, theirs, register),
+            daemon=True,
         )
         self._process.start()
         theirs.close()
         self.header: list[str] = []
+        self.fields: dict[str, str] = {}
 
     def __enter__(self) -> _ParseWorker:
         try:
-            self.header = self._next("header")
+            self.header, self.fields = self._next("header")
         except BaseException:
             self._stop(failed=True)
             raise
@@ -293,12 +321,60 @@ class _ParseWorker:
 
 
 def _parse_in_worker(
-    path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int, pipe
+    path: Path,
+    sheet: str | None,
+    profile: ContractorProfile | None,
+    chunk_rows: int,
+    pipe,
+    register: Register,
 ) -> None:
     """The worker's entry point, here so that starting it loads pandas in the worker only."""
     from inspect_cli.parsing import run_worker
 
-    run_worker(path, sheet, profile, chunk_rows, pipe)
+    run_worker(path, sheet, profile, chunk_rows, pipe, register)
+
+
+def identity_fix(contractor: str, other: str) -> str:
+    """The end of every reason for one order number under two contractors: the fix. Two
+    spellings of one firm need an alias, two firms an id prefix for the row's contractor."""
+    if firm_key(contractor) == firm_key(other):
+        return (
+            "if both names are one firm, make one an alias of the other in inspect-cli.toml, "
+            f'e.g. [contractors."{other}"] aliases = [{json.dumps(contractor)}], '
+            "then import the file again"
+        )
+    return (
+        "one order number cannot belong to two contractors: give one of them an id prefix in "
+        f'inspect-cli.toml, e.g. [contractors."{contractor}"] id_prefix = "XX-" '
+        "(stored ids become XX-<number>), then import the file again"
+    )
+
+
+def _reject_foreign(
+    store: _Store,
+    chunks: _ParseHere | _ParseWorker,
+    result: FileResult,
+    quarantine: Quarantine,
+    repeats: Repeated,
+) -> None:
+    """Rows whose order id is stored with another contractor are rejected, naming both
+    contractors and the file of the stored order: taking them as amendments would replace one
+    contractor's order by another's and could lose a mandatory inspection."""
+    if not store.unsettled:
+        return
+    foreign = order_store.take_foreign_rows(store.conn)
+    if not foreign:
+        return
+    store.unsettled -= len(foreign)
+    missing = [row for row, *_ in foreign if row not in repeats.cells]
+    cells = {**repeats.cells, **(chunks.cells_of(missing) if missing else {})}
+    for row, order_id, contractor, stored, file_name in foreign:
+        reason = (
+            f"order_id: {order_id} is already stored for contractor {stored!r} (from "
+            f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
+        )
+        quarantine.add(row, cells[row], reason)
+    result.rejected += len(foreign)
 
 
 def _reject_conflicts(
@@ -324,10 +400,17 @@ def _reject_conflicts(
         if len({r[1:] for r in rows}) > 1:
             conflicting_ids.append(order_id)
             listed = ", ".join(map(str, numbers))
-            for n in numbers:
-                conflicting[n] = (
-                    f"order_id: {order_id} appears in rows {listed} with different values"
+            contractors = list(dict.fromkeys(r[1] for r in rows))  # r[1]: the contractor
+            if len(contractors) > 1:
+                reason = (
+                    f"order_id: {order_id} appears in rows {listed} with different contractors "
+                    f"({', '.join(map(repr, contractors))}); "
+                    + identity_fix(contractors[-1], contractors[0])
                 )
+            else:
+                reason = f"order_id: {order_id} appears in rows {listed} with different values"
+            for n in numbers:
+                conflicting[n] = reason
         else:
             surplus.extend(numbers[1:])
     store.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])

@@ -8,6 +8,7 @@ file is parsed in a worker process (`run_worker`), which sends the file's column
 
 from __future__ import annotations
 
+import json
 import traceback
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,10 +17,15 @@ import numpy as np
 import pandas as pd
 
 from inspect_cli.amounts import detect_convention, parse_amounts
-from inspect_cli.config import ContractorProfile
-from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, MissingColumns
-from inspect_cli.headers import map_columns, missing_required
+from inspect_cli.config import ContractorProfile, Register, name_key
+from inspect_cli.dates import (
+    DateEvidence,
+    convention_problem,
+    month_first_format,
+    read_dates,
+)
+from inspect_cli.errors import AmbiguousColumns, DateConvention, InspectError, MissingColumns
+from inspect_cli.headers import map_columns, missing_required, shared_columns
 from inspect_cli.ingest import Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, open_table
 from inspect_cli.store import orders as order_store
@@ -71,21 +77,38 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
             f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
             f"columns found: {', '.join(found) or 'none'}"
         )
+    shared = shared_columns(columns, mapping)
+    if shared:
+        column, fields = next(iter(shared.items()))
+        name = profile.name if profile else "Contractor name"
+        raise AmbiguousColumns(
+            f"{path}: column '{column}' would fill {' and '.join(fields)}; a column fills one "
+            f'field unless the profile says so. Add to inspect-cli.toml [contractors."{name}"]'
+            + ("" if profile and profile.files else f' files = ["{path.name}"]')
+            + f' and under [contractors."{name}".columns] either "{column}" = "{fields[0]}" '
+            f'(one field) or "{column}" = {json.dumps(fields)} (each of them)'
+        )
     return columns
 
 
 def run_worker(
-    path: Path, sheet: str | None, profile: ContractorProfile | None, chunk_rows: int, pipe
+    path: Path,
+    sheet: str | None,
+    profile: ContractorProfile | None,
+    chunk_rows: int,
+    pipe,
+    register: Register | None = None,
 ) -> None:
-    """A worker process parsing a file for `ingest`: sends ("header", the file's columns),
-    then ("chunk", parsed) per chunk, then ("done", repeated); or ("error", exception) with
-    the exception the file raised. Then, until the pipe closes, answers a list of file rows
-    with ("cells", their original cells): rows of chunks gone by that turned out to conflict.
+    """A worker process parsing a file for `ingest`: sends ("header", (the file's columns,
+    field -> column)), then ("chunk", parsed) per chunk, then ("done", repeated); or ("error",
+    exception) with the exception the file raised. Then, until the pipe closes, answers a list
+    of file rows with ("cells", their original cells): rows of chunks gone by that turned out
+    to conflict.
     """
     try:
         table, columns = open_orders(path, sheet, profile, chunk_rows)
-        pipe.send(("header", table.columns))
-        parser = Parser(table, columns, profile)
+        pipe.send(("header", (table.columns, columns)))
+        parser = Parser(table, columns, profile, register)
         while (parsed := parser.next()) is not None:
             pipe.send(("chunk", parsed))
         pipe.send(("done", parser.repeats.found))
@@ -118,13 +141,21 @@ def cells_of(table: Table, rows: list[int]) -> dict[int, list[str]]:
 class Parser:
     """Reads and parses the chunks of a file one after the other."""
 
-    def __init__(self, table, columns: dict[str, str], profile: ContractorProfile | None):
+    def __init__(
+        self,
+        table,
+        columns: dict[str, str],
+        profile: ContractorProfile | None,
+        register: Register | None = None,
+    ):
         self.table = table
         self.columns = columns
         self.profile = profile
+        self.register = register
         self.convention = profile.amount_convention if profile else None
         self.chunks = table.chunks()
         self.repeats = Repeats()
+        self.evidence: dict[str, DateEvidence] = {}
 
     def next(self) -> Parsed | None:
         chunk = next(self.chunks, None)
@@ -132,7 +163,11 @@ class Parser:
             return None
         if self.convention is None:
             self.convention = _convention(chunk, self.columns)
-        parsed, problems = parse_orders(chunk, self.columns, self.profile, self.convention)
+        evidence: dict[str, DateEvidence] = {}
+        parsed, problems = parse_orders(
+            chunk, self.columns, self.profile, self.convention, self.register, evidence
+        )
+        self._check_dates(evidence)
         bad = problems.notna().to_numpy()
         cells = self.table.columns
         rejected = _rejected_rows(chunk, cells, problems, bad)
@@ -147,6 +182,41 @@ class Parser:
             firsts=_staged_columns(parsed, good & ~repeated),
             repeated=_staged_columns(parsed, repeated),
         )
+
+    def _check_dates(self, evidence: dict[str, DateEvidence]) -> None:
+        """Add a chunk's date evidence to the file's; raise when a date column cannot be read
+        with one convention. The file is one transaction, so an error in a later chunk still
+        stores nothing of it."""
+        date_format = self.profile.date_format if self.profile else None
+        for field, found in evidence.items():
+            seen = self.evidence[field] = self.evidence.get(field, DateEvidence()).merge(found)
+            problem = convention_problem(seen, date_format)
+            if problem is None:
+                continue
+            path = self.table.path
+            message = f"{path}: column '{self.columns[field]}' ({field}) {problem}: "
+            if date_format is None and not seen.day_first:
+                name = self.profile.name if self.profile else "Contractor name"
+                files = "" if self.profile and self.profile.files else f'files = ["{path.name}"]\n'
+                message += (
+                    "the file is not imported, so that no date is read with day and month "
+                    "swapped. If this contractor writes dates month-first, add to "
+                    f'inspect-cli.toml:\n[contractors."{name}"]\n{files}'
+                    f'date_format = "{month_first_format(seen.month_first or "")}"\n'
+                    "and import the file again."
+                )
+            elif date_format is None:
+                message += (
+                    "the file is not imported; ask the contractor for one date convention "
+                    "throughout, or correct the file."
+                )
+            else:
+                message += (
+                    "the file is not imported, so that no date is read with day and month "
+                    f'swapped; correct date_format in [contractors."{self.profile.name}"] of '
+                    "inspect-cli.toml, or the file."
+                )
+            raise DateConvention(message)
 
 
 def _rejected_rows(
@@ -268,8 +338,14 @@ def parse_orders(
     columns: dict[str, str],
     profile: ContractorProfile | None,
     convention: str | None,
+    register: Register | None = None,
+    evidence: dict[str, DateEvidence] | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Parse a chunk of text rows into order values, column by column.
+
+    Contractor names go through the register's aliases to their canonical name; an order id
+    gets the id prefix of the file's profile, or else of the row's contractor. The evidence
+    of each date column's convention goes into ``evidence`` when given.
 
     Returns the parsed frame (indexed by file row, columns ``order_id`` and the stored value
     fields) and a Series of problems: None for a good row, else "field: reason; field: reason".
@@ -284,12 +360,15 @@ def parse_orders(
             return pd.Series([None] * len(index), index=index, dtype=object)
         return _stripped(chunk[columns[field]])
 
-    out["order_id"] = text("order_id")
-    problems["order_id"] = _required(out["order_id"], "order_id: empty")
+    order_id = text("order_id")
+    problems["order_id"] = _required(order_id, "order_id: empty")
 
     contractor = text("contractor")
+    if register is not None and register.names:
+        contractor = _canonical(contractor, register.names)
     if profile is not None:
         contractor = contractor.fillna(profile.name)
+    out["order_id"] = _prefixed_ids(order_id, contractor, profile, register)
     out["contractor"] = contractor
     problems["contractor"] = _required(contractor, "contractor: empty")
 
@@ -298,7 +377,9 @@ def parse_orders(
     date_format = profile.date_format if profile else None
     for field in ("completed_on", "order_date"):
         if field in columns:
-            parsed = parse_dates(chunk[columns[field]], date_format)
+            parsed, found = read_dates(chunk[columns[field]], date_format)
+            if evidence is not None:
+                evidence[field] = found
             out[field] = parsed.values.astype(object).where(parsed.values.notna(), None)
             problems[field] = _prefixed(field, parsed.errors)
         else:
@@ -315,6 +396,31 @@ def parse_orders(
         dtype=object,
     )
     return out, _join(problems, index)
+
+
+def _canonical(names: pd.Series, register: dict[str, str]) -> pd.Series:
+    """Each name as its canonical name when it is one of the register's aliases, else as it
+    came; looked up once per distinct name."""
+    codes, distinct = pd.factorize(names)
+    mapped = np.array([register.get(name_key(n), n) for n in distinct] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=names.index, dtype=object)
+
+
+def _prefixed_ids(
+    order_ids: pd.Series,
+    contractors: pd.Series,
+    profile: ContractorProfile | None,
+    register: Register | None,
+) -> pd.Series:
+    """Order ids as stored: with the profile's id prefix for every row of the file, or else
+    with the prefix of each row's (canonical) contractor, when it has one."""
+    if profile is not None and profile.id_prefix:
+        prefixes: pd.Series | str = profile.id_prefix
+    elif register is not None and register.prefixes:
+        prefixes = contractors.map(register.prefixes).fillna("")
+    else:
+        return order_ids
+    return (prefixes + order_ids.fillna("")).where(order_ids.notna(), None)
 
 
 def _amounts(chunk, columns, text, convention) -> tuple[pd.Series, pd.Series]:

@@ -41,6 +41,7 @@ def selected_workspace(workspace, cli):
         ["report", "overdue"],
         ["doctor"],
         ["cron"],
+        ["contractors", "--format", "csv"],
     ],
 )
 def test_command_does_not_import_pandas(selected_workspace, args):

@@ -51,7 +51,8 @@ def daily(
     exports/inspections-open-DAY.csv (every open inspection), then prints one summary line.
     One run at a time; a second run the same day rewrites the same lists. Always logs to
     logs/inspect-cli.log. Exit 0 ok, 1 error, 3 rows rejected or files quarantined, 4 another
-    run holds the lock, 5 overdue inspections (with --fail-on-overdue).
+    run holds the lock, 5 overdue inspections (with --fail-on-overdue), 6 selected orders
+    amended to the threshold or below stay selected (listed: look at them).
 
     Example:
 
@@ -178,7 +179,8 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
         print_json(as_json(checks))
     else:
         for c in checks:
-            typer.echo(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<8} {c.message}")
+            status = "PROBLEM" if not c.ok else "WARNING" if c.warning else "ok"
+            typer.echo(f"{status:<8} {c.name:<8} {c.message}")
         problems = sum(not c.ok for c in checks)
         typer.echo(f"{problems} problem(s) in {ws.root}" if problems else f"{ws.root} is healthy")
     if not healthy(checks):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Annotated
@@ -44,13 +45,16 @@ def ingest(
     """Import repair-order files: each row becomes new, unchanged, amended or rejected.
 
     Rejected rows go to quarantine/ with a reason per field. Exit 0 when every row was
-    accepted, 3 when some rows were rejected, 1 when a file could not be read.
+    accepted, 3 when some rows were rejected, 1 when a file could not be read. --dry-run
+    also shows which field each column of a file fills (or that it is ignored); the log
+    (logs/inspect-cli.log) keeps it for every import.
 
     Example:
 
         inspect-cli ingest -w ./control inbox/janssens-2026-11.csv inbox/dubois.xlsx
     """
     from inspect_cli.ingest import ingest_file
+    from inspect_cli.logs import FILE_ONLY, logging_to
 
     results = []
     with ExitStack() as held:
@@ -62,21 +66,34 @@ def ingest(
             # One writer at a time, as for the daily run: a second one exits 4.
             held.enter_context(ws.lock())
             conn = held.enter_context(closing(ws.connect()))
+            log = held.enter_context(logging_to(ws.logs, sys.stderr, quiet=True))
         advance = held.enter_context(_progress(output))
         for path in files:
-            results.append(
-                ingest_file(
-                    conn,
-                    path,
-                    config,
-                    quarantine_dir=ws.quarantine,
-                    now=now(),
-                    contractor=contractor,
-                    sheet=sheet,
-                    dry_run=dry_run,
-                    progress=advance,
-                )
+            result = ingest_file(
+                conn,
+                path,
+                config,
+                quarantine_dir=ws.quarantine,
+                now=now(),
+                contractor=contractor,
+                sheet=sheet,
+                dry_run=dry_run,
+                progress=advance,
             )
+            results.append(result)
+            if not dry_run and result.error is None:
+                log.info(
+                    "ingest %s: %d read, %d new, %d unchanged, %d amended, %d rejected; "
+                    "columns: %s",
+                    path.name,
+                    result.read,
+                    result.new,
+                    result.unchanged,
+                    result.amended,
+                    result.rejected,
+                    result.mapping(),
+                    extra=FILE_ONLY,
+                )
     if output is OutputFormat.json:
         print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
     else:
@@ -103,6 +120,12 @@ def _print_table(results, dry_run: bool) -> None:
     out = stdout()
     if table.row_count:
         out.print(table)
+    if dry_run:
+        for r in results:
+            if not r.error:
+                out.print(f"{Path(r.file).name} columns:", markup=False)
+                for c in r.columns:
+                    out.print(f"  {c['column']} -> {c['field']}", markup=False, highlight=False)
     for r in results:
         if r.not_completed:
             name = Path(r.file).name

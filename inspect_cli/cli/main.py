@@ -7,6 +7,7 @@ from inspect_cli.cli.app import app
 COMMAND_MODULES = (
     "workspace_cmds",  # init, seed reveal
     "ingest_cmd",  # ingest
+    "contractor_cmds",  # contractors
     "selection_cmds",  # select, verify, show, export
     "outcome_cmds",  # record, satisfaction
     "report_cmds",  # report

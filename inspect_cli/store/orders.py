@@ -254,6 +254,21 @@ def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: i
     return conn.execute(f"DELETE FROM orders WHERE {new}", params).rowcount
 
 
+def take_foreign_rows(conn: sqlite3.Connection) -> list[tuple[int, str, str, str, str]]:
+    """Take out of the staging table the rows whose order id is stored with another
+    contractor: an order number is never shared by two contractors, so such a row is never an
+    amendment. Returns (file row, order id, row's contractor, stored contractor, file the
+    stored values came from) per row, in file order."""
+    foreign = conn.execute(
+        "SELECT s.row, s.order_id, s.contractor, o.contractor, coalesce(i.file_name, '?') "
+        "FROM staging s JOIN orders o ON o.order_id = s.order_id "
+        "LEFT JOIN imports i ON i.id = o.last_import_id "
+        "WHERE o.contractor IS NOT s.contractor ORDER BY s.row"
+    ).fetchall()
+    drop_staged_rows(conn, [row[0] for row in foreign])
+    return foreign
+
+
 def merge_staged(
     conn: sqlite3.Connection, import_id: int, now: datetime, *, settle: bool = True
 ) -> tuple[int, int]:

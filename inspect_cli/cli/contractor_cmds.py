@@ -1,0 +1,95 @@
+"""``inspect-cli contractors``: the contractor names seen, to write the register's aliases."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from inspect_cli.cli.app import app
+from inspect_cli.cli.common import WorkspaceOption, open_workspace, print_json, stdout, user_errors
+
+
+class ContractorsFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def contractors(
+    workspace: WorkspaceOption = None,
+    output: Annotated[
+        ContractorsFormat,
+        typer.Option("--format", help="table for people; csv and json (same content) for tools."),
+    ] = ContractorsFormat.table,
+) -> None:
+    """List the contractor names seen, with their orders, grouped when they look like one firm.
+
+    Names that differ only in case, punctuation, a leading formula character or a legal form
+    (BV, NV, BVBA, SRL, SA, VOF, CommV) form a group; the table ends with the config lines
+    that make each group one contractor (aliases). Names that look like a formula are shown
+    neutralised. Aliases apply to files imported after they are added.
+
+    Example:
+
+        inspect-cli contractors -w ./control --format csv > contractors.csv
+    """
+    from inspect_cli.contractors import group_names
+    from inspect_cli.spreadsheet import neutralise
+    from inspect_cli.store import contractors as db
+
+    with user_errors():
+        ws = open_workspace(workspace)
+        config = ws.config()
+        conn = ws.connect()
+        try:
+            seen = db.names_seen(conn)
+        finally:
+            conn.close()
+        names, groups = group_names(seen, config.contractors)
+    if output is ContractorsFormat.json:
+        print_json(
+            {
+                "contractors": [
+                    {"name": n.name, "orders": n.orders, "group": n.group or None} for n in names
+                ],
+                "groups": [
+                    {"group": g.number, "canonical": g.canonical, "aliases": g.aliases}
+                    for g in groups
+                ],
+            }
+        )
+        return
+    if output is ContractorsFormat.csv:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["name", "orders", "group"])
+        for n in names:
+            writer.writerow([neutralise(n.name), n.orders, n.group or ""])
+        typer.echo(out.getvalue(), nl=False)
+        return
+    from rich.table import Table
+
+    console = stdout()
+    table = Table(box=None)
+    table.add_column("contractor")
+    table.add_column("orders", justify="right")
+    table.add_column("group", justify="right")
+    for n in names:
+        table.add_row(neutralise(n.name), str(n.orders), str(n.group or ""))
+    if names:
+        console.print(table)
+    console.print(
+        f"{len(names)} contractor name(s); "
+        f"{len(groups)} group(s) of names that look like one firm.",
+        markup=False,
+    )
+    if groups:
+        console.print("To store each group under one name, add to inspect-cli.toml:", markup=False)
+        for g in groups:
+            console.print(g.toml(), markup=False, highlight=False)
