@@ -1,11 +1,12 @@
-"""A second process that draws half of the tickets of a large draw (select, verify).
+"""Tickets of many orders at once, half of a large draw in a second process (select, verify).
 
-Every ticket is a SHA-256 computed by the interpreter, which one thread holds at a time: a
-thread draws them no faster. `Helper` starts ``python -m inspect_cli.tickets`` before the
-orders are read, so that it is ready when the draw comes; `sampling.sampled` then sends it
-the second half of the order ids and draws the first half itself, on both cores at once. The
-seed goes through a pipe, never on a command line. Should the helper fail, the caller draws
-that half as well: the same result, only slower.
+The one speed-up of the ticket maths, behind one call: `draw`. Every ticket is a SHA-256
+computed by the interpreter, which one thread holds at a time: a thread draws them no faster.
+`Helper` starts ``python -m inspect_cli.tickets`` before the orders are read, so that it is
+ready when the draw comes; `draw` then sends it the second half of the order ids and draws the
+first half itself, on both cores at once. The seed goes through a pipe, never on a command
+line. Should the helper fail, the caller draws that half as well: the same result, only
+slower. This module uses `inspect_cli.sampling`; nothing of the rule imports it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,33 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from decimal import Decimal
 from typing import Any, BinaryIO
+
+from inspect_cli.sampling import rate_places, ticket_heads, tickets_from_heads
 
 SPLIT_FROM = 100_000
 """Draws of this many orders or more are shared with the helper: below, it saves too little."""
 
 Heads = Callable[[], list[int] | None]
+
+
+def draw(
+    seed: str, order_ids: Sequence[str], rate: Decimal, helper: Helper | None = None
+) -> list[Decimal]:
+    """`sampling.short_tickets`, the second half drawn by the helper when there is one and the
+    draw is large; drawn here too when the helper fails."""
+    k = rate_places(rate)
+    modulus = 10**k
+    if helper is None or len(order_ids) < SPLIT_FROM:
+        return tickets_from_heads(ticket_heads(seed, order_ids, modulus), k)
+    half = len(order_ids) // 2
+    theirs = helper.draw(seed, order_ids[half:], modulus)
+    heads = ticket_heads(seed, order_ids[:half], modulus)
+    rest = theirs()
+    if rest is None or len(rest) != len(order_ids) - half:
+        rest = ticket_heads(seed, order_ids[half:], modulus)
+    return tickets_from_heads(heads + rest, k)
 
 
 class Helper:
@@ -115,8 +137,6 @@ def _receive(pipe: BinaryIO) -> Any:
 
 def _serve() -> None:
     """The helper's side: draw until the caller closes the pipe."""
-    from inspect_cli.sampling import ticket_heads
-
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     try:
         while True:

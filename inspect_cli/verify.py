@@ -10,30 +10,25 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import compress
+from functools import partial
 from typing import Any
 
 from inspect_cli import store, tickets
 from inspect_cli.errors import SeedError
 from inspect_cli.money import format_cents
-from inspect_cli.sampling import sampled
-from inspect_cli.selection import (
-    ABOVE_THRESHOLD,
+from inspect_cli.rule import (
     AMENDED_ABOVE_THRESHOLD,
-    GENESIS_HASH,
     NOT_SELECTED,
-    RANDOM_SAMPLE,
     REASONS,
-    Columns,
-    check_seed,
-    is_above_threshold,
-    run_hash,
+    Outcome,
+    decide_order,
 )
+from inspect_cli.selection import GENESIS_HASH, Columns, check_seed, run_hash
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
@@ -92,8 +87,7 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
         with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
             dues = pool.submit(_due_dates, runs)
             completeness = pool.submit(_check_completeness, reader)
-            values, texts = db.decision_columns(conn)
-            decisions = _Decisions(*values, texts=texts)
+            decisions = _Decisions(*db.decision_columns(conn))
             problems = [
                 *_check_decisions(seed, runs, decisions, dues.result(), helper),
                 *_check_chain(commitment, runs, decisions, logged),
@@ -122,8 +116,6 @@ class _Decisions:
     selected: list[int]
     reasons: list[str | None]
     due_on: list[str | None]
-    texts: dict[str, str] = field(default_factory=dict)
-    """The JSON text SQLite wrote for each column, by name."""
 
     def runs(self) -> list[tuple[int, int, int]]:
         """(run_id, start, end): the slice of each run's decisions."""
@@ -166,122 +158,77 @@ def _check_decisions(
     due_of: dict[int, str],
     helper: tickets.Helper | None = None,
 ) -> list[Problem]:
-    """Decide every stored decision again and report those that differ.
+    """Decide every stored decision again with `rule.decide_order` and report those that differ.
 
-    Most orders have one decision: those are decided run by run in bulk, and the recomputed
-    columns are compared with the stored ones as whole lists; only when they differ are the
-    differences looked for one by one. The few orders decided more than once are taken one
-    decision at a time, in run order, so an order's earlier decisions are known when its
-    later one (``amended_above_threshold``) is checked. Tickets are drawn in one bulk call per
-    rate.
+    Decisions are taken in run order, so an order's earlier decisions are known when its
+    later one (``amended_above_threshold``) is checked. The tickets of each run's first
+    decisions are drawn in one bulk call per run.
     """
     params = {r[0]: r for r in runs}
     d = decisions
     problems: list[Problem] = []
-    # The recomputed reason of each decision; decisions that cannot be recomputed (their run
-    # is missing, or a second decision that should not exist) keep the stored one and are
-    # reported apart.
-    want: list[str | None] = list(d.reasons)
-    skip: set[int] = set()
-    draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
     repeated = _repeated_orders(d.order_ids, d.run_ids)
+    selected_at: dict[str, int | None] = {}
+    """Orders decided more than once, once decided: the amount each was selected at, or None."""
     for run_id, start, end in d.runs():
         run = params.get(run_id)
         if run is None:
             problems.extend(_missing_run(d, i) for i in range(start, end))
-            skip.update(range(start, end))
             continue
-        threshold, amounts = run[4], d.amounts[start:end]
-        first = range(start, end)
-        if repeated:  # those are decided one by one below
-            first = [i for i in first if d.order_ids[i] not in repeated]
-            amounts = [d.amounts[i] for i in first]
-        # is_above_threshold, inlined: this runs once per decision. Those not above are drawn.
-        above = [ABOVE_THRESHOLD if a > threshold else None for a in amounts]
-        if isinstance(first, range):
-            want[start:end] = above
-        else:
-            for i, reason in zip(first, above, strict=True):
-                want[i] = reason
-        draws[run[5]].extend([i for i, a in zip(first, amounts, strict=True) if a <= threshold])
-    problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
-    # Every decision to draw wants None so far: only the drawn ones change.
-    for rate, indexes in draws.items():
-        hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate), helper=helper)
-        for i in compress(indexes, hits):
-            want[i] = RANDOM_SAMPLE
-    want_due = (
-        [due_of[run_id] if reason else None for run_id, reason in zip(d.run_ids, want, strict=True)]
-        if not skip
-        else [
-            d.due_on[i] if i in skip else due_of[run_id] if reason else None
-            for i, (run_id, reason) in enumerate(zip(d.run_ids, want, strict=True))
-        ]
-    )
-    want_selected = [1 if reason else 0 for reason in want]
-    if (want, want_selected, want_due) != (d.reasons, d.selected, d.due_on):
-        problems.extend(_differences(d, want, want_due, skip))
-    problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
-    return problems
-
-
-def _check_repeated(
-    d: _Decisions,
-    params: dict[int, db.RunRow],
-    repeated: set[str],
-    want: list[str | None],
-    draws: dict[str, list[int]],
-    skip: set[int],
-) -> list[Problem]:
-    """Recompute the decisions of orders decided more than once, in run order; a decision
-    that should not exist is reported and left out of the comparison (`skip`)."""
-    problems: list[Problem] = []
-    ever_selected: dict[str, bool] = {}
-    for i in (i for i, order_id in enumerate(d.order_ids) if order_id in repeated):
-        order_id, amount, selected = d.order_ids[i], d.amounts[i], d.selected[i]
-        run = params.get(d.run_ids[i])
-        before = ever_selected.get(order_id)
-        ever_selected[order_id] = bool(before) or bool(selected)
-        if run is None:
-            continue  # reported with its run
-        if before is None:
-            if is_above_threshold(amount, run[4]):
-                want[i] = ABOVE_THRESHOLD
-            else:
-                want[i] = None  # unless its ticket is drawn
-                draws[run[5]].append(i)
-        elif not before and is_above_threshold(amount, run[4]):
-            want[i] = AMENDED_ABOVE_THRESHOLD
-        else:
-            why = "it was already selected" if before else "it is not above the threshold"
-            skip.add(i)
+        rate = Decimal(run[5])
+        rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
+        later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
+        first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
+        drawn = tickets.draw(seed, [d.order_ids[i] for i in first], rate, helper)
+        want = dict(zip(first, map(rule, [d.amounts[i] for i in first], drawn), strict=True))
+        for i in later:
+            before = selected_at[d.order_ids[i]]
+            outcome = rule(d.amounts[i], None, decided_before=True, selected_at=before)
+            if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+                want[i] = outcome
+                continue
+            why = (
+                "it was already selected" if before is not None else "it is not above the threshold"
+            )
             problems.append(
                 Problem(
                     "decision",
                     f"{d.label(i)}: decided a second time, but {why}",
-                    d.run_ids[i],
-                    order_id,
+                    run_id,
+                    d.order_ids[i],
                 )
             )
+        due = due_of[run_id]
+        outcomes = [want.get(i) for i in range(start, end)]
+        stored = (d.reasons[start:end], d.selected[start:end], d.due_on[start:end])
+        recomputed = (
+            [o[1] if o else d.reasons[i] for i, o in enumerate(outcomes, start)],
+            [int(o[0]) if o else d.selected[i] for i, o in enumerate(outcomes, start)],
+            [(due if o[0] else None) if o else d.due_on[i] for i, o in enumerate(outcomes, start)],
+        )
+        if recomputed != stored:
+            for i, o in enumerate(outcomes, start):
+                if o is not None:
+                    problems.extend(_difference(d, i, o, due))
+        for i in range(start, end) if repeated else ():
+            order_id = d.order_ids[i]
+            if order_id in repeated and selected_at.get(order_id) is None:
+                selected_at[order_id] = d.amounts[i] if d.selected[i] else None
+    problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
     return problems
 
 
-def _differences(
-    d: _Decisions, want: list[str | None], want_due: list[str | None], skip: set[int]
-) -> list[Problem]:
-    """The decisions whose stored reason, selection or due date differs from the recomputed."""
-    problems: list[Problem] = []
-    for i, (reason, wanted) in enumerate(zip(d.reasons, want, strict=True)):
-        if i in skip:
-            continue
-        if reason != wanted or bool(d.selected[i]) != (wanted is not None):
-            message = f"{d.label(i)}: stored {_label(reason)}, recomputed {_label(wanted)}"
-        elif d.due_on[i] != want_due[i]:
-            message = f"{d.label(i)}: stored due date {d.due_on[i]}, recomputed {want_due[i]}"
-        else:
-            continue
-        problems.append(Problem("decision", message, d.run_ids[i], d.order_ids[i]))
-    return problems
+def _difference(d: _Decisions, i: int, want: Outcome, due: str) -> list[Problem]:
+    """The stored decision i against the recomputed one: its reason, selection or due date."""
+    selected, reason = want
+    want_due = due if selected else None
+    if d.reasons[i] != reason or bool(d.selected[i]) != selected:
+        message = f"{d.label(i)}: stored {_label(d.reasons[i])}, recomputed {_label(reason)}"
+    elif d.due_on[i] != want_due:
+        message = f"{d.label(i)}: stored due date {d.due_on[i]}, recomputed {want_due}"
+    else:
+        return []
+    return [Problem("decision", message, d.run_ids[i], d.order_ids[i])]
 
 
 def _repeated_orders(order_ids: list[str], run_ids: list[int]) -> set[str]:
@@ -331,7 +278,6 @@ def _check_chain(
             )
         start, end = slices.get(run_id, (0, 0))
         own = decisions.columns(start, end)
-        whole = (start, end) == (0, len(decisions.order_ids))  # the only run with decisions
         recipe = run[10]
         recomputed = run_hash(
             run_id=run_id,
@@ -345,7 +291,6 @@ def _check_chain(
             decisions=list(zip(*own, strict=True)) if recipe == 1 else own,
             prev_hash=prev_hash,
             recipe=recipe,
-            texts=decisions.texts if whole else None,
         )
         if recomputed != digest:
             problems.append(
@@ -395,13 +340,29 @@ def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
         )
         for order_id, completed_on in db.undecided_orders(conn)
     ]
-    problems.extend(
-        Problem(
-            "mandatory",
-            f"order {order_id}: {format_cents(amount)} is above the threshold "
-            f"{format_cents(threshold)} but the order was never selected",
-            order_id=order_id,
+    for (
+        order_id,
+        amount,
+        decided_on,
+        ever_selected,
+        threshold,
+        rate,
+    ) in db.settled_changed_since_decided(conn):
+        outcome = decide_order(
+            amount,
+            None,
+            threshold_cents=threshold,
+            sample_rate=Decimal(rate),
+            decided_before=True,
+            selected_at=decided_on if ever_selected else None,
         )
-        for order_id, amount, threshold in db.missed_mandatory(conn)
-    )
+        if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+            problems.append(
+                Problem(
+                    "mandatory",
+                    f"order {order_id}: {format_cents(amount)} is above the threshold "
+                    f"{format_cents(threshold)} but the order was never selected",
+                    order_id=order_id,
+                )
+            )
     return problems

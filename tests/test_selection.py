@@ -19,7 +19,6 @@ from consistent_sampler.consistent_sampler import first_fraction
 from inspect_cli.config import Config
 from inspect_cli.errors import SeedError, UnknownOrder
 from inspect_cli.ingest import ingest_file
-from inspect_cli.sampling import sampled
 from inspect_cli.selection import (
     ABOVE_THRESHOLD,
     AMENDED_ABOVE_THRESHOLD,
@@ -96,7 +95,7 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
     conn = ws.connect()
     try:
         found: dict[str, list[tuple[int, int, str | None, str | None]]] = {}
-        columns, _ = db.decision_columns(conn)
+        columns = db.decision_columns(conn)
         for order_id, run_id, _amount, selected, reason, due_on in zip(*columns, strict=True):
             found.setdefault(order_id, []).append((run_id, selected, reason, due_on))
         return found
@@ -107,9 +106,7 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
 def ids_by_ticket(count: int, *, hit: bool, prefix: str = "R-", rate: Decimal = RATE) -> list[str]:
     """The first `count` order ids of the form R-<n> whose ticket is (not) below the rate."""
     candidates = [f"{prefix}{n}" for n in range(count * 200)]
-    found = [
-        c for c, h in zip(candidates, sampled(SEED, candidates, rate), strict=True) if h == hit
-    ]
+    found = [c for c in candidates if (Decimal(first_fraction(c, SEED)) < rate) == hit]
     return found[:count]
 
 
@@ -499,28 +496,12 @@ def test_order_report_explains_the_decision(workspace: Workspace, tmp_path: Path
 @pytest.mark.parametrize(
     "order_ids",
     [
-        ["A-1", "B/2", "C 3", "~x"],  # printable ASCII: SQLite's text goes in as it is
+        ["A-1", "B/2", "C 3", "~x"],
         ["A-1", 'q"uote', "back\\slash", "tab\tx", "é-ü 漢", "del\x7f", "nul\x00"],
     ],
 )
-def test_the_run_hash_is_the_same_from_sqlite_json_text(order_ids):
-    """The column texts SQLite writes are used only where they equal what json.dumps writes."""
-    import sqlite3
-
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE t (order_id TEXT, amount INTEGER, reason TEXT)")
+def test_the_run_hash_escapes_any_order_id_as_json_dumps_does(order_ids):
     rows = [(o, i * 1000, RANDOM_SAMPLE if i % 2 else None) for i, o in enumerate(order_ids)]
-    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
-    texts = dict(
-        zip(
-            ("order_id", "amount_cents", "reason"),
-            conn.execute(
-                "SELECT json_group_array(order_id), json_group_array(amount), "
-                "json_group_array(reason) FROM (SELECT * FROM t ORDER BY rowid)"
-            ).fetchone(),
-            strict=True,
-        )
-    )
     columns = (
         order_ids,
         [r[1] for r in rows],
@@ -542,8 +523,4 @@ def test_the_run_hash_is_the_same_from_sqlite_json_text(order_ids):
     document = {**run, "decisions": dict(zip(COLUMN_NAMES, columns, strict=True))}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     expected = hashlib.sha256(text.encode("ascii")).hexdigest()
-    assert run_hash(**run, decisions=columns, texts=texts) == expected
     assert run_hash(**run, decisions=columns) == expected
-    # A plain text is taken as it is (so it must be the column's own).
-    zeros = json.dumps([0] * len(rows))
-    assert run_hash(**run, decisions=columns, texts={"amount_cents": zeros}) != expected

@@ -156,7 +156,7 @@ def test_open_inspections_follow_selections_and_outcomes(tmp_path):
         )
         db.insert_decisions(conn, 2, [("NEW", 500, 0, None, None)])
         assert open_orders(conn) == ["DECIDED"]
-        assert db.mark_drawn(conn, 2, ["NEW"], "2026-11-10") == 1
+        assert db.mark_selected(conn, 2, ["NEW"], "random_sample", "2026-11-10") == 1
     assert open_orders(conn) == open_by_outcomes(conn) == ["DECIDED", "NEW"]
     with store.transaction(conn):
         first = outcome("DECIDED", "ok")

@@ -10,8 +10,8 @@ from conftest import NOW, SEED, TODAY
 from test_sampling import OTHER_RATES, RATES, random_ids
 from test_selection import decisions, ingest, rows, select, write_orders
 
-from inspect_cli import sampling, tickets
-from inspect_cli.sampling import sampled
+from inspect_cli import tickets
+from inspect_cli.sampling import short_tickets
 from inspect_cli.verify import verify
 from inspect_cli.workspace import Workspace, init_workspace
 
@@ -19,8 +19,7 @@ from inspect_cli.workspace import Workspace, init_workspace
 @pytest.fixture
 def share_every_draw(monkeypatch):
     """Share draws of any size with a helper, as select and verify do with large ones."""
-    monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
-    monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+    monkeypatch.setattr(tickets, "SPLIT_FROM", 2)
 
 
 @pytest.fixture
@@ -42,14 +41,14 @@ def test_a_shared_draw_decides_as_one_process_does(share_every_draw, drawn):
     with tickets.helper(True) as helper:
         assert helper is not None
         for rate in RATES + OTHER_RATES:
-            assert sampled(SEED, ids, rate, helper=helper) == sampled(SEED, ids, rate)
+            assert tickets.draw(SEED, ids, rate, helper) == short_tickets(SEED, ids, rate)
     assert drawn == [1501] * len(RATES + OTHER_RATES)  # the second half, each time
 
 
 def test_draws_below_the_split_stay_in_this_process(drawn):
     ids = random_ids(500)
     with tickets.helper(True) as helper:
-        assert sampled(SEED, ids, Decimal("0.02"), helper=helper) == sampled(
+        assert tickets.draw(SEED, ids, Decimal("0.02"), helper) == short_tickets(
             SEED, ids, Decimal("0.02")
         )
     assert drawn == []
@@ -66,7 +65,7 @@ def test_a_helper_that_died_leaves_the_draw_to_this_process(share_every_draw):
         assert helper is not None
         helper._process.kill()
         helper._process.wait()
-        assert sampled(SEED, ids, Decimal("0.3"), helper=helper) == sampled(
+        assert tickets.draw(SEED, ids, Decimal("0.3"), helper) == short_tickets(
             SEED, ids, Decimal("0.3")
         )
 
@@ -74,7 +73,7 @@ def test_a_helper_that_died_leaves_the_draw_to_this_process(share_every_draw):
 def test_ids_holding_a_nul_are_drawn_in_this_process(share_every_draw, drawn):
     ids = [f"A\x00{i}" for i in range(100)] + [f"B{i}" for i in range(100)]
     with tickets.helper(True) as helper:
-        assert sampled(SEED, ids, Decimal("0.5"), helper=helper) == sampled(
+        assert tickets.draw(SEED, ids, Decimal("0.5"), helper) == short_tickets(
             SEED, ids, Decimal("0.5")
         )
     assert drawn == [100]  # sent, answered with nothing, drawn here
@@ -86,8 +85,7 @@ def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monke
     stores: dict[str, Workspace] = {}
     for name in ("alone", "helped"):
         if name == "helped":
-            monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
-            monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+            monkeypatch.setattr(tickets, "SPLIT_FROM", 2)
         ws, _ = init_workspace(tmp_path / name, SEED, NOW)
         ingest(ws, path)
         select(ws, TODAY)
@@ -97,5 +95,6 @@ def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monke
         finally:
             conn.close()
         stores[name] = ws
-    assert drawn == [200, 200]  # select's draw, then verify's
+    # Every order gets its ticket (the rule reads it only when not above): 401 split in two.
+    assert drawn == [201, 201]  # select's draw, then verify's
     assert decisions(stores["helped"]) == decisions(stores["alone"])

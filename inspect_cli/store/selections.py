@@ -20,10 +20,8 @@ RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str, int]
 due_working_days, counts, prev_hash, hash, hash_recipe)."""
 
 
-Pending = tuple[list[str], list[int], dict[str, str]]
-"""Pending orders as two columns, order ids in order id order and their amounts in cents, and
-the JSON text SQLite wrote for each column (by column name; none when the columns were
-filtered after reading)."""
+Pending = tuple[list[str], list[int]]
+"""Pending orders as two columns: order ids in order id order and their amounts in cents."""
 
 
 def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] = ()) -> Pending:
@@ -43,10 +41,10 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
     order_ids: list[str] = json.loads(ids)
     cents: list[int] = json.loads(amounts)
     if not decided:
-        return order_ids, cents, {"order_id": ids, "amount_cents": amounts}
+        return order_ids, cents
     skip = set(decided)
     keep = [order_id not in skip for order_id in order_ids]
-    return list(compress(order_ids, keep)), list(compress(cents, keep)), {}
+    return list(compress(order_ids, keep)), list(compress(cents, keep))
 
 
 def pending_at_least(conn: sqlite3.Connection, count: int) -> bool:
@@ -170,60 +168,39 @@ def open_inspections(conn: sqlite3.Connection, order_ids: Sequence[str]) -> None
 
 
 def insert_new_decisions(
-    conn: sqlite3.Connection,
-    run_id: int,
-    *,
-    as_of: str,
-    threshold_cents: int,
-    due_on: str,
-    decided: Sequence[str],
+    conn: sqlite3.Connection, run_id: int, *, as_of: str, decided: Sequence[str]
 ) -> int:
-    """Record the decision the amount alone makes for every pending order completed by `as_of`
-    except the `decided` ones, and return how many: above the threshold, else not selected
-    (until `mark_drawn` marks the ones the draw chose).
+    """Record a "not selected" decision for every pending order completed by `as_of` except
+    the `decided` ones, and return how many; `mark_selected` then marks the ones the rule
+    (`inspect_cli.rule`) selects.
 
     Copying the rows inside SQLite costs several times less than binding a million of them from
     Python, and they arrive in primary key order. The decided ones (an earlier run decided
     them, they were amended since) are left out by id.
     """
-    params = {
-        "threshold": threshold_cents,
-        "decided": json.dumps(list(decided)),
-        "due": due_on,
-        "as_of": as_of,
-    }
-    new = """
-          FROM pending p
-         WHERE p.completed_on <= :as_of
-           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))"""
-    written = conn.execute(
+    return conn.execute(
         f"""
         INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
-        SELECT p.order_id, p.amount_cents, p.amount_cents > :threshold,
-               CASE WHEN p.amount_cents > :threshold THEN 'above_threshold' END,
-               CASE WHEN p.amount_cents > :threshold THEN :due END,
-               {int(run_id)}
-        {new}
+        SELECT p.order_id, p.amount_cents, 0, NULL, NULL, {int(run_id)}
+          FROM pending p
+         WHERE p.completed_on <= :as_of
+           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))
         """,
-        params,
+        {"decided": json.dumps(list(decided)), "as_of": as_of},
     ).rowcount
-    # Orders never decided before have no outcome (`record` takes them for selected orders
-    # only): every one selected here is open.
-    conn.execute(
-        "INSERT OR IGNORE INTO open_inspections (order_id) "
-        f"SELECT p.order_id {new} AND p.amount_cents > :threshold",
-        params,
-    )
-    return written
 
 
-def mark_drawn(conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], due_on: str) -> int:
-    """Turn the run's "not selected" decisions of `order_ids`, the orders the draw chose, into
-    random_sample selections due on `due_on`; return how many changed."""
+def mark_selected(
+    conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], reason: str, due_on: str
+) -> int:
+    """Turn the run's "not selected" decisions of `order_ids` into selections for `reason`,
+    due on `due_on`, and open their inspections; return how many changed."""
+    if not order_ids:
+        return 0
     marked = conn.execute(
-        "UPDATE decisions SET selected = 1, reason = 'random_sample', due_on = ? "
+        "UPDATE decisions SET selected = 1, reason = ?, due_on = ? "
         "WHERE run_id = ? AND selected = 0 AND order_id IN (SELECT value FROM json_each(?))",
-        (due_on, run_id, json.dumps(list(order_ids))),
+        (reason, due_on, run_id, json.dumps(list(order_ids))),
     ).rowcount
     open_inspections(conn, order_ids)
     return marked
@@ -279,13 +256,13 @@ selected, reason, due_on (the order the run hash lists them in)."""
 DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", "due_on")
 
 
-def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[str, str]]:
-    """Every decision, as columns, and the JSON text SQLite wrote for each column by name.
+def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
+    """Every decision, as columns.
 
     SQLite writes each column as one JSON array while the interpreter is free (a million row
     tuples would cost twice as much), in primary key order, which is also the run order when
     one run made every decision (a first large run). Decisions of several runs are put in run
-    order here, stably, so each run's stay in order id order; their texts no longer match.
+    order here, stably, so each run's stay in order id order.
     """
     arrays = ", ".join(f"json_group_array({c})" for c in DECISION_COLUMNS)
     texts = conn.execute(
@@ -296,8 +273,8 @@ def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[st
     run_ids = values[1]
     if run_ids and run_ids.count(run_ids[0]) != len(run_ids):
         order = sorted(range(len(run_ids)), key=run_ids.__getitem__)
-        return tuple([column[i] for i in order] for column in values), {}  # type: ignore[return-value]
-    return values, dict(zip(DECISION_COLUMNS, texts, strict=True))  # type: ignore[return-value]
+        return tuple([column[i] for i in order] for column in values)  # type: ignore[return-value]
+    return values  # type: ignore[return-value]
 
 
 def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
@@ -328,21 +305,26 @@ def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def missed_mandatory(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
-    """(order_id, amount_cents, threshold_cents) of settled orders above the threshold of the
-    run that last decided them, yet never selected: a mandatory control that went missing."""
+AmendedSince = tuple[str, int, int, bool, int, str]
+"""(order_id, amount_cents now, amount_cents of its last decision, ever selected,
+threshold_cents and sample_rate of the run that made that decision)."""
+
+
+def settled_changed_since_decided(conn: sqlite3.Connection) -> list[AmendedSince]:
+    """Orders no run has to look at again (not pending) whose amount now differs from the
+    amount their last decision was made on: amended since, or changed behind the tool's back.
+    `verify` applies the rule to them; the query only finds them."""
     return conn.execute(
         """
-        SELECT o.order_id, o.amount_cents, r.threshold_cents
+        SELECT o.order_id, o.amount_cents, d.amount_cents,
+               EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
+                       AND s.selected = 1),
+               r.threshold_cents, r.sample_rate
           FROM orders o
           JOIN decisions d ON d.order_id = o.order_id
            AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
           JOIN selection_runs r ON r.run_id = d.run_id
-         WHERE o.amount_cents > r.threshold_cents
-           -- implied by the line above, and cheap: most orders skip the lookups
-           AND o.amount_cents > (SELECT MIN(threshold_cents) FROM selection_runs)
-           AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
-                           AND s.selected = 1)
+         WHERE o.amount_cents != d.amount_cents
            AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
          ORDER BY o.order_id
         """
