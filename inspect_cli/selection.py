@@ -226,6 +226,8 @@ class RunResult:
     hash: str | None
     realised: RealisedRate
     dry_run: bool = False
+    imports: Pinned = ()
+    """The files imported since the previous run, which this run's hash pins."""
 
     @property
     def decided(self) -> int:
@@ -255,14 +257,18 @@ class RunResult:
             "threshold_cents": self.threshold_cents,
             "sample_rate": str(self.sample_rate),
             "hash": self.hash,
+            "run_hash": self.hash,
             "prev_hash": self.prev_hash,
             "realised_sample_rate": self.realised.to_json(),
         }
 
 
-HASH_RECIPE = 2
+HASH_RECIPE = 3
 """The recipe of the runs made now. Each run stores the recipe it was hashed with in its
 ``hash_recipe`` column, and `verify` checks it with that one."""
+
+Pinned = Sequence[tuple[int, str]]
+"""(import_id, sha256) of the files a run's hash pins (recipe 3), oldest first."""
 
 
 Columns = tuple[
@@ -286,6 +292,8 @@ def run_hash(
     decisions: Columns | Iterable[Sequence[Any]],
     prev_hash: str,
     recipe: int = HASH_RECIPE,
+    kept: Sequence[str] = (),
+    imports: Pinned = (),
 ) -> str:
     """SHA-256 hex of the run's canonical JSON: the recipe docs/audit.md gives auditors.
 
@@ -293,7 +301,10 @@ def run_hash(
     whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
     as bytes. Recipe 2: ``decisions`` is an object of five columns (COLUMN_NAMES), each a list
     with one entry per decision in order id order. Recipe 1: rows [order_id, amount_cents,
-    selected, reason, due_on] sorted by order id.
+    selected, reason, due_on] sorted by order id. Recipe 3 is recipe 2 with two more keys:
+    ``kept_after_downward_amendment``, the order ids the run kept selected after a downward
+    amendment (sorted), and ``imports``, [import_id, sha256] of every file imported since the
+    previous run, oldest first.
     """
     document = {
         "run_id": run_id,
@@ -311,8 +322,16 @@ def run_hash(
         ),
         "prev_hash": prev_hash,
     }
+    if recipe >= 3:
+        document[KEPT_AFTER_DOWNWARD] = sorted(kept)
+        document["imports"] = [[import_id, sha256] for import_id, sha256 in imports]
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def receipt(run_id: int, digest: str) -> str:
+    """The line that carries a run's hash out of the building (`verify --receipts` reads it)."""
+    return f"run {run_id} hash {digest}"
 
 
 def check_seed(conn: sqlite3.Connection, seed: str) -> str:
@@ -408,6 +427,7 @@ class _Run:
         self.commitment = commitment
         self.prev_hash = GENESIS_HASH
         self.run_id = 1
+        self.imports: Pinned = []
 
     @cached_property
     def due_on(self) -> str:
@@ -449,6 +469,7 @@ class _Run:
         )
         if not hashed or not (plan.order_ids or plan.kept_after_downward):
             return plan, None
+        self.imports = db.imports_since_last_run(conn)
         digest = run_hash(
             run_id=self.run_id,
             created_at=self.created_at,
@@ -460,6 +481,8 @@ class _Run:
             counts=plan.counts,
             decisions=plan.columns(),
             prev_hash=self.prev_hash,
+            kept=plan.kept_after_downward,
+            imports=self.imports,
         )
         return plan, digest
 
@@ -486,6 +509,7 @@ class _Run:
             hash=digest,
             realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
             dry_run=dry_run,
+            imports=self.imports if digest is not None else (),
         )
 
 
@@ -509,6 +533,12 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
     )
     crossed = [d for d in result.plan.selected if d[3] == AMENDED_ABOVE_THRESHOLD]
     db.insert_decisions(conn, result.run_id, crossed)
+    db.insert_run_population(
+        conn,
+        result.run_id,
+        result.plan.kept_after_downward,
+        [import_id for import_id, _ in result.imports],
+    )
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.
     store.log_event(conn, now, "selection_run", f"run {result.run_id} {result.hash}")

@@ -8,21 +8,23 @@ audit log when it is made, so deleting the newest run, which nothing links to ye
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from inspect_cli import store, tickets
-from inspect_cli.errors import SeedError
 from inspect_cli.money import format_cents
 from inspect_cli.rule import (
     AMENDED_ABOVE_THRESHOLD,
+    KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
     REASONS,
     Outcome,
@@ -35,7 +37,8 @@ from inspect_cli.workdays import due_date
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing that does not reproduce. kind: decision, chain, undecided or mandatory."""
+    """One thing that does not reproduce. kind: decision, chain, log, receipt, undecided,
+    amount or mandatory."""
 
     kind: str
     message: str
@@ -49,6 +52,8 @@ class Verification:
     runs: int
     decisions: int
     problems: list[Problem]
+    anchors: list[str] = field(default_factory=list)
+    """What outside the store the check was anchored to: "receipts", "files"."""
 
     @property
     def ok(self) -> bool:
@@ -60,21 +65,34 @@ class Verification:
             "seed_commitment": self.seed_commitment,
             "runs": self.runs,
             "decisions": self.decisions,
+            "anchors": self.anchors,
             "problems": [asdict(p) for p in self.problems],
         }
 
 
-def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
-    """Check the store against the seed and write the outcome to the audit log.
+Receipt = tuple[int, str]
+"""(run_id, run hash) as printed when the run was made."""
 
-    A seed that does not match the commitment raises SeedError (and is logged too).
+RECEIPT = re.compile(r"\brun(?:_id)?\W{0,4}([0-9]+)\b.*?\b([0-9a-fA-F]{64})\b")
+"""A run id and a 64-hex hash on one line: ``run 3 hash …``, a log line holding it, the
+select summary ``Selection run 3 as of …, hash …``, or JSON ``"run_id": 3, "run_hash": …``."""
+
+
+def parse_receipts(text: str) -> list[Receipt]:
+    """Every receipt in a text (pasted cron mails, log lines), one per line at most."""
+    found = (RECEIPT.search(line) for line in text.splitlines())
+    return [(int(m[1]), m[2].lower()) for m in found if m]
+
+
+def verify(
+    conn: sqlite3.Connection, seed: str, receipts: Sequence[Receipt] | None = None
+) -> Verification:
+    """Check the store against the seed and, when given, the receipts of its runs.
+
+    Reads only: `conn` may be (and for the CLI is) a read-only connection. A seed that does not
+    match the commitment raises SeedError.
     """
-    try:
-        commitment = check_seed(conn, seed)
-    except SeedError as e:
-        with store.transaction(conn):
-            store.log_event(conn, now, "verify", f"failed: {e}")
-        raise
+    commitment = check_seed(conn, seed)
     # A helper process for the tickets of many decisions starts now, to be ready for the draw.
     many = db.decisions_at_least(conn, tickets.SPLIT_FROM)
     with db.snapshot(conn), tickets.helper(many) as helper:
@@ -89,21 +107,46 @@ def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
             completeness = pool.submit(_check_completeness, reader)
             decisions = _Decisions(*db.decision_columns(conn))
             problems = [
+                *_check_log(conn),
                 *_check_decisions(seed, runs, decisions, dues.result(), helper),
-                *_check_chain(commitment, runs, decisions, logged),
+                *_check_chain(commitment, runs, decisions, logged, *db.run_population(conn)),
                 *completeness.result(),
             ]
-    result = Verification(commitment, len(runs), len(decisions.order_ids), problems)
-    outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
-    with store.transaction(conn):
-        store.log_event(
-            conn,
-            now,
-            "verify",
-            f"{outcome}; {result.decisions} decisions in {result.runs} runs; "
-            f"seed commitment {commitment}",
-        )
-    return result
+    anchors: list[str] = []
+    if receipts is not None:
+        anchors.append("receipts")
+        problems.extend(_check_receipts(runs, receipts))
+    return Verification(commitment, len(runs), len(decisions.order_ids), problems, anchors)
+
+
+def _check_log(conn: sqlite3.Connection) -> list[Problem]:
+    """The audit log's seed_commitment event, written at init, must be there and match."""
+    stored = store.seed_commitment(conn)
+    logged = db.logged_seed_commitments(conn)
+    if stored in logged:
+        return []
+    if not logged:
+        return [Problem("log", "the audit log has no seed_commitment event (it was deleted)")]
+    return [Problem("log", "the audit log's seed_commitment differs from the store's")]
+
+
+def _check_receipts(runs: list[db.RunRow], receipts: Sequence[Receipt]) -> list[Problem]:
+    """Each receipted run must be in the store with the receipted hash. A run's hash covers
+    the hash before it, so a match pins every run up to it (with the chain check)."""
+    stored = {run[0]: run[9] for run in runs}
+    problems: list[Problem] = []
+    for run_id, digest in sorted(set(receipts)):
+        if run_id not in stored:
+            message = f"run {run_id}: receipted (hash {digest}) but missing from the store"
+        elif stored[run_id] != digest:
+            message = (
+                f"run {run_id}: its hash {stored[run_id]} differs from the receipt {digest}: "
+                f"run {run_id} or a run before it was changed after the receipt was made"
+            )
+        else:
+            continue
+        problems.append(Problem("receipt", message, run_id))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -179,33 +222,26 @@ def _check_decisions(
         rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
         later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
         first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
-        drawn = tickets.draw(seed, [d.order_ids[i] for i in first], rate, helper)
-        want = dict(zip(first, map(rule, [d.amounts[i] for i in first], drawn), strict=True))
-        for i in later:
-            before = selected_at[d.order_ids[i]]
-            outcome = rule(d.amounts[i], None, decided_before=True, selected_at=before)
-            if outcome == (True, AMENDED_ABOVE_THRESHOLD):
-                want[i] = outcome
-                continue
-            why = (
-                "it was already selected" if before is not None else "it is not above the threshold"
-            )
-            problems.append(
-                Problem(
-                    "decision",
-                    f"{d.label(i)}: decided a second time, but {why}",
-                    run_id,
-                    d.order_ids[i],
-                )
-            )
-        due = due_of[run_id]
-        outcomes = [want.get(i) for i in range(start, end)]
-        stored = (d.reasons[start:end], d.selected[start:end], d.due_on[start:end])
-        recomputed = (
-            [o[1] if o else d.reasons[i] for i, o in enumerate(outcomes, start)],
-            [int(o[0]) if o else d.selected[i] for i, o in enumerate(outcomes, start)],
-            [(due if o[0] else None) if o else d.due_on[i] for i, o in enumerate(outcomes, start)],
+        ids = d.order_ids[start:end] if not later else [d.order_ids[i] for i in first]
+        drawn = tickets.draw(seed, ids, rate, helper)
+        firsts = map(
+            rule, d.amounts[start:end] if not later else [d.amounts[i] for i in first], drawn
         )
+        if not later:  # the usual run: every order decided for the first time
+            outcomes: list[Outcome | None] = list(firsts)
+        else:
+            want = dict(zip(first, firsts, strict=True))
+            for i in later:
+                want[i] = _decided_again(d, i, rule, selected_at[d.order_ids[i]], problems)
+            outcomes = [want[i] for i in range(start, end)]
+        due = due_of[run_id]
+        stored = list(
+            zip(d.reasons[start:end], d.selected[start:end], d.due_on[start:end], strict=True)
+        )
+        recomputed = [
+            (o[1], int(o[0]), due if o[0] else None) if o else s
+            for o, s in zip(outcomes, stored, strict=True)
+        ]
         if recomputed != stored:
             for i, o in enumerate(outcomes, start):
                 if o is not None:
@@ -216,6 +252,26 @@ def _check_decisions(
                 selected_at[order_id] = d.amounts[i] if d.selected[i] else None
     problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
     return problems
+
+
+def _decided_again(
+    d: _Decisions, i: int, rule: Any, before: int | None, problems: list[Problem]
+) -> Outcome | None:
+    """The rule for decision i of an order decided in an earlier run: None, and a problem,
+    when the rule gives no such decision."""
+    outcome = rule(d.amounts[i], None, decided_before=True, selected_at=before)
+    if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+        return outcome
+    why = "it was already selected" if before is not None else "it is not above the threshold"
+    problems.append(
+        Problem(
+            "decision",
+            f"{d.label(i)}: decided a second time, but {why}",
+            d.run_ids[i],
+            d.order_ids[i],
+        )
+    )
+    return None
 
 
 def _difference(d: _Decisions, i: int, want: Outcome, due: str) -> list[Problem]:
@@ -247,19 +303,30 @@ def _missing_run(d: _Decisions, i: int) -> Problem:
     return Problem("decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id)
 
 
+LOGGED_RUN = re.compile(r"run ([0-9]+) ([0-9a-f]{64})")
+"""The detail of a 'selection_run' audit log entry."""
+
+
 def _check_chain(
     commitment: str,
     runs: list[db.RunRow],
     decisions: _Decisions,
-    logged: list[str],
+    logged: list[tuple[int, str]],
+    kept: dict[int, list[str]],
+    imports: dict[int, list[tuple[int, str | None]]],
 ) -> list[Problem]:
     """Recompute each run's hash, its link to the previous run and its audit log entry."""
     slices = {run_id: (start, end) for run_id, start, end in decisions.runs()}
     logged_hashes: dict[int, str] = {}
-    for detail in logged:
-        _, run_id, digest = detail.split(" ")
-        logged_hashes[int(run_id)] = digest
     problems: list[Problem] = []
+    for entry_id, detail in logged:
+        found = LOGGED_RUN.fullmatch(detail)
+        if found is None:
+            problems.append(
+                Problem("log", f"audit log entry {entry_id}: not a run and its hash: {detail!r}")
+            )
+            continue
+        logged_hashes[int(found[1])] = found[2]
     previous: db.RunRow | None = None
     for run in runs:
         run_id, created_at, as_of, seed_commitment, threshold, rate, days, counts = run[:8]
@@ -279,6 +346,19 @@ def _check_chain(
         start, end = slices.get(run_id, (0, 0))
         own = decisions.columns(start, end)
         recipe = run[10]
+        pinned = imports.get(run_id, [])
+        gone = [import_id for import_id, sha256 in pinned if sha256 is None]
+        if gone:
+            problems.append(
+                Problem(
+                    "chain",
+                    f"run {run_id}: the imports it pins are missing: " + ", ".join(map(str, gone)),
+                    run_id,
+                )
+            )
+        if counts is None:
+            problems.append(Problem("chain", f"run {run_id}: its counts are not JSON", run_id))
+            counts = {}
         recomputed = run_hash(
             run_id=run_id,
             created_at=created_at,
@@ -291,6 +371,8 @@ def _check_chain(
             decisions=list(zip(*own, strict=True)) if recipe == 1 else own,
             prev_hash=prev_hash,
             recipe=recipe,
+            kept=kept.get(run_id, []),
+            imports=[(i, sha or "") for i, sha in pinned],
         )
         if recomputed != digest:
             problems.append(
@@ -308,7 +390,9 @@ def _check_chain(
         reasons = own[3]
         recount = {reason: reasons.count(reason) for reason in REASONS}
         recount[NOT_SELECTED] = reasons.count(None)
-        unknown = sum(recount.values()) != len(reasons)
+        if recipe >= 3:
+            recount[KEPT_AFTER_DOWNWARD] = len(kept.get(run_id, []))
+        unknown = sum(recount.values()) - recount.get(KEPT_AFTER_DOWNWARD, 0) != len(reasons)
         if unknown or any(counts.get(k) != v for k, v in recount.items()):
             problems.append(
                 Problem("chain", f"run {run_id}: its counts do not match its decisions", run_id)

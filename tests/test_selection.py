@@ -390,7 +390,7 @@ def test_due_days_come_from_the_config(workspace: Workspace, tmp_path: Path):
 
 
 def auditor_run_hash(conn, run_id: int) -> str:
-    """The README's recipe, written independently of the code under test."""
+    """The documented recipe 3, written independently of the code under test."""
     run = conn.execute(
         "SELECT run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate, "
         "due_working_days, counts, prev_hash FROM selection_runs WHERE run_id = ?",
@@ -415,13 +415,27 @@ def auditor_run_hash(conn, run_id: int) -> str:
         (run_id,),
     ).fetchall()
     document["decisions"] = {name: [r[i] for r in rows] for i, name in enumerate(columns)}
+    document["kept_after_downward_amendment"] = [
+        r[0]
+        for r in conn.execute(
+            "SELECT order_id FROM run_kept WHERE run_id = ? ORDER BY order_id", (run_id,)
+        )
+    ]
+    document["imports"] = [
+        list(r)
+        for r in conn.execute(
+            "SELECT i.id, i.sha256 FROM run_imports r JOIN imports i ON i.id = r.import_id "
+            "WHERE r.run_id = ? ORDER BY i.id",
+            (run_id,),
+        )
+    ]
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def readme_recipe():
-    """The `run_hash` function the README gives auditors, taken from the README as it is."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """The `run_hash` function docs/audit.md gives auditors, taken from it as it is."""
+    text = (REPO / "docs" / "audit.md").read_text(encoding="utf-8")
     start = text.index("```python", text.index("**4. The chain of runs.**")) + len("```python")
     namespace: dict = {}
     exec(text[start : text.index("```", start)], namespace)
@@ -446,7 +460,10 @@ def test_runs_are_recorded_in_a_hash_chain(workspace: Workspace, tmp_path: Path)
     assert auditor_run_hash(conn, 2) == second.hash
     readme_run_hash = readme_recipe()
     assert (readme_run_hash(conn, 1), readme_run_hash(conn, 2)) == (first.hash, second.hash)
-    assert db.logged_run_hashes(conn) == [f"run 1 {first.hash}", f"run 2 {second.hash}"]
+    assert [d for _, d in db.logged_run_hashes(conn)] == [
+        f"run 1 {first.hash}",
+        f"run 2 {second.hash}",
+    ]
     conn.close()
 
 
@@ -523,4 +540,4 @@ def test_the_run_hash_escapes_any_order_id_as_json_dumps_does(order_ids):
     document = {**run, "decisions": dict(zip(COLUMN_NAMES, columns, strict=True))}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     expected = hashlib.sha256(text.encode("ascii")).hexdigest()
-    assert run_hash(**run, decisions=columns) == expected
+    assert run_hash(**run, decisions=columns, recipe=2) == expected

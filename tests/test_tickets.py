@@ -91,7 +91,7 @@ def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monke
         select(ws, TODAY)
         conn = ws.connect()
         try:
-            assert verify(conn, SEED, NOW).ok
+            assert verify(conn, SEED).ok
         finally:
             conn.close()
         stores[name] = ws

@@ -59,6 +59,7 @@ def daily(
     """
     from inspect_cli.daily import run_daily
     from inspect_cli.logs import FILE_ONLY, LOG_FILE, logging_to
+    from inspect_cli.selection import receipt
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -80,13 +81,22 @@ def daily(
                 raise InspectError(
                     f"the daily run failed unexpectedly; details in {ws.logs / LOG_FILE}"
                 ) from None
+            run = result.run
+            made = {"run_id": run.run_id, "run_hash": run.hash} if run and run.hash else {}
+            line = receipt(made["run_id"], made["run_hash"]) if made else None
+            if line:
+                log.info("receipt: %s", line, extra=FILE_ONLY)
             code = result.exit_code(fail_on_overdue)
             log.log(20 if code is ExitCode.OK else 30, result.summary(), extra=FILE_ONLY)
-    if not (quiet and code is ExitCode.OK):
-        if output is OutputFormat.json:
-            print_json(result.as_dict(fail_on_overdue))
-        else:
+    if output is OutputFormat.json:
+        if not (quiet and code is ExitCode.OK):
+            print_json({**result.as_dict(fail_on_overdue), **made})
+    else:
+        if not (quiet and code is ExitCode.OK):
             typer.echo(result.summary())
+        # The receipt leaves the building the day the run is made, also under cron --quiet.
+        if line:
+            typer.echo(line)
     raise typer.Exit(int(code))
 
 

@@ -48,7 +48,7 @@ def select(
 
         inspect-cli select -w ./control --date 2026-11-27
     """
-    from inspect_cli.selection import run_selection
+    from inspect_cli.selection import receipt, run_selection
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -63,10 +63,19 @@ def select(
                 )
             finally:
                 conn.close()
+        if result.run_id is not None and result.hash is not None:
+            _log_receipt(ws, receipt(result.run_id, result.hash))
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
         _print_run(result)
+        if result.run_id is not None and result.hash is not None:
+            typer.echo(receipt(result.run_id, result.hash))
+
+
+def _log_receipt(ws: Any, line: str) -> None:
+    """The run's receipt in the workspace log too, beside the cron mail."""
+    _log_verification(ws, f"receipt: {line}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -129,32 +138,83 @@ def verify(
             show_default=False,
         ),
     ] = None,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="Text holding run receipts (pasted cron mails, log lines): each line with a "
+            "run id and its 64-hex hash. Exit 1 when a receipted run is missing or differs.",
+            show_default=False,
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute every selection from the seed and check the chain of runs.
 
     Exit 0 when every decision reproduces and the chain is intact; exit 1 listing each
-    decision that differs, each run whose hash breaks, or a seed that does not match.
+    decision that differs, each run whose hash breaks, or a seed that does not match. Reads
+    the store read-only; the result goes to the log file. Without --receipts it can only check
+    that the store is consistent with itself.
 
     Example:
 
-        inspect-cli verify -w ./control --seed 37195408226615390473
+        inspect-cli verify -w ./control --seed 37195408226615390473 --receipts mails.txt
     """
+    from inspect_cli import store
+    from inspect_cli.errors import InspectError, SeedError
+    from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
     with user_errors():
         ws = open_workspace(workspace)
-        conn = ws.connect()
+        pasted = None
+        if receipts is not None:
+            try:
+                text = receipts.read_text(encoding="utf-8", errors="replace")
+            except OSError as e:
+                raise InspectError(f"cannot read receipts {receipts}: {e.strerror}") from None
+            pasted = parse_receipts(text)
+            if not pasted:
+                raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
+        conn = store.connect_read_only(ws.store_path)
         try:
-            result = run_verify(conn, seed if seed is not None else ws.read_seed(), now())
+            result = run_verify(conn, seed if seed is not None else ws.read_seed(), pasted)
+        except SeedError as e:
+            _log_verification(ws, f"verify failed: {e}")
+            raise
         finally:
             conn.close()
+    outcome = "ok" if result.ok else f"failed: {len(result.problems)} problems"
+    _log_verification(
+        ws,
+        f"verify {outcome}; {result.decisions} decisions in {result.runs} runs; "
+        f"seed commitment {result.seed_commitment}",
+    )
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
         _print_verification(result)
+        if not result.anchors:
+            typer.echo(
+                "Note: without --receipts or --files, verify can only check that the store is "
+                "consistent with itself; a history rewritten consistently passes."
+            )
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _log_verification(ws: Any, line: str) -> None:
+    """The outcome goes to the workspace log file, never into the store verify checks; on a
+    read-only copy of a workspace there is no log to write, and verify still runs."""
+    import sys
+
+    from inspect_cli.logs import FILE_ONLY, logging_to
+
+    try:
+        with logging_to(ws.logs, sys.stderr, quiet=True) as log:
+            log.info("%s", line, extra=FILE_ONLY)
+    except OSError:
+        pass
 
 
 def _print_verification(result: Verification) -> None:

@@ -83,6 +83,51 @@ def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int
     ).fetchall()
 
 
+def imports_since_last_run(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(import_id, sha256) of every file imported after the last one a run pinned, oldest
+    first: the inputs the next run's hash covers (recipe 3)."""
+    return conn.execute(
+        "SELECT id, sha256 FROM imports "
+        "WHERE id > (SELECT COALESCE(MAX(import_id), 0) FROM run_imports) ORDER BY id"
+    ).fetchall()
+
+
+def insert_run_population(
+    conn: sqlite3.Connection, run_id: int, kept: Sequence[str], import_ids: Sequence[int]
+) -> None:
+    """The orders the run kept after a downward amendment and the imports it pins."""
+    conn.executemany(
+        "INSERT INTO run_kept (run_id, order_id) VALUES (?, ?)",
+        [(run_id, order_id) for order_id in kept],
+    )
+    conn.executemany(
+        "INSERT INTO run_imports (run_id, import_id) VALUES (?, ?)",
+        [(run_id, import_id) for import_id in import_ids],
+    )
+
+
+def run_population(
+    conn: sqlite3.Connection,
+) -> tuple[dict[int, list[str]], dict[int, list[tuple[int, str | None]]]]:
+    """Per run: the order ids kept after a downward amendment (sorted) and the pinned imports
+    as (import_id, sha256), oldest first. An import row that is gone has sha256 None."""
+    kept: dict[int, list[str]] = {}
+    pinned: dict[int, list[tuple[int, str | None]]] = {}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "run_kept" not in tables:  # a store made before, opened read-only (not migrated)
+        return kept, pinned
+    for run_id, order_id in conn.execute(
+        "SELECT run_id, order_id FROM run_kept ORDER BY run_id, order_id"
+    ):
+        kept.setdefault(run_id, []).append(order_id)
+    for run_id, import_id, sha256 in conn.execute(
+        "SELECT r.run_id, r.import_id, i.sha256 FROM run_imports r "
+        "LEFT JOIN imports i ON i.id = r.import_id ORDER BY r.run_id, r.import_id"
+    ):
+        pinned.setdefault(run_id, []).append((import_id, sha256))
+    return kept, pinned
+
+
 def count_pending(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
@@ -233,7 +278,14 @@ def sampling_totals(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def _run_row(row: Sequence[Any]) -> RunRow:
-    return (*row[:7], json.loads(row[7]), *row[8:])  # type: ignore[return-value]
+    """The row with its counts decoded; None as counts when they are not a JSON object."""
+    try:
+        counts = json.loads(row[7])
+    except (TypeError, ValueError):
+        counts = None
+    if not isinstance(counts, dict):
+        counts = None
+    return (*row[:7], counts, *row[8:])  # type: ignore[return-value]
 
 
 def runs(conn: sqlite3.Connection) -> list[RunRow]:
@@ -277,13 +329,17 @@ def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
     return values  # type: ignore[return-value]
 
 
-def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
-    """Details of the 'selection_run' audit log entries, oldest first."""
+def logged_run_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(entry id, detail) of the 'selection_run' audit log entries, oldest first."""
+    return conn.execute(
+        "SELECT id, detail FROM audit_log WHERE event = 'selection_run' ORDER BY id"
+    ).fetchall()
+
+
+def logged_seed_commitments(conn: sqlite3.Connection) -> list[str]:
+    """Details of the 'seed_commitment' audit log entries (one, written at init)."""
     return [
-        r[0]
-        for r in conn.execute(
-            "SELECT detail FROM audit_log WHERE event = 'selection_run' ORDER BY id"
-        )
+        r[0] for r in conn.execute("SELECT detail FROM audit_log WHERE event = 'seed_commitment'")
     ]
 
 
