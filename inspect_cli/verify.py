@@ -190,8 +190,30 @@ def _label(reason: str | None) -> str:
 
 
 def _due_dates(runs: list[db.RunRow]) -> dict[int, str]:
-    """Run id -> the due date of the orders it selected."""
-    return {r[0]: due_date(date.fromisoformat(r[2]), r[6]).isoformat() for r in runs}
+    """Run id -> the due date of the orders it selected; runs whose date or working days are
+    malformed are left out (`_malformed` reports them)."""
+    dues = {}
+    for r in runs:
+        try:
+            dues[r[0]] = due_date(date.fromisoformat(r[2]), r[6]).isoformat()
+        except (TypeError, ValueError, OverflowError):
+            continue
+    return dues
+
+
+def _malformed(run: db.RunRow, due_of: dict[int, str]) -> str | None:
+    """What makes a run's record unusable for deciding again, or None."""
+    if not isinstance(run[4], int):
+        return f"its threshold_cents {run[4]!r} is not a whole number"
+    try:
+        rate = Decimal(run[5])
+    except (ArithmeticError, TypeError, ValueError):
+        return f"its sample_rate {run[5]!r} is not a decimal"
+    if not rate.is_finite() or not 0 <= rate <= 1:
+        return f"its sample_rate {run[5]!r} is not between 0 and 1"
+    if run[0] not in due_of:
+        return f"its as_of {run[2]!r} or due_working_days {run[6]!r} is malformed"
+    return None
 
 
 def _check_decisions(
@@ -217,6 +239,10 @@ def _check_decisions(
         run = params.get(run_id)
         if run is None:
             problems.extend(_missing_run(d, i) for i in range(start, end))
+            continue
+        wrong = _malformed(run, due_of)
+        if wrong:
+            problems.append(Problem("chain", f"run {run_id}: {wrong}", run_id))
             continue
         rate = Decimal(run[5])
         rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
@@ -424,19 +450,43 @@ def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
         )
         for order_id, completed_on in db.undecided_orders(conn)
     ]
-    for (
-        order_id,
-        amount,
-        decided_on,
-        ever_selected,
-        threshold,
-        rate,
-    ) in db.settled_changed_since_decided(conn):
+    changed = db.settled_changed_since_decided(conn)
+    later = db.later_decisions(conn)
+    revised = db.revised_amounts(conn, [r[0] for r in changed] + [r[0] for r in later])
+    for order_id, run_id, before in later:
+        if before not in revised.get(order_id, set()):
+            problems.append(
+                Problem(
+                    "amount",
+                    f"order {order_id} (run {run_id}): decided again, but no amendment of the "
+                    f"order from {format_cents(before)} is recorded",
+                    run_id,
+                    order_id,
+                )
+            )
+    for order_id, amount, decided_on, ever_selected, threshold, rate in changed:
+        if decided_on not in revised.get(order_id, set()):
+            problems.append(
+                Problem(
+                    "amount",
+                    f"order {order_id}: its amount {format_cents(amount)} differs from the "
+                    f"{format_cents(decided_on)} it was decided on, and no amendment of the "
+                    "order explains it",
+                    order_id=order_id,
+                )
+            )
+            continue
+        try:
+            sample_rate = Decimal(rate)
+        except (ArithmeticError, TypeError, ValueError):
+            continue  # reported with its run
+        if not isinstance(threshold, int):
+            continue  # reported with its run
         outcome = decide_order(
             amount,
             None,
             threshold_cents=threshold,
-            sample_rate=Decimal(rate),
+            sample_rate=sample_rate,
             decided_before=True,
             selected_at=decided_on if ever_selected else None,
         )

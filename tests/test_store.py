@@ -70,6 +70,10 @@ def version_1_store(path) -> None:
             (*list(run.values())[:7], json.dumps(run["counts"]), GENESIS_HASH, digest),
         )
         conn.executemany("INSERT INTO decisions VALUES (?, 1, ?, ?, ?, ?)", decisions)
+        conn.execute(
+            "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
+            "VALUES ('AMENDED', 'then', 1, json_object('amount_cents', 600))"
+        )
         conn.execute("INSERT INTO meta VALUES ('seed_commitment', ?)", (COMMITMENT,))
         conn.execute(
             "INSERT INTO audit_log (at, event, detail) VALUES ('then', 'seed_commitment', ?)",

@@ -336,6 +336,34 @@ def logged_run_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     ).fetchall()
 
 
+def revised_amounts(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, set[int]]:
+    """Order id -> the amounts its revisions say it had before each amendment."""
+    found: dict[str, set[int]] = {}
+    for order_id, amount in conn.execute(
+        "SELECT r.order_id, json_extract(r.old_values, '$.amount_cents') FROM order_revisions r "
+        "WHERE r.order_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(order_ids))),),
+    ):
+        found.setdefault(order_id, set()).add(amount)
+    return found
+
+
+def later_decisions(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
+    """(order_id, run_id, amount_cents of the order's decision before) of every
+    ``amended_above_threshold`` decision: each needs an amendment of the order behind it (a
+    second decision with another reason is reported by recomputing it)."""
+    return conn.execute(
+        """
+        SELECT d.order_id, d.run_id,
+               (SELECT p.amount_cents FROM decisions p WHERE p.order_id = d.order_id
+                 AND p.run_id < d.run_id ORDER BY p.run_id DESC LIMIT 1)
+          FROM decisions d
+         WHERE d.reason = 'amended_above_threshold'
+         ORDER BY d.order_id, d.run_id
+        """
+    ).fetchall()
+
+
 def logged_seed_commitments(conn: sqlite3.Connection) -> list[str]:
     """Details of the 'seed_commitment' audit log entries (one, written at init)."""
     return [
