@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -58,6 +58,11 @@ class Verification:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def anchored(self, anchor: str, problems: list[Problem]) -> Verification:
+        """This verification also checked against `anchor` (outside the store), which found
+        `problems`."""
+        return replace(self, problems=self.problems + problems, anchors=[*self.anchors, anchor])
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -295,3 +295,62 @@ def test_a_malformed_run_record_is_a_problem(cli, history, column, value, messag
     assert result.exit_code == 1, result.output
     assert message in problems(result)
     assert "Traceback" not in result.output
+
+
+# --- verify --files: the archived originals ---------------------------------------------------
+
+
+@pytest.fixture
+def archived(cli, workspace: Workspace) -> tuple[Workspace, str]:
+    """Two daily runs on files dropped in the inbox; returns the workspace and the receipt of
+    the first run."""
+    small = unlucky(3)
+    (workspace.inbox / "a.csv").write_text(
+        HEADER
+        + "BIG-1,Janssens,5188.21,2026-11-02\n"
+        + "".join(f"{i},Janssens,200,2026-11-02\n" for i in small)
+    )
+    first = cli("daily", "-w", workspace.root, "--date", "2026-11-23")
+    assert first.exit_code == 0, first.output
+    (workspace.inbox / "b.csv").write_text(HEADER + f"{small[0]},Janssens,250,2026-11-02\n")
+    second = cli("daily", "-w", workspace.root, "--date", "2026-11-24")
+    assert second.exit_code == 0, second.output
+    return workspace, first.stdout.splitlines()[-1]
+
+
+def test_files_of_an_untouched_store_pass(cli, archived):
+    ws, _ = archived
+    result = verify(cli, ws, "--files")
+    assert result.exit_code == 0, result.output
+    assert "Note:" not in result.stdout
+
+
+def test_a_consistent_rewrite_fails_against_the_files_and_the_receipt(cli, archived, tmp_path):
+    ws, receipt = archived
+    lower_big_1(ws)
+    assert verify(cli, ws).exit_code == 0
+    result = verify(cli, ws, "--files")
+    assert result.exit_code == 1
+    assert problems(result) == [
+        "order BIG-1 (run 1): decided on 518.82, but the file of import 1 gives 5188.21"
+    ]
+    (tmp_path / "mail.txt").write_text(f"Subject: cron\n\n{receipt}\n")
+    result = verify(cli, ws, "--receipts", str(tmp_path / "mail.txt"))
+    assert result.exit_code == 1
+    assert problems(result)[0].startswith("run 1: its hash ")
+
+
+def test_a_changed_missing_or_extra_archived_file_is_reported(cli, archived):
+    ws, _ = archived
+    (a_file,) = ws.archive.rglob("a.csv")
+    (b_file,) = ws.archive.rglob("b.csv")
+    a_file.write_text(a_file.read_text().replace("5188.21", "518.82"))
+    b_file.unlink()
+    (ws.archive / "extra.csv").write_text(HEADER)
+    result = verify(cli, ws, "--files", "--format", "json")
+    assert result.exit_code == 1
+    messages = [p["message"] for p in json.loads(result.stdout)["problems"]]
+    assert [m.split(" (")[0] for m in messages[:2]] == ["import 1", "import 2"]
+    assert all("no archived file has this content" in m for m in messages[:2])
+    assert f"{a_file}: in the archive but not the file of any import" in messages
+    assert f"{ws.archive / 'extra.csv'}: in the archive but not the file of any import" in messages

@@ -199,6 +199,12 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
 def backup(
     dest: Annotated[Path, typer.Argument(help="Folder to put the backup folder in.")],
     workspace: WorkspaceOption = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive", help="Include archive/, the original files (for `verify --files`)."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Copy the store (consistently, even while a run is busy), config and seed commitment.
@@ -215,7 +221,7 @@ def backup(
 
     with user_errors():
         ws = open_workspace(workspace)
-        made = backup_workspace(ws, dest, now())
+        made = backup_workspace(ws, dest, now(), archive=archive)
     with logging_to(ws.logs, sys.stderr, quiet=True) as log:
         log.info("backup written to %s", made.folder, extra=FILE_ONLY)
     if output is OutputFormat.json:

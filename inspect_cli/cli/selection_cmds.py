@@ -147,21 +147,29 @@ def verify(
             show_default=False,
         ),
     ] = None,
+    files: Annotated[
+        bool,
+        typer.Option(
+            "--files",
+            help="Also read the archived original files again: every import's file must be "
+            "in archive/ unchanged, and every decision's amount the one its file gave.",
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute every selection from the seed and check the chain of runs.
 
     Exit 0 when every decision reproduces and the chain is intact; exit 1 listing each
     decision that differs, each run whose hash breaks, or a seed that does not match. Reads
-    the store read-only; the result goes to the log file. Without --receipts it can only check
-    that the store is consistent with itself.
+    the store read-only; the result goes to the log file. Without --receipts or --files it can
+    only check that the store is consistent with itself.
 
     Example:
 
         inspect-cli verify -w ./control --seed 37195408226615390473 --receipts mails.txt
     """
-    from inspect_cli import store
     from inspect_cli.errors import InspectError, SeedError
+    from inspect_cli.store.daily import open_read_only
     from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
@@ -176,9 +184,17 @@ def verify(
             pasted = parse_receipts(text)
             if not pasted:
                 raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
-        conn = store.connect_read_only(ws.store_path)
+        conn = open_read_only(ws.store_path)
         try:
             result = run_verify(conn, seed if seed is not None else ws.read_seed(), pasted)
+            if files:
+                from inspect_cli.archive_check import check_files
+                from inspect_cli.verify import Problem
+
+                found = check_files(conn, ws.archive, ws.config())
+                result = result.anchored(
+                    "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
+                )
         except SeedError as e:
             _log_verification(ws, f"verify failed: {e}")
             raise

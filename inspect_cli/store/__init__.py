@@ -34,14 +34,6 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """Open an existing store read-only (SQLite URI ``mode=ro``), migrating nothing: for
-    `verify`, which must never write to the store it checks."""
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 10000")
-    return conn
-
-
 @contextmanager
 def reader(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A second, read-only connection to the same store, for a thread that reads while `conn`

@@ -336,6 +336,13 @@ def logged_run_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     ).fetchall()
 
 
+def order_imports(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
+    """(import_id, file_name, sha256, imported_at) of every file of orders, oldest first."""
+    return conn.execute(
+        "SELECT id, file_name, sha256, imported_at FROM imports WHERE kind = 'orders' ORDER BY id"
+    ).fetchall()
+
+
 def revised_amounts(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, set[int]]:
     """Order id -> the amounts its revisions say it had before each amendment."""
     found: dict[str, set[int]] = {}
