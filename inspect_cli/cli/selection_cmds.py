@@ -155,6 +155,14 @@ def verify(
             "in archive/ unchanged, and every decision's amount the one its file gave.",
         ),
     ] = False,
+    package: Annotated[
+        Path | None,
+        typer.Option(
+            "--package",
+            help="Check an audit package folder (`audit pack`) on its own; no workspace needed.",
+            show_default=False,
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute every selection from the seed and check the chain of runs.
@@ -173,6 +181,9 @@ def verify(
     from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
+    if package is not None:
+        _verify_package(package, seed, output)
+        return
     with user_errors():
         ws = open_workspace(workspace)
         pasted = None
@@ -216,6 +227,26 @@ def verify(
                 "consistent with itself; a history rewritten consistently passes."
             )
     if not result.ok:
+        raise typer.Exit(1)
+
+
+def _verify_package(folder: Path, seed: str | None, output: OutputFormat) -> None:
+    """``verify --package``: exit 0 when the package checks out, else 1 listing what does not."""
+    from inspect_cli.audit_package import check_package
+
+    with user_errors():
+        problems = check_package(folder, seed)
+    if output is OutputFormat.json:
+        print_json({"ok": not problems, "package": str(folder), "problems": problems})
+    elif problems:
+        typer.echo(f"FAILED: {_count(len(problems), 'problem')} in the package {folder}:")
+        for line in problems[:SHOWN_PROBLEMS]:
+            typer.echo(f"  {line}")
+        if len(problems) > SHOWN_PROBLEMS:
+            typer.echo(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more (--format json)")
+    else:
+        typer.echo(f"OK: the package {folder} checks out.")
+    if problems:
         raise typer.Exit(1)
 
 

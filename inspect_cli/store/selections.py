@@ -343,6 +343,27 @@ def order_imports(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
     ).fetchall()
 
 
+def order_contractors(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, str]:
+    """Order id -> its contractor, for the decided orders of an audit package."""
+    return dict(
+        conn.execute(
+            "SELECT order_id, contractor FROM orders "
+            "WHERE order_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(order_ids))),),
+        ).fetchall()
+    )
+
+
+def seed_revealed(conn: sqlite3.Connection) -> bool:
+    """Whether `seed reveal` was run: the seed then goes into an audit package."""
+    return (
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE event = 'seed_revealed')"
+        ).fetchone()[0]
+        == 1
+    )
+
+
 def revised_amounts(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, set[int]]:
     """Order id -> the amounts its revisions say it had before each amendment."""
     found: dict[str, set[int]] = {}
