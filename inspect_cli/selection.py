@@ -1,19 +1,13 @@
-"""Which completed orders are inspected, and a record of each run that an auditor can verify.
+"""Selection runs: the pending orders decided by the rule, and a record an auditor can verify.
 
-An order is decided once, by the first run that sees it completed:
+The rule itself (threshold, ticket below the rate, amendments) is `inspect_cli.rule`; this
+module applies it to every order the first run that sees it completed, and to orders amended
+since their decision, so new orders, file order or batch size never change an earlier decision.
 
-1. amount excl. VAT strictly above the threshold: mandatory (``above_threshold``);
-2. otherwise its ticket (see `inspect_cli.sampling`) below the sampling rate:
-   ``random_sample``;
-3. otherwise not selected.
-
-An order amended after its decision comes back pending. If it was not selected and is now above
-the threshold, it gets a second decision, ``amended_above_threshold``. A selected order amended
-down to the threshold or below stays selected; the run only reports it. Nothing else is ever
-decided twice, so new orders, file order or batch size never change an earlier decision.
-
-Each run is stored with its parameters and decisions and a SHA-256 hash over them and the
-previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain.
+Each run is stored with its parameters, its decisions, the orders it kept after a downward
+amendment and the files imported since the run before, with a SHA-256 hash over them and the
+previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain; the
+run's receipt (`receipt`) carries that hash out of the building.
 """
 
 from __future__ import annotations

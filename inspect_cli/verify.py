@@ -1,9 +1,12 @@
 """Recompute every selection from the seed and check the run chain: the auditor's proof.
 
-Each stored decision is decided again from the seed, the amount stored with the decision and
-the threshold and rate of the run that made it; each run's hash is recomputed from its stored
-fields and decisions and must link to the previous run. Every run's hash is also written to the
-audit log when it is made, so deleting the newest run, which nothing links to yet, shows too.
+Each stored decision is decided again by `rule.decide_order` from the seed, the amount stored
+with the decision and the threshold and rate of the run that made it; each run's hash is
+recomputed from its stored fields, decisions, kept orders and pinned imports and must link to
+the previous run. Every run's hash is also written to the audit log when it is made, so
+deleting the newest run, which nothing links to yet, shows too. Amounts are cross-checked with
+the orders' amendments. Only reads: a store rewritten consistently passes, which is what
+receipts (`--receipts`) and the archived files (`inspect_cli.archive_check`) are for.
 """
 
 from __future__ import annotations
