@@ -332,7 +332,7 @@ Recipes
    n = int(sha256_hex(sha256_hex(seed) + order_id), 16); ticket = "0." + the decimal digits
    of n, zero-padded to at least 64 digits, reversed.
 3. A decision, with the threshold and rate of its run (compare as exact decimals):
-   - an order's first decision: "above_threshold" if amount_cents > threshold_cents;
+   - an order's first decision: "above_threshold" if amount_cents is greater than threshold_cents;
      otherwise "random_sample" if Decimal(ticket) < Decimal(sample_rate); otherwise not
      selected (reason empty, selected 0);
    - a later decision only when the order was not selected before and was amended above the
