@@ -354,3 +354,17 @@ def test_a_changed_missing_or_extra_archived_file_is_reported(cli, archived):
     assert all("no archived file has this content" in m for m in messages[:2])
     assert f"{a_file}: in the archive but not the file of any import" in messages
     assert f"{ws.archive / 'extra.csv'}: in the archive but not the file of any import" in messages
+
+
+def test_show_says_when_the_rule_gives_another_decision(cli, history):
+    ws, _ = history
+    small = unlucky(4)
+    sql(
+        ws,
+        "UPDATE decisions SET selected = 1, reason = 'random_sample', due_on = '2026-12-07' "
+        f"WHERE order_id = '{small[2]}'",
+    )
+    result = cli("show", "-w", ws.root, small[2], "--format", "json")
+    assert result.exit_code == 0, result.output
+    (decision,) = json.loads(result.stdout)["decisions"]
+    assert decision["why"].endswith("(but the rule gives not_selected: run `verify`)")
