@@ -52,6 +52,7 @@ def test_select_json_and_a_second_run_that_finds_nothing(cli, workspace, tmp_pat
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["run_id"] == 1 and data["as_of"] == "2026-11-27" and data["decided"] == 3
+    assert data["run_hash"] == data["hash"] and len(data["run_hash"]) == 64
     assert data["counts"] == {
         "above_threshold": 2,
         "random_sample": 0,

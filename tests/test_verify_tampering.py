@@ -368,3 +368,20 @@ def test_show_says_when_the_rule_gives_another_decision(cli, history):
     assert result.exit_code == 0, result.output
     (decision,) = json.loads(result.stdout)["decisions"]
     assert decision["why"].endswith("(but the rule gives not_selected: run `verify`)")
+
+
+def test_receipts_are_found_in_pasted_mails_logs_and_json():
+    from inspect_cli.verify import parse_receipts
+
+    digest = "ab" * 32
+    text = (
+        "Subject: Cron <control@host> inspect-cli daily --quiet\n"
+        f"run 3 hash {digest}\n"
+        f"> run 4 hash {digest.upper()}\n"
+        f"2026-11-27T06:30:01Z INFO receipt: run 5 hash {digest}\n"
+        f'{{"run_id": 6, "run_hash": "{digest}"}}\n'
+        f"Selection run 7 as of 2026-11-27, hash {digest}\n"
+        "run 8 hash too-short\n"
+        "nothing here\n"
+    )
+    assert parse_receipts(text) == [(n, digest) for n in (3, 4, 5, 6, 7)]
