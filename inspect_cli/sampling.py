@@ -8,7 +8,7 @@ The ticket of an order is ``consistent_sampler.first_fraction(order_id, seed)``:
 
 An order is sampled when ``ticket < rate`` (`inspect_cli.rule`). For many orders the ticket is
 cut after as many decimals as the rate has, which decides the same: see `short_tickets`. This
-module is the ticket maths only; `inspect_cli.tickets` shares large draws with a second process.
+module is the ticket maths only; `inspect_cli.speedups` shares large draws with a second process.
 """
 
 import hashlib

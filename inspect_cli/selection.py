@@ -16,7 +16,6 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +23,7 @@ from functools import cached_property, partial
 from itertools import compress
 from typing import Any
 
-from inspect_cli import store, tickets
+from inspect_cli import speedups, store
 from inspect_cli.config import Config
 from inspect_cli.errors import SeedError, UnknownOrder
 from inspect_cli.money import format_cents
@@ -132,19 +131,19 @@ def decide(
     threshold_cents: int,
     sample_rate: Decimal,
     due_working_days: int,
-    helper: tickets.Helper | None = None,
+    helper: speedups.Helper | None = None,
 ) -> Plan:
     """Decide pending orders as of one day with `rule.decide_order`; pure, so dry runs and
     tests share it.
 
     `order_ids` (in order id order) and `amounts` are the orders never decided; `amended` are
     (order_id, amount_cents, amount it was selected at or None) decided before and amended
-    since. The tickets of the new orders are drawn in one bulk call (`tickets.draw`, which a
+    since. The tickets of the new orders are drawn in one bulk call (`speedups.draw`, which a
     `helper` process shares).
     """
     due_on = due_date(as_of, due_working_days).isoformat()
     rule = partial(decide_order, threshold_cents=threshold_cents, sample_rate=sample_rate)
-    drawn = tickets.draw(seed, order_ids, sample_rate, helper)
+    drawn = speedups.draw(seed, order_ids, sample_rate, helper)
     reasons: list[str | None] = [
         outcome[1]
         for outcome in map(rule, amounts, drawn)  # type: ignore[index]
@@ -362,14 +361,14 @@ def run_selection(
     commitment = check_seed(conn, seed)
     run = _Run(config, as_of, now, commitment)
     # A helper process for a large draw starts now, to be ready when the tickets come.
-    many = db.pending_at_least(conn, tickets.SPLIT_FROM)
+    many = db.pending_at_least(conn, speedups.SPLIT_FROM)
     if dry_run:
-        with db.snapshot(conn), tickets.helper(many) as helper:
+        with db.snapshot(conn), speedups.helper(many) as helper:
             amended = run.read_amended(conn)
             plan, _ = run.plan(conn, seed, amended, hashed=False, helper=helper)
             return run.result(conn, plan, None, dry_run=True)
     with (
-        tickets.helper(many) as helper,
+        speedups.helper(many) as helper,
         store.unchecked_references(conn),
         store.transaction(conn),
     ):
@@ -380,14 +379,16 @@ def run_selection(
         # orders the rule selects are marked once the plan is there. Both cores work. This
         # transaction holds the write lock, so the thread reads exactly the state it started
         # from.
-        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
-            planning = pool.submit(run.plan, reader, seed, amended, hashed=True, helper=helper)
+        with (
+            store.reader(conn) as reader,
+            speedups.beside(run.plan, reader, seed, amended, hashed=True, helper=helper) as planned,
+        ):
             # Working out the due date (which loads the holiday calendar) overlaps the read.
             due_on = run.due_on
             written = db.insert_new_decisions(
                 conn, run.run_id, as_of=run.day, decided=[order_id for order_id, _, _ in amended]
             )
-            plan, digest = planning.result()
+            plan, digest = planned()
         new = plan.considered - len(plan.amended)
         chosen = [d[0] for d in plan.selected if d[3] in (ABOVE_THRESHOLD, RANDOM_SAMPLE)]
         marked = sum(
@@ -442,7 +443,7 @@ class _Run:
         amended: list[tuple[str, int, int | None]],
         *,
         hashed: bool,
-        helper: tickets.Helper | None = None,
+        helper: speedups.Helper | None = None,
     ) -> tuple[Plan, str | None]:
         """Read the new pending orders and decide them with the amended ones; with `hashed`,
         also the run hash when the run is to be recorded."""

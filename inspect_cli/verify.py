@@ -16,14 +16,13 @@ import sqlite3
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from inspect_cli import store, tickets
+from inspect_cli import speedups, store
 from inspect_cli.money import format_cents
 from inspect_cli.rule import (
     AMENDED_ABOVE_THRESHOLD,
@@ -102,23 +101,25 @@ def verify(
     """
     commitment = check_seed(conn, seed)
     # A helper process for the tickets of many decisions starts now, to be ready for the draw.
-    many = db.decisions_at_least(conn, tickets.SPLIT_FROM)
-    with db.snapshot(conn), tickets.helper(many) as helper:
+    many = db.decisions_at_least(conn, speedups.SPLIT_FROM)
+    with db.snapshot(conn), speedups.helper(many) as helper:
         runs = db.runs(conn)
         logged = db.logged_run_hashes(conn)
         # A thread works out each run's due date (loading the holiday calendar) and looks for
         # orders the runs missed, through a connection of its own, while this one reads the
         # decisions and checks them: both cores work. Each side checks one consistent state of
         # the store.
-        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
-            dues = pool.submit(_due_dates, runs)
-            completeness = pool.submit(_check_completeness, reader)
+        with (
+            store.reader(conn) as reader,
+            speedups.beside(_due_dates, runs) as dues,
+            speedups.beside(_check_completeness, reader) as completeness,
+        ):
             decisions = _Decisions(*db.decision_columns(conn))
             problems = [
                 *_check_log(conn),
-                *_check_decisions(seed, runs, decisions, dues.result(), helper),
+                *_check_decisions(seed, runs, decisions, dues(), helper),
                 *_check_chain(commitment, runs, decisions, logged, *db.run_population(conn)),
-                *completeness.result(),
+                *completeness(),
             ]
     anchors: list[str] = []
     if receipts is not None:
@@ -229,7 +230,7 @@ def _check_decisions(
     runs: list[db.RunRow],
     decisions: _Decisions,
     due_of: dict[int, str],
-    helper: tickets.Helper | None = None,
+    helper: speedups.Helper | None = None,
 ) -> list[Problem]:
     """Decide every stored decision again with `rule.decide_order` and report those that differ.
 
@@ -257,7 +258,7 @@ def _check_decisions(
         later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
         first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
         ids = d.order_ids[start:end] if not later else [d.order_ids[i] for i in first]
-        drawn = tickets.draw(seed, ids, rate, helper)
+        drawn = speedups.draw(seed, ids, rate, helper)
         firsts = map(
             rule, d.amounts[start:end] if not later else [d.amounts[i] for i in first], drawn
         )
