@@ -202,8 +202,10 @@ def _check_manifest(folder: Path, manifest: list[dict[str, str]]) -> list[str]:
             name = f"import {row.get('import_id')} ({row.get('file_name')})"
             problems.append(f"{name}: not in the package")
             continue
-        path = folder / row["path"]
-        if not path.is_file():
+        path = (folder / row["path"]).resolve()
+        if not path.is_relative_to((folder / "files").resolve()):
+            problems.append(f"{row['path']}: not a file of the package's files/ folder")
+        elif not path.is_file():
             problems.append(f"{row['path']}: missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != row.get("sha256"):
             problems.append(f"{row['path']}: its SHA-256 differs from the manifest")

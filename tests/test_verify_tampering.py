@@ -385,3 +385,21 @@ def test_receipts_are_found_in_pasted_mails_logs_and_json():
         "nothing here\n"
     )
     assert parse_receipts(text) == [(n, digest) for n in (3, 4, 5, 6, 7)]
+
+
+def test_a_malformed_package_is_a_list_of_problems(cli, archived, tmp_path: Path):
+    ws, _ = archived
+    package = tmp_path / "package"
+    assert cli("audit", "pack", "-w", ws.root, str(package)).exit_code == 0
+    assert not (package / "seed.txt").exists()  # not revealed, not given
+    assert cli("verify", "--package", str(package)).exit_code == 0
+    manifest = (package / "manifest.csv").read_text()
+    (package / "manifest.csv").write_text(manifest.replace("files/1-a.csv", "../../etc/passwd"))
+    runs = (package / "runs.csv").read_text().splitlines()
+    (package / "runs.csv").write_text("\n".join([runs[0], "1,x", *runs[2:]]) + "\n")
+    result = cli("verify", "--package", str(package))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    lines = problems(result)
+    assert "../../etc/passwd: not a file of the package's files/ folder" in lines
+    assert any(line.startswith("run 1: malformed record") for line in lines), lines
