@@ -54,11 +54,12 @@ class Backup:
     commitment: str | None
 
 
-def backup_workspace(ws: Workspace, dest: Path, now: datetime) -> Backup:
+def backup_workspace(ws: Workspace, dest: Path, now: datetime, *, archive: bool = False) -> Backup:
     """Write a new backup folder inside `dest`; a half-written one is never left looking whole.
 
     The folder is built under a ``.partial`` name and renamed last; its files are owner-only
-    because the store holds tenant contact data.
+    because the store holds tenant contact data. With `archive`, the archived original files
+    go along (archive/), so that `verify --files` can check a restored workspace.
     """
     if not ws.store_path.is_file():
         raise BackupFailed(f"store {ws.store_path} is missing: nothing to back up")
@@ -81,11 +82,18 @@ def backup_workspace(ws: Workspace, dest: Path, now: datetime) -> Backup:
         (partial / RESTORE_FILE).write_text(RESTORE_TEXT, encoding="utf-8")
         for path in partial.iterdir():
             path.chmod(0o600)
+        if archive and ws.archive.is_dir():
+            copied = shutil.copytree(ws.archive, partial / ws.archive.name, symlinks=True)
+            for path in copied.rglob("*"):
+                path.chmod(0o700 if path.is_dir() else 0o600)
+            copied.chmod(0o700)
         os.replace(partial, folder)
     except (OSError, sqlite3.Error) as e:
         shutil.rmtree(partial, ignore_errors=True)
         raise BackupFailed(f"backup to {dest} failed: {e}") from None
     names = (ws.store_path.name, ws.config_path.name, COMMITMENT_FILE, RESTORE_FILE)
+    if archive and (folder / ws.archive.name).is_dir():
+        names += (ws.archive.name,)
     return Backup(folder, tuple(folder / n for n in names), commitment)
 
 

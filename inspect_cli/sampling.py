@@ -6,8 +6,9 @@ The ticket of an order is ``consistent_sampler.first_fraction(order_id, seed)``:
     n = int(sha256_hex(seed_hash + order_id), 16)      # UTF-8, plain concatenation
     ticket = "0." + reversed("{:064d}".format(n))      # decimal digits of n, low-order first
 
-An order is sampled when ``ticket < rate``. That comparison is done exactly on integers: the
-first k digits of the ticket are the last k decimal digits of n, reversed. See `sampled`.
+An order is sampled when ``ticket < rate`` (`inspect_cli.rule`). For many orders the ticket is
+cut after as many decimals as the rate has, which decides the same: see `short_tickets`. This
+module is the ticket maths only; `inspect_cli.speedups` shares large draws with a second process.
 """
 
 import hashlib
@@ -16,10 +17,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from inspect_cli.errors import InvalidValue
-from inspect_cli.tickets import SPLIT_FROM, Helper
 
-# Rates with at most this many decimals are decided through a lookup table of 10**k entries;
-# longer rates (rare) compare k reversed digits per order instead.
+# Rates with at most this many decimals take their short tickets from a table of 10**k entries;
+# longer rates (rare) make each one from its digits.
 _TABLE_DIGITS = 4
 
 
@@ -80,49 +80,36 @@ def _rate_fraction(rate: Decimal) -> tuple[int, int]:
 def _ticket_head(m: int, k: int) -> str:
     """The first k digits of a ticket whose n satisfies n % 10**k == m: m's last k digits,
     lowest first."""
-    return f"{m:0{k}d}"[::-1]
+    return f"{m:0{k}d}"[::-1] if k else ""
 
 
-def sampled(
-    seed: str, order_ids: Sequence[str], rate: Decimal, *, helper: Helper | None = None
-) -> list[bool]:
-    """Decide for each order whether its ticket is strictly below `rate`, exactly and fast.
+def rate_places(rate: Decimal) -> int:
+    """The number of decimals of the rate (k with rate == r / 10**k, k as small as possible)."""
+    return _rate_fraction(rate)[1]
 
-    A `helper` (`inspect_cli.tickets`) draws the second half of a large draw meanwhile.
 
-    Why integers suffice: write rate = R / 10**k and the ticket t = T / 10**k + e, where T is
-    the integer formed by the ticket's first k digits (the last k digits of n, reversed) and
-    e, the value of the remaining digits, satisfies 0 <= e < 10**-k (a finite digit string
-    never reaches the next unit). If T < R then t < T/10**k + 10**-k <= R/10**k; if T >= R
-    then t >= T/10**k >= R/10**k. So t < rate exactly when T < R. A ticket equal to the rate
-    (T == R, e == 0) is not below it, as required. This holds for any k, also beyond the 64
-    padded digits, since the ticket then reads as trailing zeros on both sides.
+def short_tickets(seed: str, order_ids: Sequence[str], rate: Decimal) -> list[Decimal]:
+    """The tickets of many orders, each cut after as many decimals as the rate has.
+
+    Why a cut ticket decides as the full one does: write rate = R / 10**k and the ticket
+    t = T / 10**k + e, where T is the integer formed by the ticket's first k digits (the last k
+    digits of n, reversed) and e, the value of the remaining digits, satisfies 0 <= e < 10**-k
+    (a finite digit string never reaches the next unit). If T < R then t < T/10**k + 10**-k <=
+    R/10**k; if T >= R then t >= T/10**k >= R/10**k. So t < rate exactly when the cut ticket
+    T / 10**k < rate. A ticket equal to the rate (T == R, e == 0) is not below it, as required.
+    This holds for any k, also beyond the 64 padded digits, since the ticket then reads as
+    trailing zeros on both sides.
     """
-    r, k = _rate_fraction(rate)
-    modulus = 10**k
-    heads = _shared_heads(seed, order_ids, modulus, helper)
+    k = rate_places(rate)
+    return tickets_from_heads(ticket_heads(seed, order_ids, 10**k), k)
+
+
+def tickets_from_heads(heads: Sequence[int], k: int) -> list[Decimal]:
+    """The tickets cut after k decimals, from n % 10**k of each order (`ticket_heads`)."""
     if k <= _TABLE_DIGITS:
-        below = tuple(int(_ticket_head(m, k)) < r for m in range(modulus))
-        return [below[m] for m in heads]
-    rate_head = f"{r:0{k}d}"
-    # Equal-length digit strings compare like the numbers they spell.
-    return [_ticket_head(m, k) < rate_head for m in heads]
-
-
-def _shared_heads(
-    seed: str, order_ids: Sequence[str], modulus: int, helper: Helper | None
-) -> list[int]:
-    """`ticket_heads`, the second half drawn by the helper when there is one and the draw is
-    large; drawn here too when the helper fails."""
-    if helper is None or len(order_ids) < SPLIT_FROM:
-        return ticket_heads(seed, order_ids, modulus)
-    half = len(order_ids) // 2
-    theirs = helper.draw(seed, order_ids[half:], modulus)
-    heads = ticket_heads(seed, order_ids[:half], modulus)
-    rest = theirs()
-    if rest is None or len(rest) != len(order_ids) - half:
-        rest = ticket_heads(seed, order_ids[half:], modulus)
-    return heads + rest
+        table = [Decimal("0." + _ticket_head(m, k)) for m in range(10**k)]
+        return [table[m] for m in heads]
+    return [Decimal("0." + _ticket_head(m, k)) for m in heads]
 
 
 def ticket_heads(seed: str, order_ids: Sequence[str], modulus: int) -> list[int]:

@@ -1,19 +1,13 @@
-"""Which completed orders are inspected, and a record of each run that an auditor can verify.
+"""Selection runs: the pending orders decided by the rule, and a record an auditor can verify.
 
-An order is decided once, by the first run that sees it completed:
+The rule itself (threshold, ticket below the rate, amendments) is `inspect_cli.rule`; this
+module applies it to every order the first run that sees it completed, and to orders amended
+since their decision, so new orders, file order or batch size never change an earlier decision.
 
-1. amount excl. VAT strictly above the threshold: mandatory (``above_threshold``);
-2. otherwise its ticket (see `inspect_cli.sampling`) below the sampling rate:
-   ``random_sample``;
-3. otherwise not selected.
-
-An order amended after its decision comes back pending. If it was not selected and is now above
-the threshold, it gets a second decision, ``amended_above_threshold``. A selected order amended
-down to the threshold or below stays selected; the run only reports it. Nothing else is ever
-decided twice, so new orders, file order or batch size never change an earlier decision.
-
-Each run is stored with its parameters and decisions and a SHA-256 hash over them and the
-previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain.
+Each run is stored with its parameters, its decisions, the orders it kept after a downward
+amendment and the files imported since the run before, with a SHA-256 hash over them and the
+previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain; the
+run's receipt (`receipt`) carries that hash out of the building.
 """
 
 from __future__ import annotations
@@ -21,40 +15,44 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
-from itertools import compress, islice
-from operator import lt
+from functools import cached_property, partial
+from itertools import compress
 from typing import Any
 
-from inspect_cli import seeds, store, tickets
+from inspect_cli import seeds, speedups, store
 from inspect_cli.config import Config
 from inspect_cli.errors import UnknownOrder
 from inspect_cli.money import format_cents
-from inspect_cli.sampling import sampled, ticket_prefix
+from inspect_cli.rule import (
+    ABOVE_THRESHOLD,
+    AMENDED_ABOVE_THRESHOLD,
+    KEPT_AFTER_DOWNWARD,
+    NOT_SELECTED,
+    RANDOM_SAMPLE,
+    REASONS,
+    Outcome,
+    decide_order,
+)
+from inspect_cli.sampling import ticket, ticket_prefix
 from inspect_cli.stats import clopper_pearson
 from inspect_cli.store import orders as order_store
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
-ABOVE_THRESHOLD = "above_threshold"
-RANDOM_SAMPLE = "random_sample"
-AMENDED_ABOVE_THRESHOLD = "amended_above_threshold"
-NOT_SELECTED = "not_selected"
-REASONS = (ABOVE_THRESHOLD, RANDOM_SAMPLE, AMENDED_ABOVE_THRESHOLD)
-KEPT_AFTER_DOWNWARD = "kept_after_downward_amendment"
+__all__ = [
+    "ABOVE_THRESHOLD",
+    "AMENDED_ABOVE_THRESHOLD",
+    "KEPT_AFTER_DOWNWARD",
+    "NOT_SELECTED",
+    "RANDOM_SAMPLE",
+    "REASONS",
+]
 GENESIS_HASH = "0" * 64
 """The prev_hash of the first run."""
-
-
-def is_above_threshold(amount_cents: int, threshold_cents: int) -> bool:
-    """The mandatory-control rule. Strictly above: the policy reads "every repair order above
-    EUR 1,000", so an order of exactly 1,000.00 is not above it and goes to the random draw."""
-    return amount_cents > threshold_cents
 
 
 Decision = tuple[str, int, int, str | None, str | None]
@@ -82,9 +80,6 @@ class Plan:
     """Selected orders amended to the threshold or below: they stay selected."""
     amended: list[str] = field(default_factory=list)
     """Every pending order decided before (amended since), whether or not decided again."""
-    texts: dict[str, str] = field(default_factory=dict)
-    """The JSON text SQLite wrote for a column of the run hash, by name, where the plan's
-    column is exactly the list it was decoded from (see `run_hash`)."""
 
     @property
     def considered(self) -> int:
@@ -136,53 +131,41 @@ def decide(
     threshold_cents: int,
     sample_rate: Decimal,
     due_working_days: int,
-    texts: Mapping[str, str] | None = None,
-    helper: tickets.Helper | None = None,
+    helper: speedups.Helper | None = None,
 ) -> Plan:
-    """Decide pending orders as of one day; pure, so dry runs and tests share it.
+    """Decide pending orders as of one day with `rule.decide_order`; pure, so dry runs and
+    tests share it.
 
     `order_ids` (in order id order) and `amounts` are the orders never decided; `amended` are
     (order_id, amount_cents, amount it was selected at or None) decided before and amended
-    since. The tickets of all the orders to draw are computed in one bulk call. `texts` are
-    the JSON texts the order id and amount columns were read from, kept for the run hash as
-    long as the columns stay exactly those lists. A `helper` draws half of a large draw.
+    since. The tickets of the new orders are drawn in one bulk call (`speedups.draw`, which a
+    `helper` process shares).
     """
     due_on = due_date(as_of, due_working_days).isoformat()
-    # is_above_threshold, inlined: this runs once per order.
-    draw = [
-        order_id
-        for order_id, amount in zip(order_ids, amounts, strict=True)
-        if amount <= threshold_cents
-    ]
-    hits = iter(sampled(seed, draw, sample_rate, helper=helper))
+    rule = partial(decide_order, threshold_cents=threshold_cents, sample_rate=sample_rate)
+    drawn = speedups.draw(seed, order_ids, sample_rate, helper)
     reasons: list[str | None] = [
-        ABOVE_THRESHOLD if amount > threshold_cents else RANDOM_SAMPLE if next(hits) else None
-        for amount in amounts
+        outcome[1]
+        for outcome in map(rule, amounts, drawn)  # type: ignore[index]
     ]
     ids, amounts = list(order_ids), list(amounts)
     kept: list[str] = []
     amended_ids: list[str] = []
     crossed = 0
-    for order_id, amount, selected_amount in amended:
+    for order_id, amount, selected_at in amended:
         amended_ids.append(order_id)
-        above = is_above_threshold(amount, threshold_cents)
-        if selected_amount is None and above:
+        outcome = rule(amount, None, decided_before=True, selected_at=selected_at)
+        if outcome == (True, AMENDED_ABOVE_THRESHOLD):
             ids.append(order_id)
             amounts.append(amount)
             reasons.append(AMENDED_ABOVE_THRESHOLD)
             crossed += 1
-        elif (
-            selected_amount is not None
-            and not above
-            and is_above_threshold(selected_amount, threshold_cents)
-        ):
+        elif outcome == (True, KEPT_AFTER_DOWNWARD):
             kept.append(order_id)
-    kept_texts = dict(texts or {})
-    if crossed or not all(map(lt, ids, islice(ids, 1, None))):
+    if crossed:
         # Order ids are unique, so the rows sort by order id.
         rows = sorted(zip(ids, amounts, reasons, strict=True))
         ids, amounts, reasons = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
-        kept_texts = {}
     kept.sort()
     counts = {
         ABOVE_THRESHOLD: reasons.count(ABOVE_THRESHOLD),
@@ -191,7 +174,7 @@ def decide(
         NOT_SELECTED: reasons.count(None),
         KEPT_AFTER_DOWNWARD: len(kept),
     }
-    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids, kept_texts)
+    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids)
 
 
 @dataclass(frozen=True)
@@ -236,6 +219,8 @@ class RunResult:
     hash: str | None
     realised: RealisedRate
     dry_run: bool = False
+    imports: Pinned = ()
+    """The files imported since the previous run, which this run's hash pins."""
 
     @property
     def decided(self) -> int:
@@ -265,13 +250,18 @@ class RunResult:
             "threshold_cents": self.threshold_cents,
             "sample_rate": str(self.sample_rate),
             "hash": self.hash,
+            "run_hash": self.hash,
             "prev_hash": self.prev_hash,
             "realised_sample_rate": self.realised.to_json(),
         }
 
 
-HASH_RECIPE = 2
-"""The recipe of the runs made now; runs made before 2026-11-27 were hashed with recipe 1."""
+HASH_RECIPE = 3
+"""The recipe of the runs made now. Each run stores the recipe it was hashed with in its
+``hash_recipe`` column, and `verify` checks it with that one."""
+
+Pinned = Sequence[tuple[int, str]]
+"""(import_id, sha256) of the files a run's hash pins (recipe 3), oldest first."""
 
 
 Columns = tuple[
@@ -295,22 +285,19 @@ def run_hash(
     decisions: Columns | Iterable[Sequence[Any]],
     prev_hash: str,
     recipe: int = HASH_RECIPE,
-    texts: Mapping[str, str] | None = None,
+    kept: Sequence[str] = (),
+    imports: Pinned = (),
 ) -> str:
-    """SHA-256 hex of the run's canonical JSON: the recipe the README gives auditors.
+    """SHA-256 hex of the run's canonical JSON: the recipe docs/audit.md gives auditors.
 
     The document is an object with exactly these keys, serialised with sorted keys, no
     whitespace (separators "," and ":") and ASCII escapes (non-ASCII as \\uXXXX), then hashed
-    as bytes. With recipe 2 ``decisions`` is an object of five columns (COLUMN_NAMES), each a
-    list with one entry per decision in order id order: a million decisions as five flat lists
-    cost a few times less to write than a million small lists. Recipe 1, that of the runs made
-    before, listed them as rows [order_id, amount_cents, selected, reason, due_on] sorted by
-    order id; it is kept so that `verify` checks those runs too.
-
-    `texts` may give, by column name, the JSON text a column was decoded from (as SQLite
-    writes it), which then goes into the document as it is instead of being written again: the
-    same characters whenever the text has no escape and no character outside printable ASCII,
-    which is when it is used.
+    as bytes. Recipe 2: ``decisions`` is an object of five columns (COLUMN_NAMES), each a list
+    with one entry per decision in order id order. Recipe 1: rows [order_id, amount_cents,
+    selected, reason, due_on] sorted by order id. Recipe 3 is recipe 2 with two more keys:
+    ``kept_after_downward_amendment``, the order ids the run kept selected after a downward
+    amendment (sorted), and ``imports``, [import_id, sha256] of every file imported since the
+    previous run, oldest first.
     """
     document = {
         "run_id": run_id,
@@ -328,44 +315,16 @@ def run_hash(
         ),
         "prev_hash": prev_hash,
     }
-    digest = hashlib.sha256()
-    for part in _canonical(document, texts or {}):
-        # In slices: encoding a whole column of a million decisions at once would allocate
-        # (and fault in) tens of megabytes for a moment, and cost more than hashing them.
-        for at in range(0, len(part), _SLICE):
-            digest.update(part[at : at + _SLICE].encode("ascii"))
-    return digest.hexdigest()
+    if recipe >= 3:
+        document[KEPT_AFTER_DOWNWARD] = sorted(kept)
+        document["imports"] = [[import_id, sha256] for import_id, sha256 in imports]
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-_SLICE = 1 << 20
-
-
-def _canonical(document: dict[str, Any], texts: Mapping[str, str]) -> Iterator[str]:
-    """``json.dumps`` of the document with sorted keys, no whitespace and ASCII escapes, in
-    parts, taking a decision column from `texts` where its text is one that ``json.dumps``
-    would write."""
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-    def plain(text: str) -> bool:
-        return text.isascii() and "\\" not in text and "\x7f" not in text
-
-    columns = document["decisions"]
-    if not isinstance(columns, dict):
-        yield dumps(document)
-        return
-    usable = {name: text for name, text in texts.items() if name in columns and plain(text)}
-    for i, (key, value) in enumerate(sorted(document.items())):
-        yield ("{" if i == 0 else ",") + dumps(key) + ":"
-        if key != "decisions":
-            yield dumps(value)
-            continue
-        for j, name in enumerate(sorted(columns)):
-            yield ("{" if j == 0 else ",") + dumps(name) + ":"
-            yield usable.get(name) or dumps(columns[name])
-        yield "}" if columns else "{}"
-    yield "}"
+def receipt(run_id: int, digest: str) -> str:
+    """The line that carries a run's hash out of the building (`verify --receipts` reads it)."""
+    return f"run {run_id} hash {digest}"
 
 
 def check_seed(conn: sqlite3.Connection, seed: str) -> str:
@@ -393,45 +352,48 @@ def run_selection(
     commitment = check_seed(conn, seed)
     run = _Run(config, as_of, now, commitment)
     # A helper process for a large draw starts now, to be ready when the tickets come.
-    many = db.pending_at_least(conn, tickets.SPLIT_FROM)
+    many = db.pending_at_least(conn, speedups.SPLIT_FROM)
     if dry_run:
-        with db.snapshot(conn), tickets.helper(many) as helper:
+        with db.snapshot(conn), speedups.helper(many) as helper:
             amended = run.read_amended(conn)
             plan, _ = run.plan(conn, seed, amended, hashed=False, helper=helper)
             return run.result(conn, plan, None, dry_run=True)
     with (
-        tickets.helper(many) as helper,
+        speedups.helper(many) as helper,
         store.unchecked_references(conn),
         store.transaction(conn),
     ):
         amended = run.read_amended(conn)
-        # The new orders are read and the plan (tickets and run hash, Python) drawn in a thread,
-        # through a connection of its own, while SQLite, which lets go of the interpreter while
-        # it works, writes each new order's decision as its amount alone makes it; the orders
-        # the draw chose are marked once the plan is there. Both cores work. This transaction
-        # holds the write lock, so the thread reads exactly the state it started from.
-        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
-            planning = pool.submit(run.plan, reader, seed, amended, hashed=True, helper=helper)
+        # The new orders are read and the plan (tickets, the rule and the run hash, Python) drawn
+        # in a thread, through a connection of its own, while SQLite, which lets go of the
+        # interpreter while it works, copies each new order into a "not selected" decision; the
+        # orders the rule selects are marked once the plan is there. Both cores work. This
+        # transaction holds the write lock, so the thread reads exactly the state it started
+        # from.
+        with (
+            store.reader(conn) as reader,
+            speedups.beside(run.plan, reader, seed, amended, hashed=True, helper=helper) as planned,
+        ):
             # Working out the due date (which loads the holiday calendar) overlaps the read.
             due_on = run.due_on
             written = db.insert_new_decisions(
-                conn,
-                run.run_id,
-                as_of=run.day,
-                threshold_cents=config.threshold_cents,
-                due_on=due_on,
-                decided=[order_id for order_id, _, _ in amended],
+                conn, run.run_id, as_of=run.day, decided=[order_id for order_id, _, _ in amended]
             )
-            plan, digest = planning.result()
-        drawn = [d[0] for d in plan.selected if d[3] == RANDOM_SAMPLE]
-        marked = db.mark_drawn(conn, run.run_id, drawn, run.due_on)
+            plan, digest = planned()
         new = plan.considered - len(plan.amended)
-        if (written, marked) != (new, len(drawn)):
+        chosen = [d[0] for d in plan.selected if d[3] in (ABOVE_THRESHOLD, RANDOM_SAMPLE)]
+        marked = sum(
+            db.mark_selected(
+                conn, run.run_id, [d[0] for d in plan.selected if d[3] == reason], reason, due_on
+            )
+            for reason in (ABOVE_THRESHOLD, RANDOM_SAMPLE)
+        )
+        if (written, marked) != (new, len(chosen)):
             # Both sides read the same pending orders; a difference is a bug, and raising here
             # rolls the whole run back.
             raise RuntimeError(
-                f"run {run.run_id}: {written} new orders recorded and {marked} marked drawn, "
-                f"but {new} new orders and {len(drawn)} drawn"
+                f"run {run.run_id}: {written} new orders recorded and {marked} marked selected, "
+                f"but {new} new orders and {len(chosen)} selected"
             )
         result = run.result(conn, plan, digest, dry_run=False)
         if result.run_id is not None:
@@ -451,6 +413,7 @@ class _Run:
         self.commitment = commitment
         self.prev_hash = GENESIS_HASH
         self.run_id = 1
+        self.imports: Pinned = []
 
     @cached_property
     def due_on(self) -> str:
@@ -471,11 +434,11 @@ class _Run:
         amended: list[tuple[str, int, int | None]],
         *,
         hashed: bool,
-        helper: tickets.Helper | None = None,
+        helper: speedups.Helper | None = None,
     ) -> tuple[Plan, str | None]:
         """Read the new pending orders and decide them with the amended ones; with `hashed`,
         also the run hash when the run is to be recorded."""
-        order_ids, amounts, texts = db.pending_new(
+        order_ids, amounts = db.pending_new(
             conn, self.day, [order_id for order_id, _, _ in amended]
         )
         config = self.config
@@ -483,7 +446,6 @@ class _Run:
             order_ids,
             amounts,
             amended,
-            texts=texts,
             seed=seed,
             as_of=self.as_of,
             threshold_cents=config.threshold_cents,
@@ -493,6 +455,7 @@ class _Run:
         )
         if not hashed or not (plan.order_ids or plan.kept_after_downward):
             return plan, None
+        self.imports = db.imports_since_last_run(conn)
         digest = run_hash(
             run_id=self.run_id,
             created_at=self.created_at,
@@ -504,7 +467,8 @@ class _Run:
             counts=plan.counts,
             decisions=plan.columns(),
             prev_hash=self.prev_hash,
-            texts=plan.texts,
+            kept=plan.kept_after_downward,
+            imports=self.imports,
         )
         return plan, digest
 
@@ -531,6 +495,7 @@ class _Run:
             hash=digest,
             realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
             dry_run=dry_run,
+            imports=self.imports if digest is not None else (),
         )
 
 
@@ -554,6 +519,12 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
     )
     crossed = [d for d in result.plan.selected if d[3] == AMENDED_ABOVE_THRESHOLD]
     db.insert_decisions(conn, result.run_id, crossed)
+    db.insert_run_population(
+        conn,
+        result.run_id,
+        result.plan.kept_after_downward,
+        [import_id for import_id, _ in result.imports],
+    )
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.
     store.log_event(conn, now, "selection_run", f"run {result.run_id} {result.hash}")
@@ -573,15 +544,20 @@ def order_report(
     decisions = db.order_decisions(conn, order_id)
     inspections = db.order_inspections(conn, order_id)
     usable = seeds.matches(seed, store.seed_commitment(conn))
-    ticket = ticket_prefix(seed, order_id) if usable else None
+    full = ticket(seed, order_id) if usable and seed is not None else None
+    shown = ticket_prefix(seed, order_id) if usable and seed is not None else None
+    decided_before, selected_at = False, None
     for d in decisions:
         d["selected"] = bool(d["selected"])
-        d["why"] = _why(d, ticket)
+        d["why"] = _why(d, shown, _recompute(d, full, decided_before, selected_at))
+        if d["selected"] and selected_at is None:
+            selected_at = d["amount_cents"]
+        decided_before = True
     return {
         "order": order,
         "revisions": db.order_revisions(conn, order_id),
         "imports": db.imports_by_id(conn, (order["first_import_id"], order["last_import_id"])),
-        "ticket": ticket,
+        "ticket": shown,
         "decisions": decisions,
         "status": _status(order, decisions, inspections, today),
         "inspections": inspections,
@@ -589,22 +565,44 @@ def order_report(
     }
 
 
-def _why(decision: dict[str, Any], ticket: str | None) -> str:
-    """The rule that made a decision, in words, with the numbers it compared."""
+def _recompute(
+    decision: dict[str, Any], full_ticket: str | None, decided_before: bool, selected_at: int | None
+) -> Outcome | None:
+    """What the rule gives for a stored decision; None when it needs the ticket and the seed
+    was not given, or when it gives no decision at all."""
+    try:
+        return decide_order(
+            decision["amount_cents"],
+            full_ticket,
+            threshold_cents=decision["threshold_cents"],
+            sample_rate=Decimal(decision["sample_rate"]),
+            decided_before=decided_before,
+            selected_at=selected_at,
+        )
+    except ValueError:  # the ticket is needed and unknown
+        return None
+
+
+def _why(decision: dict[str, Any], ticket: str | None, outcome: Outcome | None) -> str:
+    """The rule that made a decision, in words, with the numbers it compared; a decision the
+    rule does not give (with the seed, `outcome`) is said to be one."""
     amount, threshold = (
         format_cents(decision["amount_cents"]),
         format_cents(decision["threshold_cents"]),
     )
     reason = decision["reason"]
     if reason == ABOVE_THRESHOLD:
-        return f"amount {amount} is above the threshold {threshold}: mandatory control"
-    if reason == AMENDED_ABOVE_THRESHOLD:
-        return f"amended to {amount}, above the threshold {threshold}: mandatory control"
-    shown = f"ticket {ticket}…" if ticket else "its ticket"
-    rate = decision["sample_rate"]
-    if reason == RANDOM_SAMPLE:
-        return f"amount {amount} is not above {threshold}; {shown} is below the rate {rate}"
-    return f"amount {amount} is not above {threshold}; {shown} is not below the rate {rate}"
+        why = f"amount {amount} is above the threshold {threshold}: mandatory control"
+    elif reason == AMENDED_ABOVE_THRESHOLD:
+        why = f"amended to {amount}, above the threshold {threshold}: mandatory control"
+    else:
+        shown = f"ticket {ticket}…" if ticket else "its ticket"
+        rate = decision["sample_rate"]
+        below = "is below" if reason == RANDOM_SAMPLE else "is not below"
+        why = f"amount {amount} is not above {threshold}; {shown} {below} the rate {rate}"
+    if outcome is not None and outcome[1] != reason:
+        why += f" (but the rule gives {outcome[1] or NOT_SELECTED}: run `verify`)"
+    return why
 
 
 def _status(

@@ -1,46 +1,46 @@
 """Recompute every selection from the seed and check the run chain: the auditor's proof.
 
-Each stored decision is decided again from the seed, the amount stored with the decision and
-the threshold and rate of the run that made it; each run's hash is recomputed from its stored
-fields and decisions and must link to the previous run. Every run's hash is also written to the
-audit log when it is made, so deleting the newest run, which nothing links to yet, shows too.
+Each stored decision is decided again by `rule.decide_order` from the seed, the amount stored
+with the decision and the threshold and rate of the run that made it; each run's hash is
+recomputed from its stored fields, decisions, kept orders and pinned imports and must link to
+the previous run. Every run's hash is also written to the audit log when it is made, so
+deleting the newest run, which nothing links to yet, shows too. Amounts are cross-checked with
+the orders' amendments. Only reads: a store rewritten consistently passes, which is what
+receipts (`--receipts`) and the archived files (`inspect_cli.archive_check`) are for.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from bisect import bisect_right
-from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from decimal import Decimal
-from itertools import compress
+from functools import partial
 from typing import Any
 
-from inspect_cli import store, tickets
-from inspect_cli.errors import SeedError
+from inspect_cli import speedups, store
 from inspect_cli.money import format_cents
-from inspect_cli.sampling import sampled
-from inspect_cli.selection import (
-    ABOVE_THRESHOLD,
+from inspect_cli.rule import (
     AMENDED_ABOVE_THRESHOLD,
-    GENESIS_HASH,
+    KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
-    RANDOM_SAMPLE,
     REASONS,
-    Columns,
-    check_seed,
-    is_above_threshold,
-    run_hash,
+    Outcome,
+    decide_order,
 )
+from inspect_cli.selection import GENESIS_HASH, Columns, check_seed, run_hash
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing that does not reproduce. kind: decision, chain, undecided or mandatory."""
+    """One thing that does not reproduce. kind: decision, chain, log, receipt, undecided,
+    amount or mandatory."""
 
     kind: str
     message: str
@@ -54,10 +54,17 @@ class Verification:
     runs: int
     decisions: int
     problems: list[Problem]
+    anchors: list[str] = field(default_factory=list)
+    """What outside the store the check was anchored to: "receipts", "files"."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def anchored(self, anchor: str, problems: list[Problem]) -> Verification:
+        """This verification also checked against `anchor` (outside the store), which found
+        `problems`."""
+        return replace(self, problems=self.problems + problems, anchors=[*self.anchors, anchor])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,49 +72,90 @@ class Verification:
             "seed_commitment": self.seed_commitment,
             "runs": self.runs,
             "decisions": self.decisions,
+            "anchors": self.anchors,
             "problems": [asdict(p) for p in self.problems],
         }
 
 
-def verify(conn: sqlite3.Connection, seed: str, now: datetime) -> Verification:
-    """Check the store against the seed and write the outcome to the audit log.
+Receipt = tuple[int, str]
+"""(run_id, run hash) as printed when the run was made."""
 
-    A seed that does not match the commitment raises SeedError (and is logged too).
+RECEIPT = re.compile(r"\brun(?:_id)?\W{0,4}([0-9]+)\b.*?\b([0-9a-fA-F]{64})\b")
+"""A run id and a 64-hex hash on one line: ``run 3 hash …``, a log line holding it, the
+select summary ``Selection run 3 as of …, hash …``, or JSON ``"run_id": 3, "run_hash": …``."""
+
+
+def parse_receipts(text: str) -> list[Receipt]:
+    """Every receipt in a text (pasted cron mails, log lines), one per line at most."""
+    found = (RECEIPT.search(line) for line in text.splitlines())
+    return [(int(m[1]), m[2].lower()) for m in found if m]
+
+
+def verify(
+    conn: sqlite3.Connection, seed: str, receipts: Sequence[Receipt] | None = None
+) -> Verification:
+    """Check the store against the seed and, when given, the receipts of its runs.
+
+    Reads only: `conn` may be (and for the CLI is) a read-only connection. A seed that does not
+    match the commitment raises SeedError.
     """
-    try:
-        commitment = check_seed(conn, seed)
-    except SeedError as e:
-        store.record_event(conn, now, "verify", f"failed: {e}")
-        raise
+    commitment = check_seed(conn, seed)
     # A helper process for the tickets of many decisions starts now, to be ready for the draw.
-    many = db.decisions_at_least(conn, tickets.SPLIT_FROM)
-    with db.snapshot(conn), tickets.helper(many) as helper:
+    many = db.decisions_at_least(conn, speedups.SPLIT_FROM)
+    with db.snapshot(conn), speedups.helper(many) as helper:
         runs = db.runs(conn)
         logged = db.logged_run_hashes(conn)
         # A thread works out each run's due date (loading the holiday calendar) and looks for
         # orders the runs missed, through a connection of its own, while this one reads the
         # decisions and checks them: both cores work. Each side checks one consistent state of
         # the store.
-        with ThreadPoolExecutor(max_workers=1) as pool, store.reader(conn) as reader:
-            dues = pool.submit(_due_dates, runs)
-            completeness = pool.submit(_check_completeness, reader)
-            values, texts = db.decision_columns(conn)
-            decisions = _Decisions(*values, texts=texts)
+        with (
+            store.reader(conn) as reader,
+            speedups.beside(_due_dates, runs) as dues,
+            speedups.beside(_check_completeness, reader) as completeness,
+        ):
+            decisions = _Decisions(*db.decision_columns(conn))
             problems = [
-                *_check_decisions(seed, runs, decisions, dues.result(), helper),
-                *_check_chain(commitment, runs, decisions, logged),
-                *completeness.result(),
+                *_check_log(conn),
+                *_check_decisions(seed, runs, decisions, dues(), helper),
+                *_check_chain(commitment, runs, decisions, logged, *db.run_population(conn)),
+                *completeness(),
             ]
-    result = Verification(commitment, len(runs), len(decisions.order_ids), problems)
-    outcome = "ok" if result.ok else f"failed: {len(problems)} problems"
-    store.record_event(
-        conn,
-        now,
-        "verify",
-        f"{outcome}; {result.decisions} decisions in {result.runs} runs; "
-        f"seed commitment {commitment}",
-    )
-    return result
+    anchors: list[str] = []
+    if receipts is not None:
+        anchors.append("receipts")
+        problems.extend(_check_receipts(runs, receipts))
+    return Verification(commitment, len(runs), len(decisions.order_ids), problems, anchors)
+
+
+def _check_log(conn: sqlite3.Connection) -> list[Problem]:
+    """The audit log's seed_commitment event, written at init, must be there and match."""
+    stored = store.seed_commitment(conn)
+    logged = db.logged_seed_commitments(conn)
+    if stored in logged:
+        return []
+    if not logged:
+        return [Problem("log", "the audit log has no seed_commitment event (it was deleted)")]
+    return [Problem("log", "the audit log's seed_commitment differs from the store's")]
+
+
+def _check_receipts(runs: list[db.RunRow], receipts: Sequence[Receipt]) -> list[Problem]:
+    """Each receipted run must be in the store with the receipted hash. A run's hash covers
+    the hash before it, so a match pins every run up to it (with the chain check)."""
+    stored = {run[0]: run[9] for run in runs}
+    problems: list[Problem] = []
+    for run_id, digest in sorted(set(receipts)):
+        if run_id not in stored:
+            message = f"run {run_id}: receipted (hash {digest}) but missing from the store"
+        elif stored[run_id] != digest:
+            message = (
+                f"run {run_id}: its hash {stored[run_id]} differs from the receipt {digest}: "
+                f"run {run_id} or a run before it was changed after the receipt was made"
+            )
+        else:
+            continue
+        problems.append(Problem("receipt", message, run_id))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -120,8 +168,6 @@ class _Decisions:
     selected: list[int]
     reasons: list[str | None]
     due_on: list[str | None]
-    texts: dict[str, str] = field(default_factory=dict)
-    """The JSON text SQLite wrote for each column, by name."""
 
     def runs(self) -> list[tuple[int, int, int]]:
         """(run_id, start, end): the slice of each run's decisions."""
@@ -153,8 +199,30 @@ def _label(reason: str | None) -> str:
 
 
 def _due_dates(runs: list[db.RunRow]) -> dict[int, str]:
-    """Run id -> the due date of the orders it selected."""
-    return {r[0]: due_date(date.fromisoformat(r[2]), r[6]).isoformat() for r in runs}
+    """Run id -> the due date of the orders it selected; runs whose date or working days are
+    malformed are left out (`_malformed` reports them)."""
+    dues = {}
+    for r in runs:
+        try:
+            dues[r[0]] = due_date(date.fromisoformat(r[2]), r[6]).isoformat()
+        except (TypeError, ValueError, OverflowError):
+            continue
+    return dues
+
+
+def _malformed(run: db.RunRow, due_of: dict[int, str]) -> str | None:
+    """What makes a run's record unusable for deciding again, or None."""
+    if not isinstance(run[4], int):
+        return f"its threshold_cents {run[4]!r} is not a whole number"
+    try:
+        rate = Decimal(run[5])
+    except (ArithmeticError, TypeError, ValueError):
+        return f"its sample_rate {run[5]!r} is not a decimal"
+    if not rate.is_finite() or not 0 <= rate <= 1:
+        return f"its sample_rate {run[5]!r} is not between 0 and 1"
+    if run[0] not in due_of:
+        return f"its as_of {run[2]!r} or due_working_days {run[6]!r} is malformed"
+    return None
 
 
 def _check_decisions(
@@ -162,124 +230,96 @@ def _check_decisions(
     runs: list[db.RunRow],
     decisions: _Decisions,
     due_of: dict[int, str],
-    helper: tickets.Helper | None = None,
+    helper: speedups.Helper | None = None,
 ) -> list[Problem]:
-    """Decide every stored decision again and report those that differ.
+    """Decide every stored decision again with `rule.decide_order` and report those that differ.
 
-    Most orders have one decision: those are decided run by run in bulk, and the recomputed
-    columns are compared with the stored ones as whole lists; only when they differ are the
-    differences looked for one by one. The few orders decided more than once are taken one
-    decision at a time, in run order, so an order's earlier decisions are known when its
-    later one (``amended_above_threshold``) is checked. Tickets are drawn in one bulk call per
-    rate.
+    Decisions are taken in run order, so an order's earlier decisions are known when its
+    later one (``amended_above_threshold``) is checked. The tickets of each run's first
+    decisions are drawn in one bulk call per run.
     """
     params = {r[0]: r for r in runs}
     d = decisions
     problems: list[Problem] = []
-    # The recomputed reason of each decision; decisions that cannot be recomputed (their run
-    # is missing, or a second decision that should not exist) keep the stored one and are
-    # reported apart.
-    want: list[str | None] = list(d.reasons)
-    skip: set[int] = set()
-    draws: dict[str, list[int]] = defaultdict(list)  # sample rate -> decisions to draw
     repeated = _repeated_orders(d.order_ids, d.run_ids)
+    selected_at: dict[str, int | None] = {}
+    """Orders decided more than once, once decided: the amount each was selected at, or None."""
     for run_id, start, end in d.runs():
         run = params.get(run_id)
         if run is None:
             problems.extend(_missing_run(d, i) for i in range(start, end))
-            skip.update(range(start, end))
             continue
-        threshold, amounts = run[4], d.amounts[start:end]
-        first = range(start, end)
-        if repeated:  # those are decided one by one below
-            first = [i for i in first if d.order_ids[i] not in repeated]
-            amounts = [d.amounts[i] for i in first]
-        # is_above_threshold, inlined: this runs once per decision. Those not above are drawn.
-        above = [ABOVE_THRESHOLD if a > threshold else None for a in amounts]
-        if isinstance(first, range):
-            want[start:end] = above
+        wrong = _malformed(run, due_of)
+        if wrong:
+            problems.append(Problem("chain", f"run {run_id}: {wrong}", run_id))
+            continue
+        rate = Decimal(run[5])
+        rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
+        later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
+        first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
+        ids = d.order_ids[start:end] if not later else [d.order_ids[i] for i in first]
+        drawn = speedups.draw(seed, ids, rate, helper)
+        firsts = map(
+            rule, d.amounts[start:end] if not later else [d.amounts[i] for i in first], drawn
+        )
+        if not later:  # the usual run: every order decided for the first time
+            outcomes: list[Outcome | None] = list(firsts)
         else:
-            for i, reason in zip(first, above, strict=True):
-                want[i] = reason
-        draws[run[5]].extend([i for i, a in zip(first, amounts, strict=True) if a <= threshold])
-    problems.extend(_check_repeated(d, params, repeated, want, draws, skip))
-    # Every decision to draw wants None so far: only the drawn ones change.
-    for rate, indexes in draws.items():
-        hits = sampled(seed, [d.order_ids[i] for i in indexes], Decimal(rate), helper=helper)
-        for i in compress(indexes, hits):
-            want[i] = RANDOM_SAMPLE
-    want_due = (
-        [due_of[run_id] if reason else None for run_id, reason in zip(d.run_ids, want, strict=True)]
-        if not skip
-        else [
-            d.due_on[i] if i in skip else due_of[run_id] if reason else None
-            for i, (run_id, reason) in enumerate(zip(d.run_ids, want, strict=True))
+            want = dict(zip(first, firsts, strict=True))
+            for i in later:
+                want[i] = _decided_again(d, i, rule, selected_at[d.order_ids[i]], problems)
+            outcomes = [want[i] for i in range(start, end)]
+        due = due_of[run_id]
+        stored = list(
+            zip(d.reasons[start:end], d.selected[start:end], d.due_on[start:end], strict=True)
+        )
+        recomputed = [
+            (o[1], int(o[0]), due if o[0] else None) if o else s
+            for o, s in zip(outcomes, stored, strict=True)
         ]
-    )
-    want_selected = [1 if reason else 0 for reason in want]
-    if (want, want_selected, want_due) != (d.reasons, d.selected, d.due_on):
-        problems.extend(_differences(d, want, want_due, skip))
+        if recomputed != stored:
+            for i, o in enumerate(outcomes, start):
+                if o is not None:
+                    problems.extend(_difference(d, i, o, due))
+        for i in range(start, end) if repeated else ():
+            order_id = d.order_ids[i]
+            if order_id in repeated and selected_at.get(order_id) is None:
+                selected_at[order_id] = d.amounts[i] if d.selected[i] else None
     problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
     return problems
 
 
-def _check_repeated(
-    d: _Decisions,
-    params: dict[int, db.RunRow],
-    repeated: set[str],
-    want: list[str | None],
-    draws: dict[str, list[int]],
-    skip: set[int],
-) -> list[Problem]:
-    """Recompute the decisions of orders decided more than once, in run order; a decision
-    that should not exist is reported and left out of the comparison (`skip`)."""
-    problems: list[Problem] = []
-    ever_selected: dict[str, bool] = {}
-    for i in (i for i, order_id in enumerate(d.order_ids) if order_id in repeated):
-        order_id, amount, selected = d.order_ids[i], d.amounts[i], d.selected[i]
-        run = params.get(d.run_ids[i])
-        before = ever_selected.get(order_id)
-        ever_selected[order_id] = bool(before) or bool(selected)
-        if run is None:
-            continue  # reported with its run
-        if before is None:
-            if is_above_threshold(amount, run[4]):
-                want[i] = ABOVE_THRESHOLD
-            else:
-                want[i] = None  # unless its ticket is drawn
-                draws[run[5]].append(i)
-        elif not before and is_above_threshold(amount, run[4]):
-            want[i] = AMENDED_ABOVE_THRESHOLD
-        else:
-            why = "it was already selected" if before else "it is not above the threshold"
-            skip.add(i)
-            problems.append(
-                Problem(
-                    "decision",
-                    f"{d.label(i)}: decided a second time, but {why}",
-                    d.run_ids[i],
-                    order_id,
-                )
-            )
-    return problems
+def _decided_again(
+    d: _Decisions, i: int, rule: Any, before: int | None, problems: list[Problem]
+) -> Outcome | None:
+    """The rule for decision i of an order decided in an earlier run: None, and a problem,
+    when the rule gives no such decision."""
+    outcome = rule(d.amounts[i], None, decided_before=True, selected_at=before)
+    if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+        return outcome
+    why = "it was already selected" if before is not None else "it is not above the threshold"
+    problems.append(
+        Problem(
+            "decision",
+            f"{d.label(i)}: decided a second time, but {why}",
+            d.run_ids[i],
+            d.order_ids[i],
+        )
+    )
+    return None
 
 
-def _differences(
-    d: _Decisions, want: list[str | None], want_due: list[str | None], skip: set[int]
-) -> list[Problem]:
-    """The decisions whose stored reason, selection or due date differs from the recomputed."""
-    problems: list[Problem] = []
-    for i, (reason, wanted) in enumerate(zip(d.reasons, want, strict=True)):
-        if i in skip:
-            continue
-        if reason != wanted or bool(d.selected[i]) != (wanted is not None):
-            message = f"{d.label(i)}: stored {_label(reason)}, recomputed {_label(wanted)}"
-        elif d.due_on[i] != want_due[i]:
-            message = f"{d.label(i)}: stored due date {d.due_on[i]}, recomputed {want_due[i]}"
-        else:
-            continue
-        problems.append(Problem("decision", message, d.run_ids[i], d.order_ids[i]))
-    return problems
+def _difference(d: _Decisions, i: int, want: Outcome, due: str) -> list[Problem]:
+    """The stored decision i against the recomputed one: its reason, selection or due date."""
+    selected, reason = want
+    want_due = due if selected else None
+    if d.reasons[i] != reason or bool(d.selected[i]) != selected:
+        message = f"{d.label(i)}: stored {_label(d.reasons[i])}, recomputed {_label(reason)}"
+    elif d.due_on[i] != want_due:
+        message = f"{d.label(i)}: stored due date {d.due_on[i]}, recomputed {want_due}"
+    else:
+        return []
+    return [Problem("decision", message, d.run_ids[i], d.order_ids[i])]
 
 
 def _repeated_orders(order_ids: list[str], run_ids: list[int]) -> set[str]:
@@ -298,19 +338,30 @@ def _missing_run(d: _Decisions, i: int) -> Problem:
     return Problem("decision", f"order {order_id}: its run {run_id} is missing", run_id, order_id)
 
 
+LOGGED_RUN = re.compile(r"run ([0-9]+) ([0-9a-f]{64})")
+"""The detail of a 'selection_run' audit log entry."""
+
+
 def _check_chain(
     commitment: str,
     runs: list[db.RunRow],
     decisions: _Decisions,
-    logged: list[str],
+    logged: list[tuple[int, str]],
+    kept: dict[int, list[str]],
+    imports: dict[int, list[tuple[int, str | None]]],
 ) -> list[Problem]:
     """Recompute each run's hash, its link to the previous run and its audit log entry."""
     slices = {run_id: (start, end) for run_id, start, end in decisions.runs()}
     logged_hashes: dict[int, str] = {}
-    for detail in logged:
-        _, run_id, digest = detail.split(" ")
-        logged_hashes[int(run_id)] = digest
     problems: list[Problem] = []
+    for entry_id, detail in logged:
+        found = LOGGED_RUN.fullmatch(detail)
+        if found is None:
+            problems.append(
+                Problem("log", f"audit log entry {entry_id}: not a run and its hash: {detail!r}")
+            )
+            continue
+        logged_hashes[int(found[1])] = found[2]
     previous: db.RunRow | None = None
     for run in runs:
         run_id, created_at, as_of, seed_commitment, threshold, rate, days, counts = run[:8]
@@ -329,8 +380,20 @@ def _check_chain(
             )
         start, end = slices.get(run_id, (0, 0))
         own = decisions.columns(start, end)
-        whole = (start, end) == (0, len(decisions.order_ids))  # the only run with decisions
         recipe = run[10]
+        pinned = imports.get(run_id, [])
+        gone = [import_id for import_id, sha256 in pinned if sha256 is None]
+        if gone:
+            problems.append(
+                Problem(
+                    "chain",
+                    f"run {run_id}: the imports it pins are missing: " + ", ".join(map(str, gone)),
+                    run_id,
+                )
+            )
+        if counts is None:
+            problems.append(Problem("chain", f"run {run_id}: its counts are not JSON", run_id))
+            counts = {}
         recomputed = run_hash(
             run_id=run_id,
             created_at=created_at,
@@ -343,7 +406,8 @@ def _check_chain(
             decisions=list(zip(*own, strict=True)) if recipe == 1 else own,
             prev_hash=prev_hash,
             recipe=recipe,
-            texts=decisions.texts if whole else None,
+            kept=kept.get(run_id, []),
+            imports=[(i, sha or "") for i, sha in pinned],
         )
         if recomputed != digest:
             problems.append(
@@ -361,7 +425,9 @@ def _check_chain(
         reasons = own[3]
         recount = {reason: reasons.count(reason) for reason in REASONS}
         recount[NOT_SELECTED] = reasons.count(None)
-        unknown = sum(recount.values()) != len(reasons)
+        if recipe >= 3:
+            recount[KEPT_AFTER_DOWNWARD] = len(kept.get(run_id, []))
+        unknown = sum(recount.values()) - recount.get(KEPT_AFTER_DOWNWARD, 0) != len(reasons)
         if unknown or any(counts.get(k) != v for k, v in recount.items()):
             problems.append(
                 Problem("chain", f"run {run_id}: its counts do not match its decisions", run_id)
@@ -393,13 +459,53 @@ def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
         )
         for order_id, completed_on in db.undecided_orders(conn)
     ]
-    problems.extend(
-        Problem(
-            "mandatory",
-            f"order {order_id}: {format_cents(amount)} is above the threshold "
-            f"{format_cents(threshold)} but the order was never selected",
-            order_id=order_id,
+    changed = db.settled_changed_since_decided(conn)
+    later = db.later_decisions(conn)
+    revised = db.revised_amounts(conn, [r[0] for r in changed] + [r[0] for r in later])
+    for order_id, run_id, before in later:
+        if before not in revised.get(order_id, set()):
+            problems.append(
+                Problem(
+                    "amount",
+                    f"order {order_id} (run {run_id}): decided again, but no amendment of the "
+                    f"order from {format_cents(before)} is recorded",
+                    run_id,
+                    order_id,
+                )
+            )
+    for order_id, amount, decided_on, ever_selected, threshold, rate in changed:
+        if decided_on not in revised.get(order_id, set()):
+            problems.append(
+                Problem(
+                    "amount",
+                    f"order {order_id}: its amount {format_cents(amount)} differs from the "
+                    f"{format_cents(decided_on)} it was decided on, and no amendment of the "
+                    "order explains it",
+                    order_id=order_id,
+                )
+            )
+            continue
+        try:
+            sample_rate = Decimal(rate)
+        except (ArithmeticError, TypeError, ValueError):
+            continue  # reported with its run
+        if not isinstance(threshold, int):
+            continue  # reported with its run
+        outcome = decide_order(
+            amount,
+            None,
+            threshold_cents=threshold,
+            sample_rate=sample_rate,
+            decided_before=True,
+            selected_at=decided_on if ever_selected else None,
         )
-        for order_id, amount, threshold in db.missed_mandatory(conn)
-    )
+        if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+            problems.append(
+                Problem(
+                    "mandatory",
+                    f"order {order_id}: {format_cents(amount)} is above the threshold "
+                    f"{format_cents(threshold)} but the order was never selected",
+                    order_id=order_id,
+                )
+            )
     return problems

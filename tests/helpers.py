@@ -14,12 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import NOW, SEED, TODAY
+from consistent_sampler.consistent_sampler import first_fraction
 
 from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.ingest import ingest_file
 from inspect_cli.outcomes import Outcome, record_outcome
-from inspect_cli.sampling import sampled
 from inspect_cli.satisfaction import add_score
 from inspect_cli.selection import RunResult, run_selection
 from inspect_cli.store import selections as db
@@ -83,7 +83,7 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
     conn = ws.connect()
     try:
         found: dict[str, list[tuple[int, int, str | None, str | None]]] = {}
-        columns, _ = db.decision_columns(conn)
+        columns = db.decision_columns(conn)
         for order_id, run_id, _amount, selected, reason, due_on in zip(*columns, strict=True):
             found.setdefault(order_id, []).append((run_id, selected, reason, due_on))
         return found
@@ -94,9 +94,7 @@ def decisions(ws: Workspace) -> dict[str, list[tuple[int, int, str | None, str |
 def ids_by_ticket(count: int, *, hit: bool, prefix: str = "R-", rate: Decimal = RATE) -> list[str]:
     """The first `count` order ids of the form R-<n> whose ticket is (not) below the rate."""
     candidates = [f"{prefix}{n}" for n in range(count * 200)]
-    found = [
-        c for c, h in zip(candidates, sampled(SEED, candidates, rate), strict=True) if h == hit
-    ]
+    found = [c for c in candidates if (Decimal(first_fraction(c, SEED)) < rate) == hit]
     return found[:count]
 
 

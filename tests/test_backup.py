@@ -148,3 +148,18 @@ def test_cli(workspace, tmp_path, cli):
 def test_timestamped_name_uses_utc_time(workspace, tmp_path):
     made = backup_workspace(workspace, tmp_path, datetime(2027, 1, 2, 3, 4, 5))
     assert made.folder.name == "inspect-cli-backup-20270102T030405Z"
+
+
+def test_backup_with_the_archive_takes_the_original_files_along(workspace, tmp_path, cli):
+    original = workspace.archive / "2026" / "11" / "a.csv"
+    original.parent.mkdir(parents=True)
+    original.write_text("order_id,contractor,amount_excl_vat\nA1,J,10\n")
+    without = backup_workspace(workspace, tmp_path / "plain", NOW)
+    assert not (without.folder / "archive").exists()
+    result = cli("backup", "-w", workspace.root, str(tmp_path / "full"), "--archive")
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "full").iterdir()
+    copy = folder / "archive" / "2026" / "11" / "a.csv"
+    assert copy.read_bytes() == original.read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "archive").stat().st_mode) == 0o700

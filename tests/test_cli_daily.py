@@ -59,7 +59,8 @@ def test_a_day_on_the_examples(workspace, cli):
     files = examples(workspace)
     result = cli("daily", "-w", workspace.root, "--date", DAY)
     assert result.exit_code == 3, result.output  # the examples hold bad rows on purpose
-    [summary] = result.stdout.splitlines()
+    summary, receipt = result.stdout.splitlines()
+    assert re.fullmatch(r"run 1 hash [0-9a-f]{64}", receipt)
     assert summary.startswith(
         f"daily {DAY}: {len(files)} files ({len(files)} archived, 0 quarantined, 0 failed); "
     )
@@ -114,6 +115,19 @@ def test_second_run_is_silent_with_quiet_and_rewrites_identical_lists(workspace,
     result = cli("daily", "-w", workspace.root, "--date", DAY, "--quiet")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert {p.name: p.read_bytes() for p in workspace.exports.iterdir()} == before
+
+
+def test_quiet_prints_the_receipt_of_a_day_with_a_new_run(workspace, cli):
+    drop(workspace, "a.csv", HEADER + "A1,J,1500.00,2026-11-02\n")
+    result = cli("daily", "-w", workspace.root, "--date", DAY, "--quiet")
+    assert result.exit_code == 0, result.output
+    conn = workspace.connect()
+    (digest,) = conn.execute("SELECT hash FROM selection_runs WHERE run_id = 1").fetchone()
+    conn.close()
+    assert (result.stdout, result.stderr) == (f"run 1 hash {digest}\n", "")
+    drop(workspace, "b.csv", HEADER + "B1,J,1500.00,2026-11-02\n")
+    data = json.loads(cli("daily", "-w", workspace.root, "--date", DAY, "--format", "json").stdout)
+    assert data["run_id"] == 2 and re.fullmatch("[0-9a-f]{64}", data["run_hash"])
 
 
 def test_quiet_still_speaks_when_rows_are_rejected(workspace, cli):
@@ -205,7 +219,8 @@ def test_not_on_a_terminal_plain_lines_and_no_escape_codes(workspace, no_color):
     log = (workspace.logs / "inspect-cli.log").read_text()
     for text in (done.stdout, done.stderr, log):
         assert ANSI not in text
-    [summary] = done.stdout.splitlines()  # one line, never wrapped to COLUMNS
+    summary, receipt = done.stdout.splitlines()  # one line each, never wrapped to COLUMNS
+    assert re.fullmatch(r"run 1 hash [0-9a-f]{64}", receipt)
     assert summary.startswith(f"daily {DAY}: 2 files")
     assert done.stderr and all(PLAIN_LINE.match(line) for line in done.stderr.splitlines())
     assert all(PLAIN_LINE.match(line) for line in log.splitlines())

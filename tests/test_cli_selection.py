@@ -38,8 +38,12 @@ def test_select_prints_the_run_summary(cli, workspace, tmp_path):
         "  decided                           3",
         "2 to inspect, due on 2026-12-11.",
         "Realised sample rate so far: 0.00% (0 of 1; 95% interval 0.00% to 97.50%), target 2.00%.",
+        f"run 1 hash {lines[0].rsplit(' ', 1)[1]}",
     ]
     assert len(decisions(workspace)) == 3
+    # The receipt is in the log too.
+    log = (workspace.logs / "inspect-cli.log").read_text(encoding="utf-8")
+    assert log.rstrip().endswith(f"receipt: {lines[-1]}")
 
 
 def test_select_json_and_a_second_run_that_finds_nothing(cli, workspace, tmp_path):
@@ -48,6 +52,7 @@ def test_select_json_and_a_second_run_that_finds_nothing(cli, workspace, tmp_pat
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["run_id"] == 1 and data["as_of"] == "2026-11-27" and data["decided"] == 3
+    assert data["run_hash"] == data["hash"] and len(data["run_hash"]) == 64
     assert data["counts"] == {
         "above_threshold": 2,
         "random_sample": 0,
@@ -108,6 +113,8 @@ def test_verify_passes(cli, workspace, tmp_path):
     assert result.stdout == (
         "OK: all 3 decisions reproduce and the chain of 1 run is intact "
         f"(seed commitment {COMMITMENT}).\n"
+        "Note: without --receipts or --files, verify can only check that the store is "
+        "consistent with itself; a history rewritten consistently passes.\n"
     )
     data = json.loads(cli("verify", "-w", workspace.root, "--format", "json").stdout)
     assert data == {
@@ -115,6 +122,7 @@ def test_verify_passes(cli, workspace, tmp_path):
         "seed_commitment": COMMITMENT,
         "runs": 1,
         "decisions": 3,
+        "anchors": [],
         "problems": [],
     }
 
@@ -137,7 +145,7 @@ def test_verify_lists_what_does_not_reproduce(cli, workspace, tmp_path):
     conn.close()
     result = cli("verify", "-w", workspace.root)
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[:4] == [
         "FAILED: 3 problems in 3 decisions and 1 run:",
         f"  order {unlucky} (run 1): stored random_sample, recomputed not selected",
         "  run 1: its record or decisions changed after it was made (hash mismatch)",

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inspect_cli.errors import InvalidValue
+from inspect_cli.rule import decide_order
 from inspect_cli.sampling import (
     random_seed,
-    sampled,
     seed_commitment,
+    short_tickets,
     ticket,
     ticket_prefix,
 )
@@ -27,6 +28,14 @@ ID_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 def expected(seed: str, ids: list[str], rate: Decimal) -> list[bool]:
     """The auditor's reference decision: the package's ticket compared as an exact Decimal."""
     return [Decimal(first_fraction(order_id, seed)) < rate for order_id in ids]
+
+
+def sampled(seed: str, ids: list[str], rate: Decimal) -> list[bool]:
+    """The draw as selection makes it: short tickets through the rule, for orders not above."""
+    return [
+        decide_order(0, t, threshold_cents=0, sample_rate=rate)[0]  # type: ignore[index]
+        for t in short_tickets(seed, ids, rate)
+    ]
 
 
 def test_published_example_ticket():

@@ -310,7 +310,7 @@ def test_due_days_come_from_the_config(workspace: Workspace, tmp_path: Path):
 
 
 def auditor_run_hash(conn, run_id: int) -> str:
-    """The README's recipe, written independently of the code under test."""
+    """The documented recipe 3, written independently of the code under test."""
     run = conn.execute(
         "SELECT run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate, "
         "due_working_days, counts, prev_hash FROM selection_runs WHERE run_id = ?",
@@ -335,13 +335,27 @@ def auditor_run_hash(conn, run_id: int) -> str:
         (run_id,),
     ).fetchall()
     document["decisions"] = {name: [r[i] for r in rows] for i, name in enumerate(columns)}
+    document["kept_after_downward_amendment"] = [
+        r[0]
+        for r in conn.execute(
+            "SELECT order_id FROM run_kept WHERE run_id = ? ORDER BY order_id", (run_id,)
+        )
+    ]
+    document["imports"] = [
+        list(r)
+        for r in conn.execute(
+            "SELECT i.id, i.sha256 FROM run_imports r JOIN imports i ON i.id = r.import_id "
+            "WHERE r.run_id = ? ORDER BY i.id",
+            (run_id,),
+        )
+    ]
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def readme_recipe():
-    """The `run_hash` function the README gives auditors, taken from the README as it is."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """The `run_hash` function docs/audit.md gives auditors, taken from it as it is."""
+    text = (REPO / "docs" / "audit.md").read_text(encoding="utf-8")
     start = text.index("```python", text.index("**4. The chain of runs.**")) + len("```python")
     namespace: dict = {}
     exec(text[start : text.index("```", start)], namespace)
@@ -366,7 +380,10 @@ def test_runs_are_recorded_in_a_hash_chain(workspace: Workspace, tmp_path: Path)
     assert auditor_run_hash(conn, 2) == second.hash
     readme_run_hash = readme_recipe()
     assert (readme_run_hash(conn, 1), readme_run_hash(conn, 2)) == (first.hash, second.hash)
-    assert db.logged_run_hashes(conn) == [f"run 1 {first.hash}", f"run 2 {second.hash}"]
+    assert [d for _, d in db.logged_run_hashes(conn)] == [
+        f"run 1 {first.hash}",
+        f"run 2 {second.hash}",
+    ]
     conn.close()
 
 
@@ -416,28 +433,12 @@ def test_order_report_explains_the_decision(workspace: Workspace, tmp_path: Path
 @pytest.mark.parametrize(
     "order_ids",
     [
-        ["A-1", "B/2", "C 3", "~x"],  # printable ASCII: SQLite's text goes in as it is
+        ["A-1", "B/2", "C 3", "~x"],
         ["A-1", 'q"uote', "back\\slash", "tab\tx", "é-ü 漢", "del\x7f", "nul\x00"],
     ],
 )
-def test_the_run_hash_is_the_same_from_sqlite_json_text(order_ids):
-    """The column texts SQLite writes are used only where they equal what json.dumps writes."""
-    import sqlite3
-
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE t (order_id TEXT, amount INTEGER, reason TEXT)")
+def test_the_run_hash_escapes_any_order_id_as_json_dumps_does(order_ids):
     rows = [(o, i * 1000, RANDOM_SAMPLE if i % 2 else None) for i, o in enumerate(order_ids)]
-    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
-    texts = dict(
-        zip(
-            ("order_id", "amount_cents", "reason"),
-            conn.execute(
-                "SELECT json_group_array(order_id), json_group_array(amount), "
-                "json_group_array(reason) FROM (SELECT * FROM t ORDER BY rowid)"
-            ).fetchone(),
-            strict=True,
-        )
-    )
     columns = (
         order_ids,
         [r[1] for r in rows],
@@ -459,8 +460,4 @@ def test_the_run_hash_is_the_same_from_sqlite_json_text(order_ids):
     document = {**run, "decisions": dict(zip(COLUMN_NAMES, columns, strict=True))}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     expected = hashlib.sha256(text.encode("ascii")).hexdigest()
-    assert run_hash(**run, decisions=columns, texts=texts) == expected
-    assert run_hash(**run, decisions=columns) == expected
-    # A plain text is taken as it is (so it must be the column's own).
-    zeros = json.dumps([0] * len(rows))
-    assert run_hash(**run, decisions=columns, texts={"amount_cents": zeros}) != expected
+    assert run_hash(**run, decisions=columns, recipe=2) == expected

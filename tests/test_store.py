@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import timedelta
 
 from conftest import NOW, SEED
 
@@ -71,7 +70,15 @@ def version_1_store(path) -> None:
             (*list(run.values())[:7], json.dumps(run["counts"]), GENESIS_HASH, digest),
         )
         conn.executemany("INSERT INTO decisions VALUES (?, 1, ?, ?, ?, ?)", decisions)
+        conn.execute(
+            "INSERT INTO order_revisions (order_id, revised_at, import_id, old_values) "
+            "VALUES ('AMENDED', 'then', 1, json_object('amount_cents', 600))"
+        )
         conn.execute("INSERT INTO meta VALUES ('seed_commitment', ?)", (COMMITMENT,))
+        conn.execute(
+            "INSERT INTO audit_log (at, event, detail) VALUES ('then', 'seed_commitment', ?)",
+            (COMMITMENT,),
+        )
         conn.execute(
             "INSERT INTO audit_log (at, event, detail) VALUES ('then', 'selection_run', ?)",
             (f"run 1 {digest}",),
@@ -97,7 +104,7 @@ def test_migration_2_moves_pending_orders_to_their_own_table(tmp_path):
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # The run hashed with recipe 1 still verifies, and so does one made now (recipe 2).
     assert conn.execute("SELECT hash_recipe FROM selection_runs").fetchall() == [(1,)]
-    assert verify(conn, SEED, NOW).problems == []
+    assert verify(conn, SEED).problems == []
 
 
 def open_orders(conn) -> list[str]:
@@ -156,7 +163,7 @@ def test_open_inspections_follow_selections_and_outcomes(tmp_path):
         )
         db.insert_decisions(conn, 2, [("NEW", 500, 0, None, None)])
         assert open_orders(conn) == ["DECIDED"]
-        assert db.mark_drawn(conn, 2, ["NEW"], "2026-11-10") == 1
+        assert db.mark_selected(conn, 2, ["NEW"], "random_sample", "2026-11-10") == 1
     assert open_orders(conn) == open_by_outcomes(conn) == ["DECIDED", "NEW"]
     with store.transaction(conn):
         first = outcome("DECIDED", "ok")
@@ -180,12 +187,12 @@ def test_runs_of_both_recipes_verify_and_tampering_shows_in_either(tmp_path):
     run = run_selection(conn, seed=SEED, config=Config(), as_of=NOW.date(), now=NOW)
     # NEW is decided; AMENDED (not selected before, still below the threshold) is not again.
     assert (run.run_id, run.decided) == (2, 1)
-    assert [r[0] for r in conn.execute("SELECT hash_recipe FROM selection_runs")] == [1, 2]
-    assert verify(conn, SEED, NOW + timedelta(minutes=1)).problems == []
+    assert [r[0] for r in conn.execute("SELECT hash_recipe FROM selection_runs")] == [1, 3]
+    assert verify(conn, SEED).problems == []
     with store.transaction(conn):
         conn.execute("UPDATE decisions SET amount_cents = 601 WHERE order_id = 'AMENDED'")
         conn.execute("UPDATE decisions SET amount_cents = 501 WHERE order_id = 'NEW'")
-    problems = [p.message for p in verify(conn, SEED, NOW).problems if p.kind == "chain"]
+    problems = [p.message for p in verify(conn, SEED).problems if p.kind == "chain"]
     assert problems == [
         "run 1: its record or decisions changed after it was made (hash mismatch)",
         "run 2: its record or decisions changed after it was made (hash mismatch)",

@@ -60,6 +60,7 @@ def daily(
     """
     from inspect_cli.daily import run_daily
     from inspect_cli.logs import FILE_ONLY, LOG_FILE, logging_to
+    from inspect_cli.selection import receipt
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -81,13 +82,22 @@ def daily(
                 raise from_host(e, ws.store_path) or InspectError(
                     f"the daily run failed unexpectedly; details in {ws.logs / LOG_FILE}"
                 ) from None
+            run = result.run
+            made = {"run_id": run.run_id, "run_hash": run.hash} if run and run.hash else {}
+            line = receipt(made["run_id"], made["run_hash"]) if made else None
+            if line:
+                log.info("receipt: %s", line, extra=FILE_ONLY)
             code = result.exit_code(fail_on_overdue)
             log.log(20 if code is ExitCode.OK else 30, result.summary(), extra=FILE_ONLY)
-    if not (quiet and code is ExitCode.OK):
-        if output is OutputFormat.json:
-            print_json(result.as_dict(fail_on_overdue))
-        else:
+    if output is OutputFormat.json:
+        if not (quiet and code is ExitCode.OK):
+            print_json({**result.as_dict(fail_on_overdue), **made})
+    else:
+        if not (quiet and code is ExitCode.OK):
             typer.echo(result.summary())
+        # The receipt leaves the building the day the run is made, also under cron --quiet.
+        if line:
+            typer.echo(line)
     raise typer.Exit(int(code))
 
 
@@ -191,6 +201,12 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
 def backup(
     dest: Annotated[Path, typer.Argument(help="Folder to put the backup folder in.")],
     workspace: WorkspaceOption = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive", help="Include archive/, the original files (for `verify --files`)."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Copy the store (consistently, even while a run is busy), config and seed commitment.
@@ -207,7 +223,7 @@ def backup(
 
     with user_errors():
         ws = open_workspace(workspace)
-        made = backup_workspace(ws, dest, now())
+        made = backup_workspace(ws, dest, now(), archive=archive)
     with logging_to(ws.logs, sys.stderr, quiet=True) as log:
         log.info("backup written to %s", made.folder, extra=FILE_ONLY)
     if output is OutputFormat.json:

@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "outcome_cmds",  # record, satisfaction
     "report_cmds",  # report
     "daily_cmds",  # daily, cron, doctor, backup
+    "audit_cmds",  # audit pack
 )
 for _name in COMMAND_MODULES:
     import_module(f"inspect_cli.cli.{_name}")

@@ -50,7 +50,7 @@ def select(
 
         inspect-cli select -w ./control --date 2026-11-27
     """
-    from inspect_cli.selection import run_selection
+    from inspect_cli.selection import receipt, run_selection
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -65,10 +65,19 @@ def select(
                 )
             finally:
                 conn.close()
+        if result.run_id is not None and result.hash is not None:
+            _log_receipt(ws, receipt(result.run_id, result.hash))
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
         _print_run(result)
+        if result.run_id is not None and result.hash is not None:
+            typer.echo(receipt(result.run_id, result.hash))
+
+
+def _log_receipt(ws: Any, line: str) -> None:
+    """The run's receipt in the workspace log too, beside the cron mail."""
+    _log_verification(ws, f"receipt: {line}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -132,32 +141,132 @@ def verify(
         ),
     ] = None,
     seed_file: SeedFileOption = None,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="Text holding run receipts (pasted cron mails, log lines): each line with a "
+            "run id and its 64-hex hash. Exit 1 when a receipted run is missing or differs.",
+            show_default=False,
+        ),
+    ] = None,
+    files: Annotated[
+        bool,
+        typer.Option(
+            "--files",
+            help="Also read the archived original files again: every import's file must be "
+            "in archive/ unchanged, and every decision's amount the one its file gave.",
+        ),
+    ] = False,
+    package: Annotated[
+        Path | None,
+        typer.Option(
+            "--package",
+            help="Check an audit package folder (`audit pack`) on its own; no workspace needed.",
+            show_default=False,
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute every selection from the seed and check the chain of runs.
 
     Exit 0 when every decision reproduces and the chain is intact; exit 1 listing each
-    decision that differs, each run whose hash breaks, or a seed that does not match.
+    decision that differs, each run whose hash breaks, or a seed that does not match. Reads
+    the store read-only; the result goes to the log file. Without --receipts or --files it can
+    only check that the store is consistent with itself.
 
     Example:
 
-        inspect-cli verify -w ./control --seed-file revealed-seed.txt
+        inspect-cli verify -w ./control --seed-file revealed-seed.txt --receipts mails.txt
     """
+    from inspect_cli.errors import InspectError, SeedError
+    from inspect_cli.store.daily import open_read_only
+    from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
     with user_errors():
+        given = read_seed(seed, seed_file)
+    if package is not None:
+        _verify_package(package, given, output)
+        return
+    with user_errors():
         ws = open_workspace(workspace)
-        conn = ws.connect()
+        pasted = None
+        if receipts is not None:
+            try:
+                text = receipts.read_text(encoding="utf-8", errors="replace")
+            except OSError as e:
+                raise InspectError(f"cannot read receipts {receipts}: {e.strerror}") from None
+            pasted = parse_receipts(text)
+            if not pasted:
+                raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
+        conn = open_read_only(ws.store_path)
         try:
-            result = run_verify(conn, read_seed(seed, seed_file) or ws.read_seed(), now())
+            result = run_verify(conn, given or ws.read_seed(), pasted)
+            if files:
+                from inspect_cli.archive_check import check_files
+                from inspect_cli.verify import Problem
+
+                found = check_files(conn, ws.archive, ws.config())
+                result = result.anchored(
+                    "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
+                )
+        except SeedError as e:
+            _log_verification(ws, f"verify failed: {e}")
+            raise
         finally:
             conn.close()
+    outcome = "ok" if result.ok else f"failed: {len(result.problems)} problems"
+    _log_verification(
+        ws,
+        f"verify {outcome}; {result.decisions} decisions in {result.runs} runs; "
+        f"seed commitment {result.seed_commitment}",
+    )
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
         _print_verification(result)
+        if not result.anchors:
+            typer.echo(
+                "Note: without --receipts or --files, verify can only check that the store is "
+                "consistent with itself; a history rewritten consistently passes."
+            )
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _verify_package(folder: Path, seed: str | None, output: OutputFormat) -> None:
+    """``verify --package``: exit 0 when the package checks out, else 1 listing what does not."""
+    from inspect_cli.audit_package import check_package
+
+    with user_errors():
+        problems = check_package(folder, seed)
+    if output is OutputFormat.json:
+        print_json({"ok": not problems, "package": str(folder), "problems": problems})
+    elif problems:
+        typer.echo(f"FAILED: {_count(len(problems), 'problem')} in the package {folder}:")
+        for line in problems[:SHOWN_PROBLEMS]:
+            typer.echo(f"  {line}")
+        if len(problems) > SHOWN_PROBLEMS:
+            typer.echo(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more (--format json)")
+    else:
+        typer.echo(f"OK: the package {folder} checks out.")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _log_verification(ws: Any, line: str) -> None:
+    """The outcome goes to the workspace log file, never into the store verify checks; on a
+    read-only copy of a workspace there is no log to write, and verify still runs."""
+    import sys
+
+    from inspect_cli.logs import FILE_ONLY, logging_to
+
+    try:
+        with logging_to(ws.logs, sys.stderr, quiet=True) as log:
+            log.info("%s", line, extra=FILE_ONLY)
+    except OSError:
+        pass
 
 
 def _print_verification(result: Verification) -> None:

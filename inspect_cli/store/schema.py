@@ -229,10 +229,35 @@ def _m003_open_inspections(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m004_run_population(conn: sqlite3.Connection) -> None:
+    """Name what a run's hash pins beyond its decisions (hash recipe 3).
+
+    run_kept: the orders a run kept selected after a downward amendment, by order id (until
+    now only counted). run_imports: the files imported since the previous run, whose SHA-256
+    (in imports) each run's hash covers, so that a receipt of the run pins its inputs too.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE run_kept (
+            run_id INTEGER NOT NULL REFERENCES selection_runs(run_id),
+            order_id TEXT NOT NULL,
+            PRIMARY KEY (run_id, order_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE run_imports (
+            run_id INTEGER NOT NULL REFERENCES selection_runs(run_id),
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            PRIMARY KEY (run_id, import_id)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial schema", _m001_initial),
     (2, "pending table, decisions without rowid", _m002_pending_table),
     (3, "open inspections kept by triggers", _m003_open_inspections),
+    (4, "kept orders and imports of each run", _m004_run_population),
 )
 
 

@@ -20,10 +20,8 @@ RunRow = tuple[int, str, str, str, int, str, int, dict[str, int], str, str, int]
 due_working_days, counts, prev_hash, hash, hash_recipe)."""
 
 
-Pending = tuple[list[str], list[int], dict[str, str]]
-"""Pending orders as two columns, order ids in order id order and their amounts in cents, and
-the JSON text SQLite wrote for each column (by column name; none when the columns were
-filtered after reading)."""
+Pending = tuple[list[str], list[int]]
+"""Pending orders as two columns: order ids in order id order and their amounts in cents."""
 
 
 def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] = ()) -> Pending:
@@ -43,10 +41,10 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
     order_ids: list[str] = json.loads(ids)
     cents: list[int] = json.loads(amounts)
     if not decided:
-        return order_ids, cents, {"order_id": ids, "amount_cents": amounts}
+        return order_ids, cents
     skip = set(decided)
     keep = [order_id not in skip for order_id in order_ids]
-    return list(compress(order_ids, keep)), list(compress(cents, keep)), {}
+    return list(compress(order_ids, keep)), list(compress(cents, keep))
 
 
 def pending_at_least(conn: sqlite3.Connection, count: int) -> bool:
@@ -83,6 +81,51 @@ def pending_decided(conn: sqlite3.Connection, as_of: str) -> list[tuple[str, int
         """,
         (as_of,),
     ).fetchall()
+
+
+def imports_since_last_run(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(import_id, sha256) of every file imported after the last one a run pinned, oldest
+    first: the inputs the next run's hash covers (recipe 3)."""
+    return conn.execute(
+        "SELECT id, sha256 FROM imports "
+        "WHERE id > (SELECT COALESCE(MAX(import_id), 0) FROM run_imports) ORDER BY id"
+    ).fetchall()
+
+
+def insert_run_population(
+    conn: sqlite3.Connection, run_id: int, kept: Sequence[str], import_ids: Sequence[int]
+) -> None:
+    """The orders the run kept after a downward amendment and the imports it pins."""
+    conn.executemany(
+        "INSERT INTO run_kept (run_id, order_id) VALUES (?, ?)",
+        [(run_id, order_id) for order_id in kept],
+    )
+    conn.executemany(
+        "INSERT INTO run_imports (run_id, import_id) VALUES (?, ?)",
+        [(run_id, import_id) for import_id in import_ids],
+    )
+
+
+def run_population(
+    conn: sqlite3.Connection,
+) -> tuple[dict[int, list[str]], dict[int, list[tuple[int, str | None]]]]:
+    """Per run: the order ids kept after a downward amendment (sorted) and the pinned imports
+    as (import_id, sha256), oldest first. An import row that is gone has sha256 None."""
+    kept: dict[int, list[str]] = {}
+    pinned: dict[int, list[tuple[int, str | None]]] = {}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "run_kept" not in tables:  # a store made before, opened read-only (not migrated)
+        return kept, pinned
+    for run_id, order_id in conn.execute(
+        "SELECT run_id, order_id FROM run_kept ORDER BY run_id, order_id"
+    ):
+        kept.setdefault(run_id, []).append(order_id)
+    for run_id, import_id, sha256 in conn.execute(
+        "SELECT r.run_id, r.import_id, i.sha256 FROM run_imports r "
+        "LEFT JOIN imports i ON i.id = r.import_id ORDER BY r.run_id, r.import_id"
+    ):
+        pinned.setdefault(run_id, []).append((import_id, sha256))
+    return kept, pinned
 
 
 def count_pending(conn: sqlite3.Connection) -> int:
@@ -170,60 +213,39 @@ def open_inspections(conn: sqlite3.Connection, order_ids: Sequence[str]) -> None
 
 
 def insert_new_decisions(
-    conn: sqlite3.Connection,
-    run_id: int,
-    *,
-    as_of: str,
-    threshold_cents: int,
-    due_on: str,
-    decided: Sequence[str],
+    conn: sqlite3.Connection, run_id: int, *, as_of: str, decided: Sequence[str]
 ) -> int:
-    """Record the decision the amount alone makes for every pending order completed by `as_of`
-    except the `decided` ones, and return how many: above the threshold, else not selected
-    (until `mark_drawn` marks the ones the draw chose).
+    """Record a "not selected" decision for every pending order completed by `as_of` except
+    the `decided` ones, and return how many; `mark_selected` then marks the ones the rule
+    (`inspect_cli.rule`) selects.
 
     Copying the rows inside SQLite costs several times less than binding a million of them from
     Python, and they arrive in primary key order. The decided ones (an earlier run decided
     them, they were amended since) are left out by id.
     """
-    params = {
-        "threshold": threshold_cents,
-        "decided": json.dumps(list(decided)),
-        "due": due_on,
-        "as_of": as_of,
-    }
-    new = """
-          FROM pending p
-         WHERE p.completed_on <= :as_of
-           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))"""
-    written = conn.execute(
+    return conn.execute(
         f"""
         INSERT INTO decisions (order_id, amount_cents, selected, reason, due_on, run_id)
-        SELECT p.order_id, p.amount_cents, p.amount_cents > :threshold,
-               CASE WHEN p.amount_cents > :threshold THEN 'above_threshold' END,
-               CASE WHEN p.amount_cents > :threshold THEN :due END,
-               {int(run_id)}
-        {new}
+        SELECT p.order_id, p.amount_cents, 0, NULL, NULL, {int(run_id)}
+          FROM pending p
+         WHERE p.completed_on <= :as_of
+           AND p.order_id NOT IN (SELECT value FROM json_each(:decided))
         """,
-        params,
+        {"decided": json.dumps(list(decided)), "as_of": as_of},
     ).rowcount
-    # Orders never decided before have no outcome (`record` takes them for selected orders
-    # only): every one selected here is open.
-    conn.execute(
-        "INSERT OR IGNORE INTO open_inspections (order_id) "
-        f"SELECT p.order_id {new} AND p.amount_cents > :threshold",
-        params,
-    )
-    return written
 
 
-def mark_drawn(conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], due_on: str) -> int:
-    """Turn the run's "not selected" decisions of `order_ids`, the orders the draw chose, into
-    random_sample selections due on `due_on`; return how many changed."""
+def mark_selected(
+    conn: sqlite3.Connection, run_id: int, order_ids: Sequence[str], reason: str, due_on: str
+) -> int:
+    """Turn the run's "not selected" decisions of `order_ids` into selections for `reason`,
+    due on `due_on`, and open their inspections; return how many changed."""
+    if not order_ids:
+        return 0
     marked = conn.execute(
-        "UPDATE decisions SET selected = 1, reason = 'random_sample', due_on = ? "
+        "UPDATE decisions SET selected = 1, reason = ?, due_on = ? "
         "WHERE run_id = ? AND selected = 0 AND order_id IN (SELECT value FROM json_each(?))",
-        (due_on, run_id, json.dumps(list(order_ids))),
+        (reason, due_on, run_id, json.dumps(list(order_ids))),
     ).rowcount
     open_inspections(conn, order_ids)
     return marked
@@ -256,7 +278,14 @@ def sampling_totals(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def _run_row(row: Sequence[Any]) -> RunRow:
-    return (*row[:7], json.loads(row[7]), *row[8:])  # type: ignore[return-value]
+    """The row with its counts decoded; None as counts when they are not a JSON object."""
+    try:
+        counts = json.loads(row[7])
+    except (TypeError, ValueError):
+        counts = None
+    if not isinstance(counts, dict):
+        counts = None
+    return (*row[:7], counts, *row[8:])  # type: ignore[return-value]
 
 
 def runs(conn: sqlite3.Connection) -> list[RunRow]:
@@ -279,13 +308,13 @@ selected, reason, due_on (the order the run hash lists them in)."""
 DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", "due_on")
 
 
-def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[str, str]]:
-    """Every decision, as columns, and the JSON text SQLite wrote for each column by name.
+def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
+    """Every decision, as columns.
 
     SQLite writes each column as one JSON array while the interpreter is free (a million row
     tuples would cost twice as much), in primary key order, which is also the run order when
     one run made every decision (a first large run). Decisions of several runs are put in run
-    order here, stably, so each run's stay in order id order; their texts no longer match.
+    order here, stably, so each run's stay in order id order.
     """
     arrays = ", ".join(f"json_group_array({c})" for c in DECISION_COLUMNS)
     texts = conn.execute(
@@ -296,17 +325,77 @@ def decision_columns(conn: sqlite3.Connection) -> tuple[DecisionColumns, dict[st
     run_ids = values[1]
     if run_ids and run_ids.count(run_ids[0]) != len(run_ids):
         order = sorted(range(len(run_ids)), key=run_ids.__getitem__)
-        return tuple([column[i] for i in order] for column in values), {}  # type: ignore[return-value]
-    return values, dict(zip(DECISION_COLUMNS, texts, strict=True))  # type: ignore[return-value]
+        return tuple([column[i] for i in order] for column in values)  # type: ignore[return-value]
+    return values  # type: ignore[return-value]
 
 
-def logged_run_hashes(conn: sqlite3.Connection) -> list[str]:
-    """Details of the 'selection_run' audit log entries, oldest first."""
+def logged_run_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(entry id, detail) of the 'selection_run' audit log entries, oldest first."""
+    return conn.execute(
+        "SELECT id, detail FROM audit_log WHERE event = 'selection_run' ORDER BY id"
+    ).fetchall()
+
+
+def order_imports(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
+    """(import_id, file_name, sha256, imported_at) of every file of orders, oldest first."""
+    return conn.execute(
+        "SELECT id, file_name, sha256, imported_at FROM imports WHERE kind = 'orders' ORDER BY id"
+    ).fetchall()
+
+
+def order_contractors(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, str]:
+    """Order id -> its contractor, for the decided orders of an audit package."""
+    return dict(
+        conn.execute(
+            "SELECT order_id, contractor FROM orders "
+            "WHERE order_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(order_ids))),),
+        ).fetchall()
+    )
+
+
+def seed_revealed(conn: sqlite3.Connection) -> bool:
+    """Whether `seed reveal` was run: the seed then goes into an audit package."""
+    return (
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE event = 'seed_revealed')"
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def revised_amounts(conn: sqlite3.Connection, order_ids: Iterable[str]) -> dict[str, set[int]]:
+    """Order id -> the amounts its revisions say it had before each amendment."""
+    found: dict[str, set[int]] = {}
+    for order_id, amount in conn.execute(
+        "SELECT r.order_id, json_extract(r.old_values, '$.amount_cents') FROM order_revisions r "
+        "WHERE r.order_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(order_ids))),),
+    ):
+        found.setdefault(order_id, set()).add(amount)
+    return found
+
+
+def later_decisions(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
+    """(order_id, run_id, amount_cents of the order's decision before) of every
+    ``amended_above_threshold`` decision: each needs an amendment of the order behind it (a
+    second decision with another reason is reported by recomputing it)."""
+    return conn.execute(
+        """
+        SELECT d.order_id, d.run_id,
+               (SELECT p.amount_cents FROM decisions p WHERE p.order_id = d.order_id
+                 AND p.run_id < d.run_id ORDER BY p.run_id DESC LIMIT 1)
+          FROM decisions d
+         WHERE d.reason = 'amended_above_threshold'
+         ORDER BY d.order_id, d.run_id
+        """
+    ).fetchall()
+
+
+def logged_seed_commitments(conn: sqlite3.Connection) -> list[str]:
+    """Details of the 'seed_commitment' audit log entries (one, written at init)."""
     return [
-        r[0]
-        for r in conn.execute(
-            "SELECT detail FROM audit_log WHERE event = 'selection_run' ORDER BY id"
-        )
+        r[0] for r in conn.execute("SELECT detail FROM audit_log WHERE event = 'seed_commitment'")
     ]
 
 
@@ -328,21 +417,26 @@ def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def missed_mandatory(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
-    """(order_id, amount_cents, threshold_cents) of settled orders above the threshold of the
-    run that last decided them, yet never selected: a mandatory control that went missing."""
+AmendedSince = tuple[str, int, int, bool, int, str]
+"""(order_id, amount_cents now, amount_cents of its last decision, ever selected,
+threshold_cents and sample_rate of the run that made that decision)."""
+
+
+def settled_changed_since_decided(conn: sqlite3.Connection) -> list[AmendedSince]:
+    """Orders no run has to look at again (not pending) whose amount now differs from the
+    amount their last decision was made on: amended since, or changed behind the tool's back.
+    `verify` applies the rule to them; the query only finds them."""
     return conn.execute(
         """
-        SELECT o.order_id, o.amount_cents, r.threshold_cents
+        SELECT o.order_id, o.amount_cents, d.amount_cents,
+               EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
+                       AND s.selected = 1),
+               r.threshold_cents, r.sample_rate
           FROM orders o
           JOIN decisions d ON d.order_id = o.order_id
            AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
           JOIN selection_runs r ON r.run_id = d.run_id
-         WHERE o.amount_cents > r.threshold_cents
-           -- implied by the line above, and cheap: most orders skip the lookups
-           AND o.amount_cents > (SELECT MIN(threshold_cents) FROM selection_runs)
-           AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
-                           AND s.selected = 1)
+         WHERE o.amount_cents != d.amount_cents
            AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
          ORDER BY o.order_id
         """

@@ -1,4 +1,4 @@
-"""The ticket helper: half of a large draw is drawn in a second process, with the same result."""
+"""The speed-ups: half of a large draw is drawn in a second process, with the same result."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from conftest import NOW, SEED, TODAY
 from helpers import OTHER_RATES, RATES, decisions, ingest, random_ids, rows, select, write_orders
 
-from inspect_cli import sampling, tickets
-from inspect_cli.sampling import sampled
+from inspect_cli import speedups
+from inspect_cli.sampling import short_tickets
 from inspect_cli.verify import verify
 from inspect_cli.workspace import Workspace, init_workspace
 
@@ -18,62 +18,61 @@ from inspect_cli.workspace import Workspace, init_workspace
 @pytest.fixture
 def share_every_draw(monkeypatch):
     """Share draws of any size with a helper, as select and verify do with large ones."""
-    monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
-    monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+    monkeypatch.setattr(speedups, "SPLIT_FROM", 2)
 
 
 @pytest.fixture
 def drawn(monkeypatch) -> list[int]:
     """How many order ids each helper was sent."""
     sent: list[int] = []
-    real = tickets.Helper.draw
+    real = speedups.Helper.draw
 
     def spy(self, seed, order_ids, modulus):
         sent.append(len(order_ids))
         return real(self, seed, order_ids, modulus)
 
-    monkeypatch.setattr(tickets.Helper, "draw", spy)
+    monkeypatch.setattr(speedups.Helper, "draw", spy)
     return sent
 
 
 def test_a_shared_draw_decides_as_one_process_does(share_every_draw, drawn):
     ids = random_ids(3001)
-    with tickets.helper(True) as helper:
+    with speedups.helper(True) as helper:
         assert helper is not None
         for rate in RATES + OTHER_RATES:
-            assert sampled(SEED, ids, rate, helper=helper) == sampled(SEED, ids, rate)
+            assert speedups.draw(SEED, ids, rate, helper) == short_tickets(SEED, ids, rate)
     assert drawn == [1501] * len(RATES + OTHER_RATES)  # the second half, each time
 
 
 def test_draws_below_the_split_stay_in_this_process(drawn):
     ids = random_ids(500)
-    with tickets.helper(True) as helper:
-        assert sampled(SEED, ids, Decimal("0.02"), helper=helper) == sampled(
+    with speedups.helper(True) as helper:
+        assert speedups.draw(SEED, ids, Decimal("0.02"), helper) == short_tickets(
             SEED, ids, Decimal("0.02")
         )
     assert drawn == []
 
 
 def test_no_helper_is_started_when_none_is_needed():
-    with tickets.helper(False) as helper:
+    with speedups.helper(False) as helper:
         assert helper is None
 
 
 def test_a_helper_that_died_leaves_the_draw_to_this_process(share_every_draw):
     ids = random_ids(2000)
-    with tickets.helper(True) as helper:
+    with speedups.helper(True) as helper:
         assert helper is not None
         helper._process.kill()
         helper._process.wait()
-        assert sampled(SEED, ids, Decimal("0.3"), helper=helper) == sampled(
+        assert speedups.draw(SEED, ids, Decimal("0.3"), helper) == short_tickets(
             SEED, ids, Decimal("0.3")
         )
 
 
 def test_ids_holding_a_nul_are_drawn_in_this_process(share_every_draw, drawn):
     ids = [f"A\x00{i}" for i in range(100)] + [f"B{i}" for i in range(100)]
-    with tickets.helper(True) as helper:
-        assert sampled(SEED, ids, Decimal("0.5"), helper=helper) == sampled(
+    with speedups.helper(True) as helper:
+        assert speedups.draw(SEED, ids, Decimal("0.5"), helper) == short_tickets(
             SEED, ids, Decimal("0.5")
         )
     assert drawn == [100]  # sent, answered with nothing, drawn here
@@ -85,16 +84,16 @@ def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monke
     stores: dict[str, Workspace] = {}
     for name in ("alone", "helped"):
         if name == "helped":
-            monkeypatch.setattr(tickets, "SPLIT_FROM", 1)
-            monkeypatch.setattr(sampling, "SPLIT_FROM", 2)
+            monkeypatch.setattr(speedups, "SPLIT_FROM", 2)
         ws, _ = init_workspace(tmp_path / name, SEED, NOW)
         ingest(ws, path)
         select(ws, TODAY)
         conn = ws.connect()
         try:
-            assert verify(conn, SEED, NOW).ok
+            assert verify(conn, SEED).ok
         finally:
             conn.close()
         stores[name] = ws
-    assert drawn == [200, 200]  # select's draw, then verify's
+    # Every order gets its ticket (the rule reads it only when not above): 401 split in two.
+    assert drawn == [201, 201]  # select's draw, then verify's
     assert decisions(stores["helped"]) == decisions(stores["alone"])

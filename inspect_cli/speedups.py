@@ -1,11 +1,17 @@
-"""A second process that draws half of the tickets of a large draw (select, verify).
+"""The speed-ups of select and verify, behind two small calls: `draw` and `beside`.
 
-Every ticket is a SHA-256 computed by the interpreter, which one thread holds at a time: a
-thread draws them no faster. `Helper` starts ``python -m inspect_cli.tickets`` before the
-orders are read, so that it is ready when the draw comes; `sampling.sampled` then sends it
-the second half of the order ids and draws the first half itself, on both cores at once. The
-seed goes through a pipe, never on a command line. Should the helper fail, the caller draws
-that half as well: the same result, only slower.
+`draw`: the tickets of many orders, half of a large draw in a second process. Every ticket is
+a SHA-256 computed by the interpreter, which one thread holds at a time: a thread draws them no
+faster. `Helper` starts ``python -m inspect_cli.speedups`` before the orders are read, so that
+it is ready when the draw comes; `draw` then sends it the second half of the order ids and
+draws the first half itself, on both cores at once. The seed goes through a pipe, never on a
+command line. Should the helper fail, the caller draws that half as well: the same result, only
+slower. The messages between the two processes are defined here, both ends together.
+
+`beside`: work in a thread while the caller's block runs, for reads that SQLite does without
+holding the interpreter.
+
+This module uses `inspect_cli.sampling`; nothing of the rule (`rule`, `sampling`) imports it.
 """
 
 from __future__ import annotations
@@ -14,13 +20,45 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from typing import Any, BinaryIO
+from decimal import Decimal
+from typing import Any, BinaryIO, TypeVar
+
+from inspect_cli.sampling import rate_places, ticket_heads, tickets_from_heads
 
 SPLIT_FROM = 100_000
 """Draws of this many orders or more are shared with the helper: below, it saves too little."""
 
 Heads = Callable[[], list[int] | None]
+T = TypeVar("T")
+
+
+@contextmanager
+def beside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Iterator[Callable[[], T]]:
+    """Run ``work(*args, **kwargs)`` in a thread while the block runs; yields what waits for its
+    result (and raises what it raised). The block and the thread share the cores only where one
+    of them leaves the interpreter (SQLite, hashlib)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(work, *args, **kwargs).result
+
+
+def draw(
+    seed: str, order_ids: Sequence[str], rate: Decimal, helper: Helper | None = None
+) -> list[Decimal]:
+    """`sampling.short_tickets`, the second half drawn by the helper when there is one and the
+    draw is large; drawn here too when the helper fails."""
+    k = rate_places(rate)
+    modulus = 10**k
+    if helper is None or len(order_ids) < SPLIT_FROM:
+        return tickets_from_heads(ticket_heads(seed, order_ids, modulus), k)
+    half = len(order_ids) // 2
+    theirs = helper.draw(seed, order_ids[half:], modulus)
+    heads = ticket_heads(seed, order_ids[:half], modulus)
+    rest = theirs()
+    if rest is None or len(rest) != len(order_ids) - half:
+        rest = ticket_heads(seed, order_ids[half:], modulus)
+    return tickets_from_heads(heads + rest, k)
 
 
 class Helper:
@@ -29,7 +67,7 @@ class Helper:
 
     def __init__(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "inspect_cli.tickets"],
+            [sys.executable, "-m", "inspect_cli.speedups"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -115,8 +153,6 @@ def _receive(pipe: BinaryIO) -> Any:
 
 def _serve() -> None:
     """The helper's side: draw until the caller closes the pipe."""
-    from inspect_cli.sampling import ticket_heads
-
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     try:
         while True:
