@@ -32,6 +32,16 @@ Outcome = tuple[bool, str | None]
 not selected."""
 
 
+def above_threshold(amount_cents, threshold_cents: int):
+    """Whether an amount (or each of a numpy array of amounts) is strictly above the threshold.
+
+    Strictly above: the policy reads "every repair order above EUR 1,000", so an order of
+    exactly 1,000.00 is not above it and goes to the random draw. The split-order rule and the
+    signals ask the same question of many amounts at once, so it is written here once.
+    """
+    return amount_cents > threshold_cents
+
+
 def decide_order(
     amount_cents: int,
     ticket: Decimal | str | None,
@@ -50,9 +60,7 @@ def decide_order(
     since); `selected_at` is then the amount it was selected at, None when it was not
     selected.
     """
-    # Strictly above: the policy reads "every repair order above EUR 1,000", so an order of
-    # exactly 1,000.00 is not above it and goes to the random draw.
-    above = amount_cents > threshold_cents
+    above = above_threshold(amount_cents, threshold_cents)
     if not decided_before:
         if above:
             return True, ABOVE_THRESHOLD
@@ -62,6 +70,6 @@ def decide_order(
         return (True, RANDOM_SAMPLE) if below_rate else (False, None)
     if selected_at is None:
         return (True, AMENDED_ABOVE_THRESHOLD) if above else None
-    if not above and selected_at > threshold_cents:
+    if not above and above_threshold(selected_at, threshold_cents):
         return True, KEPT_AFTER_DOWNWARD
     return None

@@ -29,6 +29,7 @@ import numpy as np
 
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
+from inspect_cli.rule import above_threshold
 from inspect_cli.splits import (
     DAY_ZERO,
     Candidates,
@@ -301,7 +302,9 @@ def amount_profiles(
     contractor, amounts = contractor[inside], orders.amounts[inside]
     k = len(names)
     counts = np.bincount(contractor, minlength=k)
-    near_mask = (amounts >= _near_from(threshold_cents)) & (amounts <= threshold_cents)
+    near_mask = (amounts >= _near_from(threshold_cents)) & ~above_threshold(
+        amounts, threshold_cents
+    )
     near = np.bincount(contractor[near_mask], minlength=k)
     whole = np.bincount(contractor[amounts % 10_000 == 0], minlength=k)
     big = amounts >= 1000

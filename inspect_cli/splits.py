@@ -39,6 +39,7 @@ from functools import cached_property
 import numpy as np
 
 from inspect_cli.errors import InvalidValue
+from inspect_cli.rule import above_threshold
 
 _DAY_SPAN = 1 << 20
 """Room for every day number plus a window in the combined (dwelling, day) sort key."""
@@ -276,7 +277,7 @@ def find_split_groups(
     contractor, first completion date and dwelling."""
     c = _as_candidates(orders)
     places, codes = c.group_codes
-    keep = (codes >= 0) & (c.amounts <= threshold_cents)
+    keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
     rows = np.flatnonzero(keep)
     codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
     order = np.lexsort((days, codes))
@@ -284,7 +285,7 @@ def find_split_groups(
     n = len(rows)
     ends = _group_ends(codes, days, window_days)
     running = np.concatenate(([0], np.cumsum(amounts)))
-    crossing = running[ends] - running[:n] > threshold_cents
+    crossing = above_threshold(running[ends] - running[:n], threshold_cents)
     # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
     next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
     next_anchor = np.append(next_anchor, n)
