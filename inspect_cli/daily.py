@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import stat
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from inspect_cli.errors import OutputNotWritable, WorkspaceNotFound
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import LOG_FILE
+from inspect_cli.printable import escape_controls
+from inspect_cli.printable import excerpt as _excerpt
 
 if TYPE_CHECKING:
     from inspect_cli.ingest import FileResult
@@ -41,6 +45,10 @@ if TYPE_CHECKING:
 # and files still being copied or downloaded. They wait in the inbox until renamed.
 _WAITING_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 ARCHIVED, QUARANTINED, LEFT = "archived", "quarantined", "left_in_inbox"
+WAITING = "waiting"
+"""Still being written: left in the inbox, untouched, for the next run."""
+SETTLE_SECONDS = 0.5
+"""How long a just-changed inbox file must stay unchanged before it is imported."""
 REASON_SUFFIX = ".reason.txt"
 
 
@@ -51,17 +59,78 @@ def stale_partials(quarantine: Path, now: datetime) -> list[Path]:
     return [p for p in quarantine.glob("*.partial") if p.stat().st_mtime < cutoff]
 
 
+def _waiting(name: str) -> bool:
+    return name.startswith((".", "~$")) or name.lower().endswith(_WAITING_SUFFIXES)
+
+
 def inbox_files(inbox: Path) -> list[Path]:
     """Files to import, oldest first (modification time, then name): a contractor's corrected
-    file sent after the first must also be applied after it."""
-    files = [
+    file sent after the first must also be applied after it. Only regular files count: a
+    symbolic link is never followed (see `inbox_strays`)."""
+    files = [p for p in inbox.iterdir() if not _waiting(p.name) and _is_regular(p)]
+    return sorted(files, key=lambda p: (p.lstat().st_mtime_ns, p.name))
+
+
+def inbox_strays(inbox: Path) -> list[Path]:
+    """Inbox entries that are neither a folder nor a regular file: symbolic links (which could
+    point anywhere on the host, /etc/shadow or another workspace), pipes, devices, sockets.
+    None of them is read; each is quarantined with a reason."""
+    return sorted(
         p
         for p in inbox.iterdir()
-        if p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not p.name.lower().endswith(_WAITING_SUFFIXES)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+        if not _waiting(p.name) and not _is_regular(p) and not _is_folder(p)
+    )
+
+
+def _is_regular(path: Path) -> bool:
+    return stat.S_ISREG(path.lstat().st_mode)
+
+
+def _is_folder(path: Path) -> bool:
+    return stat.S_ISDIR(path.lstat().st_mode)
+
+
+def _stray_reason(path: Path) -> str:
+    if path.is_symlink():
+        return (
+            f"{_excerpt(path.name)} is a symbolic link; links in inbox/ are never followed."
+            " Put the file itself in inbox/"
+        )
+    return f"{_excerpt(path.name)} is not a regular file (a pipe, device or socket)"
+
+
+FileState = tuple[int, int]
+"""(size, modification time in ns): what changes while a file is still being written."""
+
+
+def _state(path: Path) -> FileState | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def settled_files(files: list[Path], settle: float) -> tuple[list[Path], list[Path]]:
+    """Split the inbox files into those that are complete and those still being written.
+
+    A file changed less than `settle` seconds ago (by the host clock) is looked at again once
+    that time has passed; if its size or modification time moved meanwhile, a writer is still
+    at it and it waits for the next run. Files older than that are taken at once, so a normal
+    run does not wait at all. Writers that pause for longer should use the `.part` names.
+    """
+    before = {p: _state(p) for p in files}
+    clock = time.time()
+    ages = [clock - s[1] / 1e9 for s in before.values() if s is not None]
+    young = [age for age in ages if 0 <= age < settle]
+    if young:
+        time.sleep(settle - min(young))
+    ready = [p for p in files if before[p] is not None and _state(p) == before[p]]
+    return ready, [p for p in files if p not in ready]
+
+
+class FileChanged(Exception):
+    """The file changed while it was imported: its import is rolled back."""
 
 
 @dataclass
@@ -70,7 +139,8 @@ class FileOutcome:
 
     result: FileResult
     status: str
-    """ARCHIVED, QUARANTINED (whole file unreadable) or LEFT (unexpected failure, retried)."""
+    """ARCHIVED, QUARANTINED (whole file unreadable, or not a regular file), LEFT (unexpected
+    failure, retried) or WAITING (still being written, taken by the next run)."""
     moved_to: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -127,7 +197,9 @@ class DailyResult:
         return (
             f"daily {self.as_of.isoformat()}: {len(self.files)} files "
             f"({self.count(ARCHIVED)} archived, {self.count(QUARANTINED)} quarantined, "
-            f"{self.count(LEFT)} failed); {rows['read']} rows ({rows['new']} new, "
+            f"{self.count(LEFT)} failed"
+            + (f", {self.count(WAITING)} still being written" if self.count(WAITING) else "")
+            + f"); {rows['read']} rows ({rows['new']} new, "
             f"{rows['unchanged']} unchanged, {rows['amended']} amended, "
             f"{rows['rejected']} rejected); {selected} newly selected"
             + (f" ({per_reason})" if per_reason else "")
@@ -161,13 +233,15 @@ def run_daily(
     now: datetime,
     log: logging.Logger,
     file_progress: FileProgress | None = None,
+    settle: float = SETTLE_SECONDS,
 ) -> DailyResult:
     """Ingest the inbox, select as of `as_of` and write the day's lists. The caller holds the
     workspace lock.
 
     A file that fails in an unexpected way (not an input problem) is logged with its traceback,
     left in the inbox for the next run and makes the run end with ERROR; the other files are
-    still imported.
+    still imported. Links, pipes and devices in the inbox are quarantined unread; a file still
+    being written (see `settled_files`), or changed while it was imported, is left as it is.
     """
     # Imported here so that doctor, which lists the inbox, does not load pandas.
     from inspect_cli.export import inspection_rows, run_rows, write_export
@@ -189,7 +263,12 @@ def run_daily(
         for stale in stale_partials(ws.quarantine, now):
             stale.unlink(missing_ok=True)
             log.info("removed %s, left by an interrupted import", stale.name)
-        for path in inbox_files(ws.inbox):
+        for stray in inbox_strays(ws.inbox):
+            result.files.append(_quarantine(ws, stray, _stray_reason(stray), now, log))
+        ready, busy = settled_files(inbox_files(ws.inbox), settle)
+        for path in busy:
+            result.files.append(_still_written(path, log))
+        for path in ready:
             try:
                 with file_progress(path.name) if file_progress else nullcontext() as advance:
                     outcome = ingest_file(
@@ -199,12 +278,16 @@ def run_daily(
                         quarantine_dir=ws.quarantine,
                         now=now,
                         progress=advance,
+                        before_commit=_unchanged_since(path, _state(path)),
                     )
+            except FileChanged:
+                result.files.append(_still_written(path, log))
+                continue
             except Exception as e:
-                problem = f"{type(e).__name__}: {e}"
+                problem = f"{type(e).__name__}: {escape_controls(str(e))}"
                 log.error(
                     "%s could not be imported (%s); left in inbox/ to retry, details in %s",
-                    path.name,
+                    escape_controls(path.name),
                     problem,
                     ws.logs / LOG_FILE,
                     exc_info=True,
@@ -251,6 +334,27 @@ def run_daily(
     return result
 
 
+def _unchanged_since(path: Path, state: FileState | None) -> Callable[[], None]:
+    """A check for the end of the import: rolls it back if the file moved meanwhile."""
+
+    def check() -> None:
+        if _state(path) != state:
+            raise FileChanged(path.name)
+
+    return check
+
+
+def _still_written(path: Path, log: logging.Logger) -> FileOutcome:
+    from inspect_cli.ingest import FileResult
+
+    log.info("%s is still being written; left in inbox/ for the next run", _shown(path))
+    return FileOutcome(FileResult(file=str(path)), WAITING)
+
+
+def _shown(path: Path) -> str:
+    return escape_controls(path.name)
+
+
 def _failed(path: Path, problem: str) -> FileResult:
     from inspect_cli.ingest import FileResult
 
@@ -267,11 +371,8 @@ def _file_done(
 ) -> FileOutcome:
     """Archive a committed file or quarantine an unreadable one, and log what happened."""
     if outcome.error is not None:
-        target = _free_name(ws.quarantine, path.name)
-        reason = target.with_name(target.name + REASON_SUFFIX)
-        _move(path, target, reason=_reason_text(path.name, outcome.error, now))
-        log.warning("%s quarantined: %s (reason in %s)", path.name, outcome.error, reason)
-        return FileOutcome(outcome, QUARANTINED, target)
+        outcome.error = escape_controls(outcome.error)
+        return _quarantine(ws, path, outcome.error, now, log, outcome)
     target = _free_name(ws.archive / f"{as_of:%Y}" / f"{as_of:%m}", path.name)
     _move(path, target)
     log.info(
@@ -287,6 +388,27 @@ def _file_done(
     if outcome.rejected:
         log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
     return FileOutcome(outcome, ARCHIVED, target)
+
+
+def _quarantine(
+    ws: Workspace,
+    path: Path,
+    problem: str,
+    now: datetime,
+    log: logging.Logger,
+    outcome: FileResult | None = None,
+) -> FileOutcome:
+    """Move a file (or link) that cannot be imported to quarantine/, with its reason beside it:
+    it leaves the inbox, so it never blocks or burdens a later run."""
+    if outcome is None:
+        from inspect_cli.ingest import FileResult
+
+        outcome = FileResult(file=str(path), error=problem)
+    target = _free_name(ws.quarantine, path.name)
+    reason = target.with_name(target.name + REASON_SUFFIX)
+    _move(path, target, reason=_reason_text(_shown(path), problem, now))
+    log.warning("%s quarantined: %s (reason in %s)", _shown(path), problem, reason)
+    return FileOutcome(outcome, QUARANTINED, target)
 
 
 def _move(path: Path, target: Path, reason: str | None = None) -> None:
