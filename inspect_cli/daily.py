@@ -377,7 +377,7 @@ def _file_done(
     _move(path, target)
     log.info(
         "%s: %d read, %d new, %d unchanged, %d amended, %d rejected; archived to %s",
-        path.name,
+        _shown(path),
         outcome.read,
         outcome.new,
         outcome.unchanged,
@@ -386,7 +386,9 @@ def _file_done(
         target,
     )
     if outcome.rejected:
-        log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
+        log.warning(
+            "%s: %d rows rejected, see %s", _shown(path), outcome.rejected, outcome.quarantine
+        )
     return FileOutcome(outcome, ARCHIVED, target)
 
 

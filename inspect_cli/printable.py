@@ -33,3 +33,12 @@ def excerpt(text: str, limit: int = 60) -> str:
     characters, for a reason or a log line that must not carry a file's content."""
     shown = escape_controls(text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+_UNESCAPED_BY_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")
+
+
+def escape_json(text: str) -> str:
+    """JSON text with DEL, C1 controls and bidirectional overrides written as \\u escapes,
+    which `json.dumps(ensure_ascii=False)` leaves raw; the data read back is the same."""
+    return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -22,6 +22,7 @@ from inspect_cli.cli.common import (
     open_workspace,
     parse_day,
     print_json,
+    shown,
     stderr,
     user_errors,
 )
@@ -178,7 +179,7 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
         print_json(as_json(checks))
     else:
         for c in checks:
-            typer.echo(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<8} {c.message}")
+            typer.echo(shown(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<8} {c.message}"))
         problems = sum(not c.ok for c in checks)
         typer.echo(f"{problems} problem(s) in {ws.root}" if problems else f"{ws.root} is healthy")
     if not healthy(checks):

@@ -14,6 +14,7 @@ from inspect_cli.cli.common import (
     open_workspace,
     parse_day,
     print_json,
+    shown,
     stdout,
     user_errors,
 )
@@ -181,7 +182,7 @@ def _figures(result: Report, dialect: str) -> Table:
             continue
         if column.key in _SECTIONS:
             table.add_section()
-        table.add_row(Text(column.label), Text(human_cell(row, column, dialect)))
+        table.add_row(Text(column.label), Text(shown(human_cell(row, column, dialect))))
     return table
 
 
@@ -195,7 +196,7 @@ def _fitted(result: Report, dialect: str, console: Console) -> Table:
     from inspect_cli.reports import human_cell
 
     columns = [c for c in result.columns if not c.hidden]
-    cells = {c.key: [human_cell(row, c, dialect) for row in result.rows] for c in columns}
+    cells = {c.key: [shown(human_cell(row, c, dialect)) for row in result.rows] for c in columns}
     least = {c.key: _min_width(c, cells[c.key]) for c in columns}
     natural = {c.key: max(len(t) for t in (c.label, *cells[c.key])) for c in columns}
     preferred = {c.key: least[c.key] if c.kind == "text" else natural[c.key] for c in columns}
