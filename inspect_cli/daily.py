@@ -383,7 +383,7 @@ def _file_done(
         outcome.unchanged,
         outcome.amended,
         outcome.rejected,
-        target,
+        escape_controls(str(target)),
     )
     if outcome.rejected:
         log.warning(
@@ -409,7 +409,8 @@ def _quarantine(
     target = _free_name(ws.quarantine, path.name)
     reason = target.with_name(target.name + REASON_SUFFIX)
     _move(path, target, reason=_reason_text(_shown(path), problem, now))
-    log.warning("%s quarantined: %s (reason in %s)", _shown(path), problem, reason)
+    shown_reason = escape_controls(str(reason))
+    log.warning("%s quarantined: %s (reason in %s)", _shown(path), problem, shown_reason)
     return FileOutcome(outcome, QUARANTINED, target)
 
 

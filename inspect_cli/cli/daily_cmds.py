@@ -87,7 +87,7 @@ def daily(
         if output is OutputFormat.json:
             print_json(result.as_dict(fail_on_overdue))
         else:
-            typer.echo(result.summary())
+            typer.echo(shown(result.summary()))
     raise typer.Exit(int(code))
 
 
