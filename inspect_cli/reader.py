@@ -43,6 +43,9 @@ _TIE_RANK = {",": 0, ";": 1, "|": 2, "\t": 3}
 _SAMPLE = 64 * 1024
 _BLOCK = 1 << 20
 _MAX_WIDTH = 10_000
+MAX_LINE_BYTES = 16 << 20
+"""Bytes of one line of a text file: pandas holds a whole record, and the text around it,
+while it splits it into cells. Real records are a few hundred bytes."""
 MAX_COLUMNS = 1_000
 """Named header columns a file may have: far above any contractor's export, and low enough
 that a hostile header cannot make naming or parsing wide rows expensive."""
@@ -54,8 +57,9 @@ _XLSX_EXTRA_SEPARATOR = " | "
 # (and fails on its checksum), so a directory that lies about sizes cannot get past them.
 MAX_SHEET_BYTES = 1 << 30
 """Uncompressed size of one worksheet: streamed row by row, so it costs time, not memory."""
-MAX_MEMBER_BYTES = 256 << 20
-"""Uncompressed size of any other member (shared strings, styles): openpyxl holds these whole."""
+MAX_MEMBER_BYTES = 64 << 20
+"""Uncompressed size of any other member (shared strings, styles): openpyxl holds these whole,
+at up to 8 bytes of memory per byte of XML (short strings)."""
 MAX_RATIO = 100
 """Uncompressed / compressed size of a member above 1 MiB: real sheets stay well below, a zip
 bomb (about 1,000) far above."""
@@ -297,8 +301,15 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8")(errors="replace")
     valid = codecs.getincrementaldecoder("utf-8")()
     offset = 0
+    line = 0  # bytes since the last line break
     with path.open("rb") as f:
         while block := f.read(_BLOCK):
+            line = _line_after(block, line)
+            if line > MAX_LINE_BYTES:
+                raise UnreadableFile(
+                    f"{path.name} is not a text table: it has a line of more than "
+                    f"{MAX_LINE_BYTES:,} bytes"
+                )
             nul = decoder.decode(block).find("\x00") if utf16 else block.find(b"\x00")
             if nul >= 0:
                 where = "" if utf16 else f" at byte {offset + nul + 1:,}"
@@ -317,6 +328,17 @@ def _detect_encoding(path: Path, head: bytes) -> str:
         except UnicodeDecodeError:
             return "cp1252"
     return encoding or "utf-8"
+
+
+def _line_after(block: bytes, line: int) -> int:
+    """Bytes since the last line break once `block` is read, `line` being that before it;
+    the longest line is seen to within a block, at the cost of two searches per block."""
+    breaks = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
+    if not breaks:
+        return line + len(block)
+    if line + min(breaks) > MAX_LINE_BYTES:
+        return line + min(breaks)
+    return len(block) - 1 - max(block.rfind(b"\n"), block.rfind(b"\r"))
 
 
 def _only_whitespace(path: Path, encoding: str) -> bool:

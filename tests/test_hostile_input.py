@@ -198,6 +198,19 @@ def test_a_real_size_bomb_is_refused_without_inflating_it(tmp_path):
         open_table(target)
 
 
+def test_a_line_longer_than_the_line_bound_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 3 << 20)
+    path = tmp_path / "long.csv"
+    path.write_bytes(HEADER.encode() + b"A1,J" + b"x" * (5 << 20) + b",1.00,2026-11-02\n")
+    with pytest.raises(UnreadableFile) as raised:
+        open_table(path)
+    assert str(raised.value) == (
+        "long.csv is not a text table: it has a line of more than 3,145,728 bytes"
+    )
+    path.write_bytes(HEADER.encode() + b"A1,J" + b"x" * (2 << 20) + b",1.00,2026-11-02\n")
+    assert sum(len(chunk) for chunk in open_table(path).chunks()) == 1
+
+
 # 2. Huge and repeated headers
 
 
