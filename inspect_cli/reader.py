@@ -431,7 +431,8 @@ def columns_found(columns: Sequence[str]) -> str:
     if not columns:
         return "columns found: none"
     if not all(_HEADER_NAME.fullmatch(c) for c in columns):
-        return f"its first row ({len(columns)} cells) does not look like a header, not quoted"
+        cells = f"{len(columns)} cell" + ("s" if len(columns) != 1 else "")
+        return f"its first row ({cells}) does not look like a header, not quoted"
     shown = ", ".join(_excerpt(c, 40) for c in columns[:_QUOTED_COLUMNS])
     more = len(columns) - _QUOTED_COLUMNS
     return f"columns found: {shown}" + (f" and {more} more" if more > 0 else "")

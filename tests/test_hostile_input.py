@@ -286,7 +286,7 @@ def test_a_file_that_is_no_table_is_not_quoted_in_its_reason(workspace):
     result, log = daily(workspace)
     assert result.files[0].status == QUARANTINED
     reason = (workspace.quarantine / "shadow.reason.txt").read_text()
-    assert "its first row (1 cells) does not look like a header, not quoted" in reason
+    assert "its first row (1 cell) does not look like a header, not quoted" in reason
     assert "hash" not in reason and "hash" not in log
 
 
