@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -78,12 +79,13 @@ def parse_day(value: str | None, option: str = "--date") -> date:
         raise MalformedOption(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def _console(stream: Any) -> Console:
+@cache
+def _escaping_console() -> type[Console]:
     from rich.console import Console
 
     from inspect_cli.printable import escape_controls
 
-    class _Escaping(Console):
+    class EscapingConsole(Console):
         """A console that shows control characters in the text it prints as escapes.
 
         Contractor names, addresses and descriptions reach tables and messages as plain str,
@@ -94,7 +96,11 @@ def _console(stream: Any) -> Console:
         def render_str(self, text: str, **kwargs: Any) -> Any:
             return super().render_str(escape_controls(text, keep_layout=True), **kwargs)
 
-    return _Escaping(
+    return EscapingConsole
+
+
+def _console(stream: Any) -> Console:
+    return _escaping_console()(
         file=stream,
         no_color="NO_COLOR" in os.environ,
         highlight=False,
