@@ -59,16 +59,30 @@ def stale_partials(quarantine: Path, now: datetime) -> list[Path]:
     return [p for p in quarantine.glob("*.partial") if p.stat().st_mtime < cutoff]
 
 
-def _waiting(name: str) -> bool:
+def _set_aside(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower().endswith(_WAITING_SUFFIXES)
+
+
+def _entries(inbox: Path) -> list[tuple[Path, os.stat_result]]:
+    """Inbox entries with their own status (a link's, not its target's); an entry removed
+    meanwhile is left out."""
+    entries = []
+    for path in inbox.iterdir():
+        if _set_aside(path.name):
+            continue
+        try:
+            entries.append((path, path.lstat()))
+        except FileNotFoundError:
+            continue
+    return entries
 
 
 def inbox_files(inbox: Path) -> list[Path]:
     """Files to import, oldest first (modification time, then name): a contractor's corrected
     file sent after the first must also be applied after it. Only regular files count: a
     symbolic link is never followed (see `inbox_strays`)."""
-    files = [p for p in inbox.iterdir() if not _waiting(p.name) and _is_regular(p)]
-    return sorted(files, key=lambda p: (p.lstat().st_mtime_ns, p.name))
+    files = [(st.st_mtime_ns, p.name, p) for p, st in _entries(inbox) if stat.S_ISREG(st.st_mode)]
+    return [p for *_, p in sorted(files)]
 
 
 def inbox_strays(inbox: Path) -> list[Path]:
@@ -77,17 +91,9 @@ def inbox_strays(inbox: Path) -> list[Path]:
     None of them is read; each is quarantined with a reason."""
     return sorted(
         p
-        for p in inbox.iterdir()
-        if not _waiting(p.name) and not _is_regular(p) and not _is_folder(p)
+        for p, st in _entries(inbox)
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
     )
-
-
-def _is_regular(path: Path) -> bool:
-    return stat.S_ISREG(path.lstat().st_mode)
-
-
-def _is_folder(path: Path) -> bool:
-    return stat.S_ISDIR(path.lstat().st_mode)
 
 
 def _stray_reason(path: Path) -> str:
