@@ -18,6 +18,7 @@ by the runs as of that day, ``inspections-open-YYYY-MM-DD.csv`` every inspection
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -133,6 +134,47 @@ def settled_files(files: list[Path], settle: float) -> tuple[list[Path], list[Pa
         time.sleep(settle - min(young))
     ready = [p for p in files if before[p] is not None and _state(p) == before[p]]
     return ready, [p for p in files if p not in ready]
+
+
+MAX_ATTEMPTS = 3
+"""Runs in a row an unchanged file may fail in an unexpected way before it is quarantined."""
+FAILURES_FILE = ".failed-imports.json"
+
+
+class _Failures:
+    """How many runs in a row each inbox file has failed in an unexpected way, kept between
+    runs: a failure may be passing (retry it), but a file that fails every day must not be
+    retried for ever. A file that changes starts again from zero."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            counts = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            counts = {}
+        self.counts: dict[str, list[int]] = counts if isinstance(counts, dict) else {}
+        self.changed = False
+
+    def failed(self, file: Path) -> int:
+        """Count one more failure of `file`; return how many runs in a row it has failed."""
+        state = list(_state(file) or (0, 0))
+        known = self.counts.get(file.name)
+        try:
+            count = int(known[2]) + 1 if known[:2] == state else 1  # type: ignore[index]
+        except (TypeError, IndexError, ValueError):
+            count = 1  # first failure, or a record no run of ours wrote
+        self.counts[file.name] = [*state, count]
+        self.changed = True
+        return count
+
+    def forget(self, file: Path) -> None:
+        if self.counts.pop(file.name, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.counts), encoding="utf-8")
 
 
 class FileChanged(Exception):
@@ -269,6 +311,7 @@ def run_daily(
         for stale in stale_partials(ws.quarantine, now):
             stale.unlink(missing_ok=True)
             log.info("removed %s, left by an interrupted import", stale.name)
+        failures = _Failures(ws.quarantine / FAILURES_FILE)
         for stray in inbox_strays(ws.inbox):
             result.files.append(_quarantine(ws, stray, _stray_reason(stray), now, log))
         ready, busy = settled_files(inbox_files(ws.inbox), settle)
@@ -291,16 +334,27 @@ def run_daily(
                 continue
             except Exception as e:
                 problem = f"{type(e).__name__}: {escape_controls(str(e))}"
+                if failures.failed(path) >= MAX_ATTEMPTS:
+                    log.error("%s could not be imported (%s)", _shown(path), problem, exc_info=True)
+                    problem = (
+                        f"{problem}; the same file failed in {MAX_ATTEMPTS} runs in a row, "
+                        f"details in {ws.logs / LOG_FILE}"
+                    )
+                    failures.forget(path)
+                    result.files.append(_quarantine(ws, path, problem, now, log))
+                    continue
                 log.error(
                     "%s could not be imported (%s); left in inbox/ to retry, details in %s",
-                    escape_controls(path.name),
+                    _shown(path),
                     problem,
                     ws.logs / LOG_FILE,
                     exc_info=True,
                 )
                 result.files.append(FileOutcome(_failed(path, problem), LEFT))
                 continue
+            failures.forget(path)
             result.files.append(_file_done(ws, path, outcome, as_of, now, log))
+        failures.save()
 
         run = run_selection(conn, seed=seed, config=config, as_of=as_of, now=now)
         result.run = run

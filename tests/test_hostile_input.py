@@ -19,7 +19,7 @@ from openpyxl import Workbook
 import inspect_cli.daily
 import inspect_cli.ingest
 from inspect_cli import reader
-from inspect_cli.daily import ARCHIVED, QUARANTINED, WAITING, run_daily
+from inspect_cli.daily import ARCHIVED, LEFT, QUARANTINED, WAITING, run_daily
 from inspect_cli.errors import UnreadableFile
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import logging_to
@@ -209,6 +209,46 @@ def test_a_line_longer_than_the_line_bound_is_refused(tmp_path, monkeypatch):
     )
     path.write_bytes(HEADER.encode() + b"A1,J" + b"x" * (2 << 20) + b",1.00,2026-11-02\n")
     assert sum(len(chunk) for chunk in open_table(path).chunks()) == 1
+
+
+def test_a_file_failing_unexpectedly_three_runs_in_a_row_is_quarantined(workspace, monkeypatch):
+    real = inspect_cli.ingest.ingest_file
+
+    def crashes_on_bad(conn, file, *args, **kwargs):
+        if file.name == "bad.csv":
+            raise OverflowError("string longer than INT_MAX bytes")
+        return real(conn, file, *args, **kwargs)
+
+    monkeypatch.setattr(inspect_cli.ingest, "ingest_file", crashes_on_bad)
+    drop(workspace, "bad.csv", orders(1, "B"), age=100)
+    drop(workspace, "good.csv", orders(1))
+    statuses = []
+    for _ in range(3):
+        result, _ = daily(workspace)
+        statuses.append([(Path(f.result.file).name, f.status) for f in result.files])
+    assert statuses == [
+        [("bad.csv", LEFT), ("good.csv", ARCHIVED)],
+        [("bad.csv", LEFT)],
+        [("bad.csv", QUARANTINED)],
+    ]
+    reason = (workspace.quarantine / "bad.csv.reason.txt").read_text()
+    assert (
+        "OverflowError: string longer than INT_MAX bytes; the same file failed in 3 runs" in reason
+    )
+    again, _ = daily(workspace)
+    assert again.files == [] and again.exit_code() is ExitCode.OK
+
+
+def test_a_file_that_changes_between_failures_starts_counting_again(workspace, monkeypatch):
+    def crashes(conn, file, *args, **kwargs):
+        raise RuntimeError("disk hiccup")
+
+    monkeypatch.setattr(inspect_cli.ingest, "ingest_file", crashes)
+    path = drop(workspace, "bad.csv", orders(1))
+    for age in (0, 10, 20, 30):
+        os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))  # sent again each day
+        result, _ = daily(workspace)
+        assert [f.status for f in result.files] == [LEFT]
 
 
 # 2. Huge and repeated headers
