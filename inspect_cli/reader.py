@@ -14,6 +14,7 @@ import io
 import math
 import os
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -65,7 +66,10 @@ MAX_RATIO = 100
 bomb (about 1,000) far above."""
 MAX_ROW_BYTES = 16 << 20
 """XML of one worksheet row: openpyxl builds a whole row in memory before yielding it."""
+MAX_DIRECTORY_BYTES = 1 << 20
+"""Size of the zip directory (one entry per part): a workbook has tens of parts, a few KB."""
 _RATIO_FROM = 1 << 20
+_EOCD_SPAN = 22 + (1 << 16)  # the end record and the longest comment that may follow it
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -528,6 +532,12 @@ def _sheet_rows(path: Path, ws: Any, start: int) -> Iterator[tuple[int, list[str
 def _check_zip(path: Path) -> None:
     """Refuse a workbook before openpyxl opens it when any member would inflate beyond the
     bounds above (a zip bomb), or a worksheet has a row too long to hold in memory."""
+    directory = _directory_size(path)
+    if directory is not None and directory > MAX_DIRECTORY_BYTES:
+        raise UnreadableFile(
+            f"{path.name} is refused: its zip directory takes {directory:,} bytes, more than "
+            f"the {MAX_DIRECTORY_BYTES:,} of a workbook with a thousand sheets"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -550,6 +560,32 @@ def _check_zip(path: Path) -> None:
                     _check_rows(path, archive, member)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise UnreadableFile(f"{path.name} is a corrupt .xlsx workbook ({exc})") from exc
+
+
+def _directory_size(path: Path) -> int | None:
+    """The size of a zip archive's central directory, from its end records, read before
+    zipfile loads the directory whole (an entry per member, however many there are); None
+    when there is no end record, which zipfile then reports as a corrupt archive."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        start = max(0, size - _EOCD_SPAN)
+        f.seek(start)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        directory = struct.unpack_from("<L", tail, at + 12)[0]
+        locator = at - 20
+        if locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+            # ZIP64: the real size is in the ZIP64 end record the locator points at.
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)
+            f.seek(record)
+            found = f.read(56)
+            if len(found) < 56 or not found.startswith(b"PK\x06\x06"):
+                return None
+            (directory,) = struct.unpack_from("<Q", found, 40)
+    return directory
 
 
 def _check_member(path: Path, member: zipfile.ZipInfo, limit: int) -> None:

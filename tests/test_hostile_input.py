@@ -148,6 +148,33 @@ def test_a_sheet_whose_rels_point_at_shared_strings_keeps_the_small_bound(tmp_pa
         open_table(bomb)
 
 
+def test_a_zip_of_many_thousand_parts_is_refused_before_its_directory_is_loaded(tmp_path):
+    path = good_xlsx(tmp_path)
+    with zipfile.ZipFile(path, "a") as z:
+        for i in range(15000):
+            z.writestr(f"xl/media/padding-{i:06d}.bin", b"")
+    with pytest.raises(UnreadableFile) as raised:
+        open_table(path)
+    assert str(raised.value).startswith("good.xlsx is refused: its zip directory takes ")
+    assert str(raised.value).endswith(
+        ", more than the 1,048,576 of a workbook with a thousand sheets"
+    )
+
+
+def test_the_zip64_directory_size_is_the_one_checked(tmp_path):
+    """zipfile reads the ZIP64 end record's size; a small size in the plain one is no way in."""
+    path = good_xlsx(tmp_path)
+    with zipfile.ZipFile(path, "a") as z:  # zipfile writes ZIP64 end records above 65,535
+        for i in range(70000):
+            z.writestr(f"{i}", b"")
+    data = bytearray(path.read_bytes())
+    assert data[-22:-18] == b"PK\x05\x06"
+    data[-10:-6] = (100).to_bytes(4, "little")  # the plain end record's directory size
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match=r"its zip directory takes 3,\d{3},\d{3} bytes"):
+        open_table(path)
+
+
 def test_a_row_longer_than_the_row_bound_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_ROW_BYTES", 64 * 1024)
     wide = [os.urandom(8).hex() for _ in range(5000)]
