@@ -47,7 +47,8 @@ def daily(
 ) -> None:
     """Ingest the inbox, select, and write the day's inspection lists: what cron runs.
 
-    Imported files move to archive/YYYY/MM/, unreadable ones to quarantine/ with a .reason.txt.
+    Imported files move to archive/YYYY/MM/, unreadable ones to quarantine/ with a .reason.txt
+    (so do links, which are never followed); a file still being written waits for the next run.
     Writes exports/inspections-new-DAY.csv (orders selected as of the day) and
     exports/inspections-open-DAY.csv (every open inspection), then prints one summary line.
     One run at a time; a second run the same day rewrites the same lists. Always logs to
