@@ -18,9 +18,12 @@ by the runs as of that day, ``inspections-open-YYYY-MM-DD.csv`` every inspection
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import stat
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from inspect_cli.errors import OutputNotWritable, WorkspaceNotFound
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.logs import LOG_FILE
+from inspect_cli.printable import escape_controls
+from inspect_cli.printable import excerpt as _excerpt
 
 if TYPE_CHECKING:
     from inspect_cli.ingest import FileResult
@@ -41,6 +46,10 @@ if TYPE_CHECKING:
 # and files still being copied or downloaded. They wait in the inbox until renamed.
 _WAITING_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 ARCHIVED, QUARANTINED, LEFT = "archived", "quarantined", "left_in_inbox"
+WAITING = "waiting"
+"""Still being written: left in the inbox, untouched, for the next run."""
+SETTLE_SECONDS = 0.5
+"""How long a just-changed inbox file must stay unchanged before it is imported."""
 REASON_SUFFIX = ".reason.txt"
 
 
@@ -51,17 +60,125 @@ def stale_partials(quarantine: Path, now: datetime) -> list[Path]:
     return [p for p in quarantine.glob("*.partial") if p.stat().st_mtime < cutoff]
 
 
+def _set_aside(name: str) -> bool:
+    return name.startswith((".", "~$")) or name.lower().endswith(_WAITING_SUFFIXES)
+
+
+def _entries(inbox: Path) -> list[tuple[Path, os.stat_result]]:
+    """Inbox entries with their own status (a link's, not its target's); an entry removed
+    meanwhile is left out."""
+    entries = []
+    for path in inbox.iterdir():
+        if _set_aside(path.name):
+            continue
+        try:
+            entries.append((path, path.lstat()))
+        except FileNotFoundError:
+            continue
+    return entries
+
+
 def inbox_files(inbox: Path) -> list[Path]:
     """Files to import, oldest first (modification time, then name): a contractor's corrected
-    file sent after the first must also be applied after it."""
-    files = [
+    file sent after the first must also be applied after it. Only regular files count: a
+    symbolic link is never followed (see `inbox_strays`)."""
+    files = [(st.st_mtime_ns, p.name, p) for p, st in _entries(inbox) if stat.S_ISREG(st.st_mode)]
+    return [p for *_, p in sorted(files)]
+
+
+def inbox_strays(inbox: Path) -> list[Path]:
+    """Inbox entries that are neither a folder nor a regular file: symbolic links (which could
+    point anywhere on the host, /etc/shadow or another workspace), pipes, devices, sockets.
+    None of them is read; each is quarantined with a reason."""
+    return sorted(
         p
-        for p in inbox.iterdir()
-        if p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not p.name.lower().endswith(_WAITING_SUFFIXES)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+        for p, st in _entries(inbox)
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
+    )
+
+
+def _stray_reason(path: Path) -> str:
+    if path.is_symlink():
+        return (
+            f"{_excerpt(path.name)} is a symbolic link; links in inbox/ are never followed."
+            " Put the file itself in inbox/"
+        )
+    return f"{_excerpt(path.name)} is not a regular file (a pipe, device or socket)"
+
+
+FileState = tuple[int, int]
+"""(size, modification time in ns): what changes while a file is still being written."""
+
+
+def _state(path: Path) -> FileState | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def settled_files(files: list[Path], settle: float) -> tuple[list[Path], list[Path]]:
+    """Split the inbox files into those that are complete and those still being written.
+
+    A file changed less than `settle` seconds ago (by the host clock) is looked at again once
+    that time has passed; if its size or modification time moved meanwhile, a writer is still
+    at it and it waits for the next run. Files older than that are taken at once, so a normal
+    run does not wait at all. Writers that pause for longer should use the `.part` names.
+    """
+    before = {p: _state(p) for p in files}
+    clock = time.time()
+    ages = [clock - s[1] / 1e9 for s in before.values() if s is not None]
+    young = [age for age in ages if 0 <= age < settle]
+    if young:
+        time.sleep(settle - min(young))
+    ready = [p for p in files if before[p] is not None and _state(p) == before[p]]
+    return ready, [p for p in files if p not in ready]
+
+
+MAX_ATTEMPTS = 3
+"""Runs in a row an unchanged file may fail in an unexpected way before it is quarantined."""
+FAILURES_FILE = ".failed-imports.json"
+
+
+class _Failures:
+    """How many runs in a row each inbox file has failed in an unexpected way, kept between
+    runs: a failure may be passing (retry it), but a file that fails every day must not be
+    retried for ever. A file that changes starts again from zero."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            counts = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            counts = {}
+        self.counts: dict[str, list[int]] = counts if isinstance(counts, dict) else {}
+        self.changed = False
+
+    def failed(self, file: Path) -> int:
+        """Count one more failure of `file`; return how many runs in a row it has failed."""
+        state = list(_state(file) or (0, 0))
+        known = self.counts.get(file.name)
+        try:
+            count = int(known[2]) + 1 if known[:2] == state else 1  # type: ignore[index]
+        except (TypeError, IndexError, ValueError):
+            count = 1  # first failure, or a record no run of ours wrote
+        self.counts[file.name] = [*state, count]
+        self.changed = True
+        return count
+
+    def forget(self, file: Path) -> None:
+        if self.counts.pop(file.name, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.counts), encoding="utf-8")
+
+
+class FileChanged(Exception):
+    """The file changed while it was imported: its import is rolled back."""
 
 
 @dataclass
@@ -70,7 +187,8 @@ class FileOutcome:
 
     result: FileResult
     status: str
-    """ARCHIVED, QUARANTINED (whole file unreadable) or LEFT (unexpected failure, retried)."""
+    """ARCHIVED, QUARANTINED (whole file unreadable, or not a regular file), LEFT (unexpected
+    failure, retried) or WAITING (still being written, taken by the next run)."""
     moved_to: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,7 +252,9 @@ class DailyResult:
         return (
             f"daily {self.as_of.isoformat()}: {len(self.files)} files "
             f"({self.count(ARCHIVED)} archived, {self.count(QUARANTINED)} quarantined, "
-            f"{self.count(LEFT)} failed); {rows['read']} rows ({rows['new']} new, "
+            f"{self.count(LEFT)} failed"
+            + (f", {self.count(WAITING)} still being written" if self.count(WAITING) else "")
+            + f"); {rows['read']} rows ({rows['new']} new, "
             f"{rows['unchanged']} unchanged, {rows['amended']} amended, "
             f"{rows['rejected']} rejected); {selected} newly selected"
             + (f" ({per_reason})" if per_reason else "")
@@ -170,13 +290,15 @@ def run_daily(
     now: datetime,
     log: logging.Logger,
     file_progress: FileProgress | None = None,
+    settle: float = SETTLE_SECONDS,
 ) -> DailyResult:
     """Ingest the inbox, select as of `as_of` and write the day's lists. The caller holds the
     workspace lock.
 
     A file that fails in an unexpected way (not an input problem) is logged with its traceback,
     left in the inbox for the next run and makes the run end with ERROR; the other files are
-    still imported.
+    still imported. Links, pipes and devices in the inbox are quarantined unread; a file still
+    being written (see `settled_files`), or changed while it was imported, is left as it is.
     """
     # Imported here so that doctor, which lists the inbox, does not load pandas.
     from inspect_cli.export import inspection_rows, run_rows, write_export
@@ -198,7 +320,13 @@ def run_daily(
         for stale in stale_partials(ws.quarantine, now):
             stale.unlink(missing_ok=True)
             log.info("removed %s, left by an interrupted import", stale.name)
-        for path in inbox_files(ws.inbox):
+        failures = _Failures(ws.quarantine / FAILURES_FILE)
+        for stray in inbox_strays(ws.inbox):
+            result.files.append(_quarantine(ws, stray, _stray_reason(stray), now, log))
+        ready, busy = settled_files(inbox_files(ws.inbox), settle)
+        for path in busy:
+            result.files.append(_still_written(path, log))
+        for path in ready:
             try:
                 with file_progress(path.name) if file_progress else nullcontext() as advance:
                     outcome = ingest_file(
@@ -208,19 +336,34 @@ def run_daily(
                         quarantine_dir=ws.quarantine,
                         now=now,
                         progress=advance,
+                        before_commit=_unchanged_since(path, _state(path)),
                     )
+            except FileChanged:
+                result.files.append(_still_written(path, log))
+                continue
             except Exception as e:
-                problem = f"{type(e).__name__}: {e}"
+                problem = f"{type(e).__name__}: {escape_controls(str(e))}"
+                if failures.failed(path) >= MAX_ATTEMPTS:
+                    log.error("%s could not be imported (%s)", _shown(path), problem, exc_info=True)
+                    problem = (
+                        f"{problem}; the same file failed in {MAX_ATTEMPTS} runs in a row, "
+                        f"details in {ws.logs / LOG_FILE}"
+                    )
+                    failures.forget(path)
+                    result.files.append(_quarantine(ws, path, problem, now, log))
+                    continue
                 log.error(
                     "%s could not be imported (%s); left in inbox/ to retry, details in %s",
-                    path.name,
+                    _shown(path),
                     problem,
                     ws.logs / LOG_FILE,
                     exc_info=True,
                 )
                 result.files.append(FileOutcome(_failed(path, problem), LEFT))
                 continue
+            failures.forget(path)
             result.files.append(_file_done(ws, path, outcome, as_of, now, log))
+        failures.save()
 
         run = run_selection(conn, seed=seed, config=config, as_of=as_of, now=now)
         result.run = run
@@ -265,6 +408,27 @@ def run_daily(
     return result
 
 
+def _unchanged_since(path: Path, state: FileState | None) -> Callable[[], None]:
+    """A check for the end of the import: rolls it back if the file moved meanwhile."""
+
+    def check() -> None:
+        if _state(path) != state:
+            raise FileChanged(path.name)
+
+    return check
+
+
+def _still_written(path: Path, log: logging.Logger) -> FileOutcome:
+    from inspect_cli.ingest import FileResult
+
+    log.info("%s is still being written; left in inbox/ for the next run", _shown(path))
+    return FileOutcome(FileResult(file=str(path)), WAITING)
+
+
+def _shown(path: Path) -> str:
+    return escape_controls(path.name)
+
+
 def _failed(path: Path, problem: str) -> FileResult:
     from inspect_cli.ingest import FileResult
 
@@ -281,27 +445,48 @@ def _file_done(
 ) -> FileOutcome:
     """Archive a committed file or quarantine an unreadable one, and log what happened."""
     if outcome.error is not None:
-        target = _free_name(ws.quarantine, path.name)
-        reason = target.with_name(target.name + REASON_SUFFIX)
-        _move(path, target, reason=_reason_text(path.name, outcome.error, now))
-        log.warning("%s quarantined: %s (reason in %s)", path.name, outcome.error, reason)
-        return FileOutcome(outcome, QUARANTINED, target)
+        outcome.error = escape_controls(outcome.error)
+        return _quarantine(ws, path, outcome.error, now, log, outcome)
     target = _free_name(ws.archive / f"{as_of:%Y}" / f"{as_of:%m}", path.name)
     _move(path, target)
     log.info(
         "%s: %d read, %d new, %d unchanged, %d amended, %d rejected; archived to %s",
-        path.name,
+        _shown(path),
         outcome.read,
         outcome.new,
         outcome.unchanged,
         outcome.amended,
         outcome.rejected,
-        target,
+        escape_controls(str(target)),
     )
     log.info("%s: columns: %s", path.name, outcome.mapping())
     if outcome.rejected:
-        log.warning("%s: %d rows rejected, see %s", path.name, outcome.rejected, outcome.quarantine)
+        log.warning(
+            "%s: %d rows rejected, see %s", _shown(path), outcome.rejected, outcome.quarantine
+        )
     return FileOutcome(outcome, ARCHIVED, target)
+
+
+def _quarantine(
+    ws: Workspace,
+    path: Path,
+    problem: str,
+    now: datetime,
+    log: logging.Logger,
+    outcome: FileResult | None = None,
+) -> FileOutcome:
+    """Move a file (or link) that cannot be imported to quarantine/, with its reason beside it:
+    it leaves the inbox, so it never blocks or burdens a later run."""
+    if outcome is None:
+        from inspect_cli.ingest import FileResult
+
+        outcome = FileResult(file=str(path), error=problem)
+    target = _free_name(ws.quarantine, path.name)
+    reason = target.with_name(target.name + REASON_SUFFIX)
+    _move(path, target, reason=_reason_text(_shown(path), problem, now))
+    shown_reason = escape_controls(str(reason))
+    log.warning("%s quarantined: %s (reason in %s)", _shown(path), problem, shown_reason)
+    return FileOutcome(outcome, QUARANTINED, target)
 
 
 def _move(path: Path, target: Path, reason: str | None = None) -> None:

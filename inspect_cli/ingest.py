@@ -26,6 +26,7 @@ from inspect_cli.config import Config, ContractorProfile, Register
 from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
 from inspect_cli.headers import column_fields
+from inspect_cli.inputs import check_regular_file
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.store import orders as order_store
 
@@ -83,14 +84,17 @@ def ingest_file(
     sheet: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> FileResult:
     """Import one file of repair orders into the store.
 
     A file that cannot be read as a whole (not a table, missing columns, corrupt) imports
-    nothing and comes back with ``error`` set; row problems never raise.
+    nothing and comes back with ``error`` set; row problems never raise. `before_commit` runs
+    last inside the transaction: whatever it raises rolls the whole file back.
     """
     result = FileResult(file=str(path))
     try:
+        check_regular_file(path)
         profile = config.profile_for(path.name, contractor)
         large = path.is_file() and path.stat().st_size > WORKER_BYTES
         reading = _ParseWorker if large else _ParseHere
@@ -136,6 +140,8 @@ def ingest_file(
                 rejected=result.rejected,
                 quarantine=result.quarantine,
             )
+            if before_commit is not None:
+                before_commit()
     except _DryRun:
         pass  # rolled back and no quarantine written: the counts say what would happen
     except InspectError as e:

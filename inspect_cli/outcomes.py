@@ -49,7 +49,7 @@ from inspect_cli.headers import INSPECTION_FIELDS, map_columns, missing_required
 from inspect_cli.i18n import list_header_fields
 from inspect_cli.ingest import file_sha256
 from inspect_cli.quarantine import Quarantine
-from inspect_cli.reader import EXTRA, Table, open_table
+from inspect_cli.reader import EXTRA, Table, columns_found, open_table
 from inspect_cli.spreadsheet import FORMULA_TRIGGERS
 from inspect_cli.store import inspections as db
 from inspect_cli.store import orders as order_store
@@ -132,7 +132,7 @@ def open_filled_table(
     if missing:
         raise MissingColumns(
             f"{path}: missing required column(s): {', '.join(missing)}; "
-            f"columns found: {', '.join(table.columns) or 'none'}"
+            f"{columns_found(table.columns)}"
         )
     return table, columns
 

@@ -27,7 +27,7 @@ from inspect_cli.dates import (
 from inspect_cli.errors import AmbiguousColumns, DateConvention, InspectError, MissingColumns
 from inspect_cli.headers import map_columns, missing_required, shared_columns
 from inspect_cli.ingest import Parsed, Repeated
-from inspect_cli.reader import EXTRA, Table, open_table
+from inspect_cli.reader import EXTRA, Table, columns_found, open_table
 from inspect_cli.store import orders as order_store
 
 TEXT_FIELDS = (
@@ -75,7 +75,7 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
         hint = "" if profile else " (or name the contractor with --contractor)"
         raise MissingColumns(
             f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
-            f"columns found: {', '.join(found) or 'none'}"
+            f"{columns_found(found)}"
         )
     shared = shared_columns(columns, mapping)
     if shared:

@@ -12,7 +12,9 @@ import codecs
 import csv
 import io
 import math
+import os
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -27,6 +29,8 @@ import pandas as pd
 from pandas.errors import ParserError, ParserWarning
 
 from inspect_cli.errors import UnreadableFile
+from inspect_cli.inputs import check_regular_file
+from inspect_cli.printable import excerpt as _excerpt
 
 EXTRA = "__extra__"
 """Reserved column: the text of cells beyond the header's last named column ("" if none)."""
@@ -40,8 +44,33 @@ _TIE_RANK = {",": 0, ";": 1, "|": 2, "\t": 3}
 _SAMPLE = 64 * 1024
 _BLOCK = 1 << 20
 _MAX_WIDTH = 10_000
+MAX_LINE_BYTES = 16 << 20
+"""Bytes of one line of a text file: pandas holds a whole record, and the text around it,
+while it splits it into cells. Real records are a few hundred bytes."""
+MAX_COLUMNS = 1_000
+"""Named header columns a file may have: far above any contractor's export, and low enough
+that a hostile header cannot make naming or parsing wide rows expensive."""
 _CELL_BUDGET = 4_000_000  # cells per chunk (about 32 MB of references): caps very wide rows
 _XLSX_EXTRA_SEPARATOR = " | "
+
+# Bounds on what an .xlsx (a zip archive) may inflate to, checked on the archive's directory
+# before openpyxl reads any member. zipfile never yields more than a member's declared size
+# (and fails on its checksum), so a directory that lies about sizes cannot get past them.
+MAX_SHEET_BYTES = 1 << 30
+"""Uncompressed size of one worksheet: streamed row by row, so it costs time, not memory."""
+MAX_MEMBER_BYTES = 64 << 20
+"""Uncompressed size of any other member (shared strings, styles): openpyxl holds these whole,
+at up to 8 bytes of memory per byte of XML (short strings)."""
+MAX_RATIO = 100
+"""Uncompressed / compressed size of a member above 1 MiB: real sheets stay well below, a zip
+bomb (about 1,000) far above."""
+MAX_ROW_BYTES = 16 << 20
+"""XML of one worksheet row: openpyxl builds a whole row in memory before yielding it."""
+MAX_DIRECTORY_BYTES = 1 << 20
+"""Size of the zip directory (one entry per part): a workbook has tens of parts, a few KB."""
+_RATIO_FROM = 1 << 20
+_EOCD_SPAN = 22 + (1 << 16)  # the end record and the longest comment that may follow it
+_ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -222,13 +251,10 @@ def open_table(path: Path, sheet: str | None = None, chunksize: int = 100_000) -
 
 
 def _read_head(path: Path) -> bytes:
+    check_regular_file(path)
     try:
         with path.open("rb") as f:
             return f.read(_SAMPLE)
-    except FileNotFoundError:
-        raise UnreadableFile(f"{path.name} does not exist") from None
-    except IsADirectoryError:
-        raise UnreadableFile(f"{path.name} is a folder, not a file") from None
     except OSError as exc:
         raise UnreadableFile(f"{path.name} cannot be read: {exc.strerror}") from None
 
@@ -254,7 +280,7 @@ def _open_csv(path: Path, head: bytes, chunksize: int) -> Table:
     if sniffed is None:
         raise UnreadableFile(f"{path.name} has no header row: no row has any text")
     delimiter, fields, header_row = sniffed
-    columns, width = _header_names(fields)
+    columns, width = _header_names(fields, path.name)
     return Table(
         path=path,
         columns=columns,
@@ -270,21 +296,53 @@ def _open_csv(path: Path, head: bytes, chunksize: int) -> Table:
 def _detect_encoding(path: Path, head: bytes) -> str:
     """BOM first; otherwise UTF-8 if the *whole* file decodes, else Windows-1252.
 
-    The whole file is checked (streamed, about 1 GB/s) because one accented name deep in a
-    large file is enough to tell a Windows-1252 file from UTF-8.
+    The whole file is checked (streamed) because one accented name deep in a large file is
+    enough to tell a Windows-1252 file from UTF-8. The same pass refuses a NUL character
+    anywhere: no text table has one, and it would end up inside a stored name.
     """
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    utf16 = encoding == "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8")(errors="replace")
+    valid = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    line = 0  # bytes since the last line break
     with path.open("rb") as f:
+        while block := f.read(_BLOCK):
+            line = _line_after(block, line)
+            if line > MAX_LINE_BYTES:
+                raise UnreadableFile(
+                    f"{path.name} is not a text table: it has a line of more than "
+                    f"{MAX_LINE_BYTES:,} bytes"
+                )
+            nul = decoder.decode(block).find("\x00") if utf16 else block.find(b"\x00")
+            if nul >= 0:
+                where = "" if utf16 else f" at byte {offset + nul + 1:,}"
+                raise UnreadableFile(
+                    f"{path.name} is not a text table: it contains binary data (a NUL{where})"
+                )
+            offset += len(block)
+            if encoding is None:
+                try:
+                    valid.decode(block)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+    if encoding is None:
         try:
-            while block := f.read(_BLOCK):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
+            valid.decode(b"", final=True)
         except UnicodeDecodeError:
             return "cp1252"
-    return "utf-8"
+    return encoding or "utf-8"
+
+
+def _line_after(block: bytes, line: int) -> int:
+    """Bytes since the last line break once `block` is read, `line` being that before it;
+    the longest line is seen to within a block, at the cost of two searches per block."""
+    breaks = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
+    if not breaks:
+        return line + len(block)
+    if line + min(breaks) > MAX_LINE_BYTES:
+        return line + min(breaks)
+    return len(block) - 1 - max(block.rfind(b"\n"), block.rfind(b"\r"))
 
 
 def _only_whitespace(path: Path, encoding: str) -> bool:
@@ -326,28 +384,62 @@ def _sniff(text: str) -> tuple[str, list[str], int] | None:
     return None if best is None else (best[1], best[2], best[3])
 
 
-def _header_names(fields: Sequence[str]) -> tuple[list[str], int]:
+def _header_names(fields: Sequence[str], file: str) -> tuple[list[str], int]:
     """Clean header names; return them and the header's full width.
 
     Trailing empty names (Excel's `,,,,` after the last column) are not columns: their cells are
     treated as surplus. An empty name in the middle becomes "column N"; a repeated name gets
-    " (2)", " (3)"… so that every column can be addressed.
+    " (2)", " (3)"… so that every column can be addressed. Each name remembers its last number,
+    so a header repeating one name thousands of times is named in linear time.
     """
+    if len(fields) > _MAX_WIDTH:
+        raise UnreadableFile(f"{file} has a header of more than {_MAX_WIDTH} cells")
     names = [str(f).replace("\ufeff", "").strip() for f in fields]
     width = len(names)
     while names and not names[-1]:
         names.pop()
+    if len(names) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"{file} has {len(names)} columns in its header; at most {MAX_COLUMNS} are read"
+        )
     seen = {EXTRA}
+    last: dict[str, int] = {}
     columns: list[str] = []
     for position, name in enumerate(names, start=1):
         base = name or f"column {position}"
-        unique, n = base, 1
+        unique, n = base, last.get(base, 1)
+        if n > 1:
+            unique = f"{base} ({n})"
         while unique in seen:
             n += 1
             unique = f"{base} ({n})"
+        last[base] = n
         seen.add(unique)
         columns.append(unique)
     return columns, width
+
+
+# What a column name in a header looks like: words, numbers and the punctuation of
+# "Bedrag (excl. btw)", "N°", "Montant HTVA €", "e-mail"; short.
+_HEADER_NAME = re.compile(r"[\w .,()/%€#°&'+\-]{1,60}")
+_QUOTED_COLUMNS = 20
+
+
+def columns_found(columns: Sequence[str]) -> str:
+    """ "columns found: a, b, c" for an error message, when the first row looks like a header.
+
+    A file that is not a table at all (a password file, a key) must not have its first line
+    copied into a reason file or a log: its "columns" are only quoted when every name looks
+    like a column name, and then escaped and at most 20 of them.
+    """
+    if not columns:
+        return "columns found: none"
+    if not all(_HEADER_NAME.fullmatch(c) for c in columns):
+        cells = f"{len(columns)} cell" + ("s" if len(columns) != 1 else "")
+        return f"its first row ({cells}) does not look like a header, not quoted"
+    shown = ", ".join(_excerpt(c, 40) for c in columns[:_QUOTED_COLUMNS])
+    more = len(columns) - _QUOTED_COLUMNS
+    return f"columns found: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _blank_mask(df: pd.DataFrame) -> pd.Series:
@@ -407,7 +499,7 @@ def _open_xlsx(path: Path, sheet: str | None, chunksize: int) -> Table:
             )
         for number, cells in _sheet_rows(path, ws, 1):
             if any(c.strip() for c in cells):
-                columns, _ = _header_names(cells)
+                columns, _ = _header_names(cells, path.name)
                 header_row = number
                 break
         else:
@@ -438,16 +530,121 @@ def _sheet_rows(path: Path, ws: Any, start: int) -> Iterator[tuple[int, list[str
 
 
 def _check_zip(path: Path) -> None:
+    """Refuse a workbook before openpyxl opens it when any member would inflate beyond the
+    bounds above (a zip bomb), or a worksheet has a row too long to hold in memory."""
+    directory = _directory_size(path)
+    if directory is not None and directory > MAX_DIRECTORY_BYTES:
+        raise UnreadableFile(
+            f"{path.name} is refused: its zip directory takes {directory:,} bytes, more than "
+            f"the {MAX_DIRECTORY_BYTES:,} of a workbook with a thousand sheets"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in members else b""
-    except (zipfile.BadZipFile, OSError) as exc:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            for member in members:
+                _check_member(path, member, MAX_SHEET_BYTES)
+            with archive.open("mimetype") if "mimetype" in names else io.BytesIO() as f:
+                mimetype = f.read(256)
+            if b"opendocument" in mimetype:
+                raise UnreadableFile(
+                    f"{path.name} is an OpenDocument spreadsheet; save it as .xlsx or CSV"
+                )
+            if "xl/workbook.xml" not in names:
+                raise UnreadableFile(f"{path.name} is a zip archive, not an .xlsx workbook")
+            sheets = _worksheet_members(archive, names)
+            for member in members:
+                if member.filename not in sheets:
+                    _check_member(path, member, MAX_MEMBER_BYTES)
+                elif member.file_size > MAX_ROW_BYTES:
+                    _check_rows(path, archive, member)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise UnreadableFile(f"{path.name} is a corrupt .xlsx workbook ({exc})") from exc
-    if b"opendocument" in mimetype:
-        raise UnreadableFile(f"{path.name} is an OpenDocument spreadsheet; save it as .xlsx or CSV")
-    if "xl/workbook.xml" not in members:
-        raise UnreadableFile(f"{path.name} is a zip archive, not an .xlsx workbook")
+
+
+def _directory_size(path: Path) -> int | None:
+    """The size of a zip archive's central directory, from its end records, read before
+    zipfile loads the directory whole (an entry per member, however many there are); None
+    when there is no end record, which zipfile then reports as a corrupt archive."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        start = max(0, size - _EOCD_SPAN)
+        f.seek(start)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        directory = struct.unpack_from("<L", tail, at + 12)[0]
+        locator = at - 20
+        if locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+            # ZIP64: the real size is in the ZIP64 end record the locator points at.
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)
+            f.seek(record)
+            found = f.read(56)
+            if len(found) < 56 or not found.startswith(b"PK\x06\x06"):
+                return None
+            (directory,) = struct.unpack_from("<Q", found, 40)
+    return directory
+
+
+def _check_member(path: Path, member: zipfile.ZipInfo, limit: int) -> None:
+    size, packed = member.file_size, max(member.compress_size, 1)
+    if size > limit:
+        raise UnreadableFile(
+            f"{path.name} is refused: its part {_excerpt(member.filename)} would inflate to "
+            f"{size:,} bytes, more than the {limit:,} allowed"
+        )
+    if size > _RATIO_FROM and size > MAX_RATIO * packed:
+        raise UnreadableFile(
+            f"{path.name} is refused: its part {_excerpt(member.filename)} is compressed "
+            f"{size // packed:,} to 1, more than the {MAX_RATIO} to 1 of a real workbook"
+        )
+
+
+def _worksheet_members(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The members the workbook's relationships name as worksheets (and not as shared strings
+    or styles, which openpyxl loads whole and so must stay within MAX_MEMBER_BYTES)."""
+    from xml.etree import ElementTree
+
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels not in names:
+        return set()
+    if archive.getinfo(rels).file_size > _RATIO_FROM:
+        raise UnreadableFile(f"{archive.filename} is a corrupt .xlsx workbook (rels too large)")
+    try:
+        root = ElementTree.fromstring(archive.read(rels))
+    except ElementTree.ParseError as exc:
+        raise zipfile.BadZipFile(f"{rels}: {exc}") from None
+    sheets, whole = set(), set()
+    for rel in root:
+        target = rel.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        kind = rel.get("Type", "")
+        (sheets if kind.endswith("/worksheet") else whole).add(os.path.normpath(member))
+    return sheets - whole
+
+
+def _check_rows(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Stream a worksheet's XML once (inflating only) and refuse a row longer than
+    MAX_ROW_BYTES: openpyxl parses a whole row into objects before yielding any of it."""
+    start = 0  # offset of the last row start seen
+    offset = 0  # offset of `tail` in the inflated member
+    tail = b""
+    with archive.open(member) as f:
+        while block := f.read(_BLOCK):
+            text = tail + block
+            for match in _ROW_START.finditer(text):
+                start = max(start, offset + match.start())
+            offset += len(text)
+            if offset - start > MAX_ROW_BYTES:
+                raise UnreadableFile(
+                    f"{path.name} is refused: a row of its sheet {_excerpt(member.filename)} "
+                    f"takes more than {MAX_ROW_BYTES:,} bytes"
+                )
+            keep = min(len(text), 64)
+            tail = text[-keep:]
+            offset -= keep
 
 
 @contextmanager

@@ -10,10 +10,11 @@ importing the same survey export twice changes nothing. For every file
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -72,17 +73,24 @@ class SatisfactionResult:
         return asdict(self)
 
 
+_SCORE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_score(text: str, scale: int) -> int:
     """A whole score from 1 to `scale`; "8", "8.0" and "8,0" (a spreadsheet's number) are 8.
+
+    Only the ASCII digits 0-9 count, as for `satisfaction add --score`: Python would also read
+    full-width "１０" or Arabic-Indic "١٠", and "1_0" or "1e1", none of which a survey means.
 
     Raises ValueError with the reason.
     """
     cleaned = text.strip().replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"not a number: '{text.strip()}'") from None
-    if not number.is_finite() or number != number.to_integral_value():
+    if not _SCORE.fullmatch(cleaned):
+        if any(c.isdigit() for c in cleaned) and not cleaned.isascii():
+            raise ValueError(f"write the score with the digits 0-9: '{text.strip()}'")
+        raise ValueError(f"not a number: '{text.strip()}'")
+    number = Decimal(cleaned)
+    if number != number.to_integral_value():
         raise ValueError(f"not a whole number: '{text.strip()}'")
     if not 1 <= number <= scale:
         raise ValueError(f"{number:f} is outside the scale 1 to {scale}")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -156,15 +157,40 @@ def parse_day(value: str | None, option: str = "--date") -> date:
         raise MalformedOption(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def _console(stream: Any) -> Console:
+@cache
+def _escaping_console() -> type[Console]:
     from rich.console import Console
 
-    return Console(
+    from inspect_cli.printable import escape_controls
+
+    class EscapingConsole(Console):
+        """A console that shows control characters in the text it prints as escapes.
+
+        Contractor names, addresses and descriptions reach tables and messages as plain str,
+        which every print and table cell turns into Text here: one place, so no command can
+        forget it. Rich's own styling is added later, as segments, and is not affected.
+        """
+
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(escape_controls(text, keep_layout=True), **kwargs)
+
+    return EscapingConsole
+
+
+def _console(stream: Any) -> Console:
+    return _escaping_console()(
         file=stream,
         no_color="NO_COLOR" in os.environ,
         highlight=False,
         soft_wrap=not stream.isatty(),
     )
+
+
+def shown(text: str) -> str:
+    """Text from a file as it may be shown on a terminal (for a rich Text built by hand)."""
+    from inspect_cli.printable import escape_controls
+
+    return escape_controls(text, keep_layout=True)
 
 
 def stdout() -> Console:
@@ -178,4 +204,8 @@ def stderr() -> Console:
 
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, never through rich."""
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    # json escapes C0 controls itself; C1 controls and bidirectional overrides are escaped
+    # too (\u009b), so that a terminal reading the output never acts on them.
+    from inspect_cli.printable import escape_json
+
+    typer.echo(escape_json(json.dumps(data, indent=2, ensure_ascii=False, default=str)))

@@ -22,6 +22,7 @@ from inspect_cli.cli.common import (
     open_workspace,
     parse_day,
     print_json,
+    shown,
     stderr,
     user_errors,
 )
@@ -46,7 +47,8 @@ def daily(
 ) -> None:
     """Ingest the inbox, select, and write the day's inspection lists: what cron runs.
 
-    Imported files move to archive/YYYY/MM/, unreadable ones to quarantine/ with a .reason.txt.
+    Imported files move to archive/YYYY/MM/, unreadable ones to quarantine/ with a .reason.txt
+    (so do links, which are never followed); a file still being written waits for the next run.
     Writes exports/inspections-new-DAY.csv (orders selected as of the day) and
     exports/inspections-open-DAY.csv (every open inspection), then prints one summary line.
     One run at a time; a second run the same day rewrites the same lists. Always logs to
@@ -94,7 +96,7 @@ def daily(
             print_json({**result.as_dict(fail_on_overdue), **made})
     else:
         if not (quiet and code is ExitCode.OK):
-            typer.echo(result.summary())
+            typer.echo(shown(result.summary()))
         # The receipt leaves the building the day the run is made, also under cron --quiet.
         if line:
             typer.echo(line)
@@ -190,7 +192,7 @@ def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputForma
     else:
         for c in checks:
             status = "PROBLEM" if not c.ok else "WARNING" if c.warning else "ok"
-            typer.echo(f"{status:<8} {c.name:<8} {c.message}")
+            typer.echo(shown(f"{status:<8} {c.name:<8} {c.message}"))
         problems = sum(not c.ok for c in checks)
         typer.echo(f"{problems} problem(s) in {ws.root}" if problems else f"{ws.root} is healthy")
     if not healthy(checks):

@@ -16,6 +16,7 @@ from inspect_cli.cli.common import (
     open_workspace,
     parse_day,
     print_json,
+    shown,
     stdout,
     user_errors,
 )
@@ -232,7 +233,8 @@ def _figures(result: Report, dialect: str, lang: str) -> Table:
         label = column.label.lstrip()
         indent = column.label[: len(column.label) - len(label)]
         table.add_row(
-            Text(indent + translate(lang, label)), Text(human_cell(row, column, dialect, lang))
+            Text(indent + translate(lang, label)),
+            Text(shown(human_cell(row, column, dialect, lang))),
         )
     return table
 
@@ -250,7 +252,9 @@ def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
     from inspect_cli.reports import human_cell
 
     columns = [replace(c, label=translate(lang, c.label)) for c in result.columns if not c.hidden]
-    cells = {c.key: [human_cell(row, c, dialect, lang) for row in result.rows] for c in columns}
+    cells = {
+        c.key: [shown(human_cell(row, c, dialect, lang)) for row in result.rows] for c in columns
+    }
     least = {c.key: _min_width(c, cells[c.key]) for c in columns}
     natural = {c.key: max(len(t) for t in (c.label, *cells[c.key])) for c in columns}
     preferred = {c.key: least[c.key] if c.kind == "text" else natural[c.key] for c in columns}
