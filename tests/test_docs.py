@@ -53,3 +53,45 @@ def test_the_readme_is_a_front_door_linking_every_doc():
     linked = set(re.findall(r"\]\((docs/[a-z-]+\.md)", readme))
     present = {f"docs/{p.name}" for p in (REPO / "docs").glob("*.md")}
     assert present <= linked, f"not linked from README.md: {sorted(present - linked)}"
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's heading ids: lower case, markup and punctuation dropped, spaces to hyphens,
+    a repeated id numbered -1, -2..."""
+    seen: dict[str, int] = {}
+    anchors = set()
+    for line in re.sub(r"^```.*?^```", "", markdown, flags=re.MULTILINE | re.DOTALL).splitlines():
+        heading = re.match(r"#{1,6} (.+)", line)
+        if not heading:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}-{count}")
+    return anchors
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["README.md", *sorted(f"docs/{p.name}" for p in (REPO / "docs").glob("*.md"))],
+)
+def test_every_relative_link_resolves(page):
+    """A reader who follows a link lands on a file that exists, at a heading that exists."""
+    source = REPO / page
+    text = source.read_text(encoding="utf-8")
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", prose):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        linked = (source.parent / path).resolve() if path else source
+        if not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif (
+            anchor
+            and linked.suffix == ".md"
+            and anchor not in _anchors(linked.read_text(encoding="utf-8"))
+        ):
+            broken.append(f"{target}: no such heading")
+    assert not broken, f"{page}: {broken}"
