@@ -253,11 +253,44 @@ def _m004_run_population(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m005_split_rule(conn: sqlite3.Connection) -> None:
+    """Record the split rule of each run and the split groups it acted on (hash recipe 4).
+
+    run_split_rule: the split_rule ("report" or "select") and split_window_days each run was
+    made with (runs before this migration have none: the rule did not exist). run_split_orders:
+    per run, the orders of each split group it acted on, with the contractor, dwelling key,
+    amount and completion date the group was found on, so that `verify` can check the group
+    even after an order is amended.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE run_split_rule (
+            run_id INTEGER PRIMARY KEY REFERENCES selection_runs(run_id),
+            split_rule TEXT NOT NULL,
+            split_window_days INTEGER NOT NULL
+        );
+        CREATE TABLE run_split_orders (
+            run_id INTEGER NOT NULL REFERENCES selection_runs(run_id),
+            group_no INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            order_id TEXT NOT NULL,
+            contractor TEXT NOT NULL,
+            dwelling TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            completed_on TEXT NOT NULL,
+            PRIMARY KEY (run_id, group_no, position)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial schema", _m001_initial),
     (2, "pending table, decisions without rowid", _m002_pending_table),
     (3, "open inspections kept by triggers", _m003_open_inspections),
     (4, "kept orders and imports of each run", _m004_run_population),
+    (5, "split rule and split groups of each run", _m005_split_rule),
 )
 
 
