@@ -31,11 +31,10 @@ from inspect_cli.rule import (
     REASONS,
     SPLIT_ABOVE_THRESHOLD,
     Outcome,
-    above_threshold,
     decide_order,
 )
 from inspect_cli.selection import GENESIS_HASH, Columns, check_seed, run_hash
-from inspect_cli.splits import candidates_from_text, find_split_groups
+from inspect_cli.splits import candidates_from_text, find_split_groups, why_not_a_group
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
@@ -563,7 +562,7 @@ def _check_split_groups(
     """Soundness of the split rule: each group a run recorded must be a split group by the
     rule of `inspect_cli.splits`, on the amounts and dates recorded with it, under the run's
     threshold and window; its contractor must be the stored orders' contractor, and each
-    recorded amount one the order had (now, or before an amendment). Whether each
+    recorded amount one the order was decided on or had before an amendment. Whether each
     ``split_above_threshold`` decision is in a group of its run, `_check_decisions` checks."""
     if not split_groups:
         return []
@@ -571,7 +570,9 @@ def _check_split_groups(
     ids = [m[0] for groups in split_groups.values() for g in groups for m in g[2]]
     contractors = db.order_contractors(conn, ids)
     revised = db.revised_amounts(conn, ids)
-    current = dict(zip(decisions.order_ids, decisions.amounts, strict=True))
+    # The amount of each order's latest decision: a group member is selected, by its run or
+    # before it, on the amount it had then.
+    decided = dict(zip(decisions.order_ids, decisions.amounts, strict=True))
     problems: list[Problem] = []
     for run_id, groups in sorted(split_groups.items()):
         rule, window = split_rules.get(run_id, ("", 0))
@@ -585,27 +586,11 @@ def _check_split_groups(
             continue
         for contractor, _, members in groups:
             label = f"run {run_id}: split group {', '.join(m[0] for m in members)}"
-            amounts = [m[1] for m in members]
-            try:
-                days = [date.fromisoformat(m[2]) for m in members]
-            except (TypeError, ValueError):
-                problems.append(
-                    Problem("split", f"{label}: a completion date is malformed", run_id)
-                )
-                continue
-            wrong = []
-            if any(a <= 0 or above_threshold(a, threshold) for a in amounts):
-                wrong.append(f"an amount is not above zero and at most {format_cents(threshold)}")
-            if not above_threshold(sum(amounts), threshold):
-                wrong.append(f"its total {format_cents(sum(amounts))} is not above the threshold")
-            if (max(days) - min(days)).days > window:
-                wrong.append(f"its dates are more than {window} days apart")
+            wrong = why_not_a_group(members, threshold_cents=threshold, window_days=window)
             for order_id, amount, _ in members:
                 if contractors.get(order_id) != contractor:
                     wrong.append(f"order {order_id} is not an order of {contractor}")
-                elif amount != current.get(order_id, amount) and amount not in revised.get(
-                    order_id, set()
-                ):
+                elif amount != decided.get(order_id) and amount not in revised.get(order_id, set()):
                     wrong.append(f"order {order_id} never had the amount {format_cents(amount)}")
             problems.extend(
                 Problem("split", f"{label}: not a split group: {why}", run_id) for why in wrong
