@@ -37,7 +37,6 @@ from inspect_cli.rule import (
 )
 from inspect_cli.sampling import seed_commitment, ticket
 from inspect_cli.selection import GENESIS_HASH, run_hash
-from inspect_cli.splits import why_not_a_group
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
@@ -277,8 +276,12 @@ def _check_split_groups(run: dict[str, str]) -> list[str]:
     """Each split group the run recorded must be one by the rule, on its recorded amounts
     and dates, under the run's threshold and window."""
     groups = _split_groups(run)
-    if groups and run.get("split_rule") != "select":
+    if not groups:
+        return []
+    if run.get("split_rule") != "select":
         return [f"run {run['run_id']}: records split groups without the split rule"]
+    from inspect_cli.splits import why_not_a_group  # loaded only for a package that needs it
+
     return [
         f"run {run['run_id']}: split group {', '.join(m[0] for m in members)}: "
         f"not a split group: {why}"

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, partial
 from itertools import compress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_cli import seeds, speedups, store
 from inspect_cli.config import Config
@@ -35,17 +35,13 @@ from inspect_cli.rule import (
     SPLIT_ABOVE_THRESHOLD,
     decide_order,
 )
-from inspect_cli.splits import (
-    DAY_ZERO,
-    Candidates,
-    SplitGroup,
-    candidates_from_text,
-    find_split_groups,
-)
 from inspect_cli.stats import clopper_pearson
 from inspect_cli.store import reports as report_db
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
+
+if TYPE_CHECKING:
+    from inspect_cli.splits import Candidates, SplitGroup
 
 __all__ = [
     "ABOVE_THRESHOLD",
@@ -396,6 +392,8 @@ def run_hash(
 
 def _recorded(orders: Candidates, groups: list[SplitGroup]) -> list[RecordedGroup]:
     """The groups as a run records them, with each order's amount and completion date."""
+    from inspect_cli.splits import DAY_ZERO
+
     wanted = {i for g in groups for i in g.order_ids}
     at = {order_id: i for i, order_id in enumerate(orders.order_ids) if order_id in wanted}
     return [
@@ -574,6 +572,9 @@ class _Run:
     def split_input(self, conn: sqlite3.Connection) -> SplitInput:
         """The split groups among the stored orders completed by the run's day, and which of
         their orders are not selected yet (`SplitInput`)."""
+        # Imported here: under split_rule "report" a run loads nothing of the split rule.
+        from inspect_cli.splits import candidates_from_text, find_split_groups
+
         threshold = self.config.threshold_cents
         orders = candidates_from_text(
             *report_db.split_candidates(conn, until=self.day, at_most_cents=threshold)

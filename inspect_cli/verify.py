@@ -34,7 +34,6 @@ from inspect_cli.rule import (
     decide_order,
 )
 from inspect_cli.selection import GENESIS_HASH, Columns, check_seed, run_hash
-from inspect_cli.splits import candidates_from_text, find_split_groups, why_not_a_group
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
 
@@ -566,6 +565,10 @@ def _check_split_groups(
     ``split_above_threshold`` decision is in a group of its run, `_check_decisions` checks."""
     if not split_groups:
         return []
+    # Imported here, as in `_check_split_completeness`: a store that never used the split rule
+    # is verified without loading it.
+    from inspect_cli.splits import why_not_a_group
+
     thresholds = {r[0]: r[4] for r in runs}
     ids = [m[0] for groups in split_groups.values() for g in groups for m in g[2]]
     contractors = db.order_contractors(conn, ids)
@@ -608,6 +611,8 @@ def _check_split_completeness(
     if latest is None or not isinstance(latest[4], int):
         return []
     run_id, as_of, threshold = latest[0], latest[2], latest[4]
+    from inspect_cli.splits import candidates_from_text, find_split_groups
+
     orders = candidates_from_text(*db.decided_split_candidates(conn, run_id, as_of, threshold))
     groups = find_split_groups(
         orders, threshold_cents=threshold, window_days=split_rules[run_id][1]
