@@ -297,8 +297,9 @@ def show(
 ) -> None:
     """Everything known about one order, and why it was or was not selected.
 
-    Its values and earlier values, the files it came from, each decision with its reason,
-    its ticket and the rate it was compared to, and its inspection status.
+    Its values and what each amendment changed, the files it came from, each decision with
+    its reason, its ticket and the rate it was compared to, the split group it belongs to,
+    and its inspection status.
 
     Example:
 
