@@ -143,7 +143,7 @@ def _m002_pending_table(conn: sqlite3.Connection) -> None:
     """Pending orders in a narrow table of their own, and decisions without a rowid.
 
     A run used to clear a flag on every order it decided, which rewrote every page of the wide
-    orders table (seconds at a million orders); deleting the rows of a narrow table costs next
+    orders table, slow at a million orders; deleting the rows of a narrow table costs next
     to nothing. Pending rows carry the amount and completion date the run decides on, so a run
     reads them in order id order without touching the orders. Decisions are stored in their
     primary key alone (order_id, run_id), one B-tree instead of three, with a partial index of

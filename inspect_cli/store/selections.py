@@ -30,7 +30,7 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
 
     The pending table holds only what the next run has to look at, so the cost grows with the
     pending orders, never with the history. The columns come as two JSON arrays that SQLite
-    writes while the interpreter is free: half the time of a million row tuples. Leaving out
+    writes while the interpreter is free, cheaper than a million row tuples. Leaving out
     the few decided ones here is cheaper than probing the decisions for every pending order.
     """
     ids, amounts = conn.execute(
@@ -331,9 +331,9 @@ def insert_new_decisions(
     the `decided` ones, and return how many; `mark_selected` then marks the ones the rule
     (`inspect_cli.rule`) selects.
 
-    Copying the rows inside SQLite costs several times less than binding a million of them from
-    Python, and they arrive in primary key order. The decided ones (an earlier run decided
-    them, they were amended since) are left out by id.
+    Copying the rows inside SQLite costs less than binding a million of them from Python, and
+    they arrive in primary key order. The decided ones (an earlier run decided them, they were
+    amended since) are left out by id.
     """
     return conn.execute(
         f"""
@@ -423,8 +423,8 @@ DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", 
 def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
     """Every decision, as columns.
 
-    SQLite writes each column as one JSON array while the interpreter is free (a million row
-    tuples would cost twice as much), in primary key order, which is also the run order when
+    SQLite writes each column as one JSON array while the interpreter is free (cheaper than a
+    million row tuples), in primary key order, which is also the run order when
     one run made every decision (a first large run). Decisions of several runs are put in run
     order here, stably, so each run's stay in order id order.
     """
