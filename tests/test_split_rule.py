@@ -252,3 +252,30 @@ def test_export_record_and_report_know_the_split_reason(cli, workspace, tmp_path
     summary = cli("report", "summary", "-w", workspace.root, "--period", "2026", "--format", "json")
     data = json.loads(summary.stdout)
     assert (data["selected"], data["mandatory"], data["inspected"]) == (3, 3, 1)
+
+
+def test_select_and_verify_commands_under_the_split_rule(cli, workspace, tmp_path):
+    use_split_rule(workspace, "select")
+    one = [(FIRST, "Janssens", "600.00", "2026-11-02", "W-7"), (SECOND, "Janssens", "600.00",
+           "2026-11-10", "W-7")]  # fmt: skip
+    ingest(workspace, write_orders(tmp_path / "a.csv", one, header=HEADER))
+    result = cli("select", "-w", workspace.root, "--date", "2026-11-27", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["counts"]["split_above_threshold"] == 2
+    assert (data["split_rule"], data["split_groups"]) == ("select", [[FIRST, SECOND]])
+    seed_file = tmp_path / "seed"
+    seed_file.write_text(SEED)
+    verified = cli("verify", "-w", workspace.root, "--seed-file", seed_file)
+    assert verified.exit_code == 0, verified.output
+    assert verified.stdout.startswith("OK: all 2 decisions reproduce")
+
+
+def test_the_select_summary_counts_split_orders(cli, workspace, tmp_path):
+    use_split_rule(workspace, "select")
+    one = [(FIRST, "Janssens", "600.00", "2026-11-02", "W-7"), (SECOND, "Janssens", "600.00",
+           "2026-11-10", "W-7")]  # fmt: skip
+    ingest(workspace, write_orders(tmp_path / "a.csv", one, header=HEADER))
+    result = cli("select", "-w", workspace.root, "--date", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert "  split above threshold             2" in result.stdout.splitlines()
