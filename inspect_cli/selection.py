@@ -1,13 +1,16 @@
 """Selection runs: the pending orders decided by the rule, and a record an auditor can verify.
 
-The rule itself (threshold, ticket below the rate, amendments) is `inspect_cli.rule`; this
-module applies it to every order the first run that sees it completed, and to orders amended
-since their decision, so new orders, file order or batch size never change an earlier decision.
+The rule itself (threshold, split groups, ticket below the rate, amendments) is
+`inspect_cli.rule`; this module applies it to every order the first run that sees it completed,
+and to orders amended since their decision, so new orders, file order or batch size never change
+an earlier decision. Under ``split_rule = "select"`` a run also finds the split groups among the
+stored orders (`inspect_cli.splits`) and decides again the orders of a group not selected yet.
 
 Each run is stored with its parameters, its decisions, the orders it kept after a downward
-amendment and the files imported since the run before, with a SHA-256 hash over them and the
-previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain; the
-run's receipt (`receipt`) carries that hash out of the building.
+amendment, the files imported since the run before, and its split rule and the split groups it
+acted on, with a SHA-256 hash over them and the previous run's hash (`run_hash`), so that
+changing or deleting a run breaks the chain; the run's receipt (`receipt`) carries that hash out
+of the building.
 """
 
 from __future__ import annotations
