@@ -32,6 +32,7 @@ from inspect_cli.rule import (
     KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
     REASONS,
+    SPLIT_ABOVE_THRESHOLD,
     decide_order,
 )
 from inspect_cli.sampling import seed_commitment, ticket
@@ -61,6 +62,9 @@ RUN_FIELDS = (
     "decided",
     KEPT_AFTER_DOWNWARD,
     "imports",
+    "split_rule",
+    "split_window_days",
+    "split_groups",
     "hash_recipe",
     "prev_hash",
     "hash",
@@ -92,6 +96,7 @@ def write_package(
     with db.snapshot(conn):
         runs = db.runs(conn)
         kept, pinned = db.run_population(conn)
+        split_rules, split_groups = db.run_split_rules(conn)
         order_ids, run_ids, amounts, selected, reasons, due = db.decision_columns(conn)
         contractors = db.order_contractors(conn, order_ids)
         imports = db.order_imports(conn)
@@ -108,6 +113,14 @@ def write_package(
                     decided.get(run[0], 0),
                     json.dumps(kept.get(run[0], []), separators=(",", ":")),
                     json.dumps([list(p) for p in pinned.get(run[0], [])], separators=(",", ":")),
+                    *split_rules.get(run[0], ("", "")),
+                    json.dumps(
+                        [
+                            [c, d, [list(m) for m in ms]]
+                            for c, d, ms in split_groups.get(run[0], [])
+                        ],
+                        separators=(",", ":"),
+                    ),
                     run[10],
                     run[8],
                     run[9],
@@ -116,7 +129,7 @@ def write_package(
     with _writer(folder / "decisions.csv", DECISION_FIELDS) as out:
         for row in zip(order_ids, run_ids, amounts, selected, reasons, due, strict=True):
             order_id, run_id, amount, chosen, reason, due_on = row
-            drawn = reason not in (ABOVE_THRESHOLD, AMENDED_ABOVE_THRESHOLD)
+            drawn = reason not in (ABOVE_THRESHOLD, AMENDED_ABOVE_THRESHOLD, SPLIT_ABOVE_THRESHOLD)
             out.writerow(
                 [
                     run_id,
@@ -182,6 +195,7 @@ def check_package(folder: Path, seed: str | None = None) -> list[str]:
         rows = sorted(by_run.pop(run.get("run_id", ""), []), key=lambda r: r.get("order_id", ""))
         try:
             problems.extend(_check_run(run, rows, previous, commitment))
+            problems.extend(_check_split_groups(run))
             problems.extend(_check_decisions(run, rows, seed, selected_at))
         except (KeyError, ValueError, TypeError, InvalidOperation) as e:
             problems.append(f"run {run.get('run_id')}: malformed record ({e})")
@@ -239,6 +253,9 @@ def _check_run(
         recipe=recipe,
         kept=json.loads(run[KEPT_AFTER_DOWNWARD]),
         imports=[tuple(p) for p in json.loads(run["imports"])],
+        split_rule=run.get("split_rule") or "",
+        split_window_days=int(run.get("split_window_days") or 0),
+        split_groups=_split_groups(run),
     )
     problems = []
     if digest != run["hash"]:
@@ -248,6 +265,33 @@ def _check_run(
     if run["seed_commitment"] != commitment:
         problems.append(f"run {run_id}: made with another seed commitment")
     return problems
+
+
+def _split_groups(run: dict[str, str]) -> list[Any]:
+    """The run's split groups as runs.csv lists them (none for runs before recipe 4)."""
+    return json.loads(run.get("split_groups") or "[]")
+
+
+def _check_split_groups(run: dict[str, str]) -> list[str]:
+    """Each split group the run recorded must be one by the rule, on its recorded amounts
+    and dates, under the run's threshold and window."""
+    groups = _split_groups(run)
+    if not groups:
+        return []
+    if run.get("split_rule") != "select":
+        return [f"run {run['run_id']}: records split groups without the split rule"]
+    from inspect_cli.splits import why_not_a_group  # loaded only for a package that needs it
+
+    return [
+        f"run {run['run_id']}: split group {', '.join(m[0] for m in members)}: "
+        f"not a split group: {why}"
+        for _, _, members in groups
+        for why in why_not_a_group(
+            [tuple(m) for m in members],
+            threshold_cents=int(run["threshold_cents"]),
+            window_days=int(run["split_window_days"]),
+        )
+    ]
 
 
 def _check_decisions(
@@ -265,6 +309,7 @@ def _check_decisions(
         sample_rate=Decimal(run["sample_rate"]),
     )
     due = due_date(date.fromisoformat(run["as_of"]), int(run["due_working_days"])).isoformat()
+    members = {m[0] for _, _, group in _split_groups(run) for m in group}
     for row in rows:
         order_id, amount = row["order_id"], int(row["amount_cents"])
         if seed is not None and row["ticket"] and row["ticket"] != ticket(seed, order_id):
@@ -276,6 +321,7 @@ def _check_decisions(
                 ticket(seed, order_id) if seed is not None else (row["ticket"] or None),
                 decided_before=before,
                 selected_at=selected_at.get(order_id),
+                in_split_group=order_id in members,
             )
         except ValueError:
             continue  # its ticket is needed and unknown without the seed
@@ -295,7 +341,11 @@ def _check_decisions(
             selected_at.setdefault(order_id, None)
     if run["counts"]:
         counts = json.loads(run["counts"])
-        recount = {r: sum(1 for row in rows if row["reason"] == r) for r in REASONS}
+        recount = {
+            r: sum(1 for row in rows if row["reason"] == r)
+            for r in REASONS
+            if int(run["hash_recipe"]) >= 4 or r != SPLIT_ABOVE_THRESHOLD
+        }
         recount[NOT_SELECTED] = sum(1 for row in rows if not row["reason"])
         if any(counts.get(k) != v for k, v in recount.items()):
             problems.append(f"run {run['run_id']}: its counts do not match its decisions")
@@ -317,7 +367,9 @@ runs.csv        one row per selection run: run_id, created_at, as_of, seed_commi
                 threshold_cents, sample_rate, due_working_days, counts (JSON), decided (how
                 many decisions), kept_after_downward_amendment (JSON list of order ids),
                 imports (JSON list of [import_id, sha256]: the files imported since the run
-                before), hash_recipe, prev_hash, hash.
+                before), split_rule ("report" or "select"), split_window_days, split_groups
+                (JSON list of the split groups the run acted on, each [contractor, dwelling,
+                [[order_id, amount_cents, completed_on], ...]]), hash_recipe, prev_hash, hash.
 decisions.csv   one row per decision of every run: run_id, order_id, contractor, amount_cents
                 (the amount the decision was made on, in euro cents excl. VAT), ticket (the
                 full decimal ticket, for decisions that went through the draw, when the seed
@@ -335,21 +387,30 @@ Recipes
    of n, zero-padded to at least 64 digits, reversed.
 3. A decision, with the threshold and rate of its run (compare as exact decimals):
    - an order's first decision: "above_threshold" if amount_cents is greater than threshold_cents;
+     otherwise "split_above_threshold" if the order is in one of its run's split_groups;
      otherwise "random_sample" if Decimal(ticket) < Decimal(sample_rate); otherwise not
      selected (reason empty, selected 0);
    - a later decision only when the order was not selected before and was amended above the
-     threshold: "amended_above_threshold";
+     threshold ("amended_above_threshold") or is in one of its run's split_groups
+     ("split_above_threshold");
+   - each split group of a run (split_rule "select"): every amount_cents above 0 and at most
+     threshold_cents, their sum above threshold_cents, the completion dates at most
+     split_window_days apart; the group names its one contractor and dwelling;
    - due_on of a selected order: due_working_days Belgian working days after as_of.
-4. A run's hash (hash_recipe 3): SHA-256 of the JSON text of the object
+4. A run's hash (hash_recipe 4): SHA-256 of the JSON text of the object
      {"as_of", "counts", "created_at", "decisions", "due_working_days", "imports",
       "kept_after_downward_amendment", "prev_hash", "run_id", "sample_rate",
-      "seed_commitment", "threshold_cents"}
+      "seed_commitment", "split_groups", "split_rule", "split_window_days",
+      "threshold_cents"}
    written with json.dumps(document, sort_keys=True, separators=(",", ":"),
    ensure_ascii=True), encoded as ASCII. run_id, threshold_cents and due_working_days are
-   integers; counts, kept_after_downward_amendment and imports are the JSON of runs.csv;
+   integers, and so is split_window_days; split_rule is text; counts,
+   kept_after_downward_amendment, imports and split_groups are the JSON of runs.csv;
    decisions is an object of five lists, "order_id", "amount_cents" (integers), "selected"
    (0/1), "reason" and "due_on" (null when empty), one entry per decision of the run sorted
-   by order_id. hash_recipe 2 leaves out "imports" and "kept_after_downward_amendment";
+   by order_id. hash_recipe 3 leaves out "split_groups", "split_rule" and
+   "split_window_days"; hash_recipe 2 also leaves out "imports" and
+   "kept_after_downward_amendment";
    hash_recipe 1 also writes decisions as rows [order_id, amount_cents, selected, reason,
    due_on] sorted by order_id.
 5. The chain: the first run's prev_hash is 64 zeros, every later run's prev_hash is the hash of

@@ -1,13 +1,16 @@
 """Selection runs: the pending orders decided by the rule, and a record an auditor can verify.
 
-The rule itself (threshold, ticket below the rate, amendments) is `inspect_cli.rule`; this
-module applies it to every order the first run that sees it completed, and to orders amended
-since their decision, so new orders, file order or batch size never change an earlier decision.
+The rule itself (threshold, split groups, ticket below the rate, amendments) is
+`inspect_cli.rule`; this module applies it to every order the first run that sees it completed,
+and to orders amended since their decision, so new orders, file order or batch size never change
+an earlier decision. Under ``split_rule = "select"`` a run also finds the split groups among the
+stored orders (`inspect_cli.splits`) and decides again the orders of a group not selected yet.
 
 Each run is stored with its parameters, its decisions, the orders it kept after a downward
-amendment and the files imported since the run before, with a SHA-256 hash over them and the
-previous run's hash (`run_hash`), so that changing or deleting a run breaks the chain; the
-run's receipt (`receipt`) carries that hash out of the building.
+amendment, the files imported since the run before, and its split rule and the split groups it
+acted on, with a SHA-256 hash over them and the previous run's hash (`run_hash`), so that
+changing or deleting a run breaks the chain; the run's receipt (`receipt`) carries that hash out
+of the building.
 """
 
 from __future__ import annotations
@@ -21,12 +24,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, partial
 from itertools import compress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_cli import seeds, speedups, store
 from inspect_cli.config import Config
-from inspect_cli.errors import UnknownOrder
-from inspect_cli.money import format_cents
 from inspect_cli.rule import (
     ABOVE_THRESHOLD,
     AMENDED_ABOVE_THRESHOLD,
@@ -34,14 +35,16 @@ from inspect_cli.rule import (
     NOT_SELECTED,
     RANDOM_SAMPLE,
     REASONS,
-    Outcome,
+    SPLIT_ABOVE_THRESHOLD,
     decide_order,
 )
-from inspect_cli.sampling import ticket, ticket_prefix
 from inspect_cli.stats import clopper_pearson
-from inspect_cli.store import orders as order_store
+from inspect_cli.store import reports as report_db
 from inspect_cli.store import selections as db
 from inspect_cli.workdays import due_date
+
+if TYPE_CHECKING:
+    from inspect_cli.splits import Candidates, SplitGroup
 
 __all__ = [
     "ABOVE_THRESHOLD",
@@ -50,9 +53,29 @@ __all__ = [
     "NOT_SELECTED",
     "RANDOM_SAMPLE",
     "REASONS",
+    "SPLIT_ABOVE_THRESHOLD",
 ]
 GENESIS_HASH = "0" * 64
 """The prev_hash of the first run."""
+
+
+RecordedGroup = tuple[str, str, Sequence[tuple[str, int, str]]]
+"""A split group a run acted on, as the run records and hashes it (recipe 4): contractor,
+dwelling key (`splits.dwelling_key`) and its orders as (order_id, amount_cents, completed_on),
+in completion date order, then by order id."""
+
+
+@dataclass(frozen=True)
+class SplitInput:
+    """What the split rule hands the decision for one run (``split_rule = "select"``)."""
+
+    members: frozenset[str]
+    """Orders of the groups the run acts on that are not selected yet."""
+    settled: Sequence[tuple[str, int]]
+    """(order_id, amount_cents) of those members decided "not selected" by an earlier run and
+    not amended since: they get a decision again."""
+    groups: list[RecordedGroup]
+    """The groups with a member not selected yet, in `find_split_groups` order."""
 
 
 Decision = tuple[str, int, int, str | None, str | None]
@@ -80,12 +103,16 @@ class Plan:
     """Selected orders amended to the threshold or below: they stay selected."""
     amended: list[str] = field(default_factory=list)
     """Every pending order decided before (amended since), whether or not decided again."""
+    again: list[str] = field(default_factory=list)
+    """Orders decided before that this plan decides again (amended or split above the
+    threshold), in order id order."""
+    split_groups: list[RecordedGroup] = field(default_factory=list)
+    """The split groups this plan acts on (``split_rule = "select"``)."""
 
     @property
     def considered(self) -> int:
         """Pending orders this plan looked at: every new one and every amended one."""
-        c = self.counts
-        return c[ABOVE_THRESHOLD] + c[RANDOM_SAMPLE] + c[NOT_SELECTED] + len(self.amended)
+        return len(self.order_ids) - len(self.again) + len(self.amended)
 
     def columns(self) -> Columns:
         """The decisions as the columns of the run hash."""
@@ -132,49 +159,76 @@ def decide(
     sample_rate: Decimal,
     due_working_days: int,
     helper: speedups.Helper | None = None,
+    split: SplitInput | None = None,
 ) -> Plan:
     """Decide pending orders as of one day with `rule.decide_order`; pure, so dry runs and
     tests share it.
 
     `order_ids` (in order id order) and `amounts` are the orders never decided; `amended` are
     (order_id, amount_cents, amount it was selected at or None) decided before and amended
-    since. The tickets of the new orders are drawn in one bulk call (`speedups.draw`, which a
-    `helper` process shares).
+    since; `split`, under ``split_rule = "select"``, the split groups the run acts on. The
+    tickets of the new orders are drawn in one bulk call (`speedups.draw`, which a `helper`
+    process shares).
     """
     due_on = due_date(as_of, due_working_days).isoformat()
     rule = partial(decide_order, threshold_cents=threshold_cents, sample_rate=sample_rate)
     drawn = speedups.draw(seed, order_ids, sample_rate, helper)
-    reasons: list[str | None] = [
-        outcome[1]
-        for outcome in map(rule, amounts, drawn)  # type: ignore[index]
-    ]
+    members = split.members if split is not None else frozenset()
+    outcomes = (
+        map(partial(_decide_member, rule, members), order_ids, amounts, drawn)
+        if members
+        else map(rule, amounts, drawn)
+    )
+    reasons: list[str | None] = [outcome[1] for outcome in outcomes]  # type: ignore[index]
     ids, amounts = list(order_ids), list(amounts)
     kept: list[str] = []
     amended_ids: list[str] = []
-    crossed = 0
+    again: list[tuple[str, int, str]] = []
     for order_id, amount, selected_at in amended:
         amended_ids.append(order_id)
-        outcome = rule(amount, None, decided_before=True, selected_at=selected_at)
-        if outcome == (True, AMENDED_ABOVE_THRESHOLD):
-            ids.append(order_id)
-            amounts.append(amount)
-            reasons.append(AMENDED_ABOVE_THRESHOLD)
-            crossed += 1
+        outcome = rule(
+            amount,
+            None,
+            decided_before=True,
+            selected_at=selected_at,
+            in_split_group=order_id in members,
+        )
+        if outcome in ((True, AMENDED_ABOVE_THRESHOLD), (True, SPLIT_ABOVE_THRESHOLD)):
+            again.append((order_id, amount, outcome[1]))  # type: ignore[index]
         elif outcome == (True, KEPT_AFTER_DOWNWARD):
             kept.append(order_id)
-    if crossed:
+    for order_id, amount in split.settled if split is not None else ():
+        outcome = rule(amount, None, decided_before=True, in_split_group=True)
+        again.append((order_id, amount, outcome[1]))  # type: ignore[index]
+    if again:
+        ids += [a[0] for a in again]
+        amounts += [a[1] for a in again]
+        reasons += [a[2] for a in again]
         # Order ids are unique, so the rows sort by order id.
         rows = sorted(zip(ids, amounts, reasons, strict=True))
         ids, amounts, reasons = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
     kept.sort()
-    counts = {
-        ABOVE_THRESHOLD: reasons.count(ABOVE_THRESHOLD),
-        RANDOM_SAMPLE: reasons.count(RANDOM_SAMPLE),
-        AMENDED_ABOVE_THRESHOLD: crossed,
-        NOT_SELECTED: reasons.count(None),
-        KEPT_AFTER_DOWNWARD: len(kept),
-    }
-    return Plan(ids, amounts, reasons, due_on, counts, kept, amended_ids)
+    counts = {reason: reasons.count(reason) for reason in REASONS}
+    counts[NOT_SELECTED] = reasons.count(None)
+    counts[KEPT_AFTER_DOWNWARD] = len(kept)
+    return Plan(
+        ids,
+        amounts,
+        reasons,
+        due_on,
+        counts,
+        kept,
+        amended_ids,
+        sorted(a[0] for a in again),
+        split.groups if split is not None else [],
+    )
+
+
+def _decide_member(
+    rule: Any, members: frozenset[str], order_id: str, amount: int, drawn: str
+) -> Any:
+    """The rule for a new order, told whether it belongs to a split group the run acts on."""
+    return rule(amount, drawn, in_split_group=order_id in members)
 
 
 @dataclass(frozen=True)
@@ -221,6 +275,8 @@ class RunResult:
     dry_run: bool = False
     imports: Pinned = ()
     """The files imported since the previous run, which this run's hash pins."""
+    split_rule: str = "report"
+    split_window_days: int = 0
 
     @property
     def decided(self) -> int:
@@ -249,6 +305,8 @@ class RunResult:
             "left_pending": self.left_pending,
             "threshold_cents": self.threshold_cents,
             "sample_rate": str(self.sample_rate),
+            "split_rule": self.split_rule,
+            "split_groups": [[m[0] for m in g[2]] for g in self.plan.split_groups],
             "hash": self.hash,
             "run_hash": self.hash,
             "prev_hash": self.prev_hash,
@@ -256,7 +314,7 @@ class RunResult:
         }
 
 
-HASH_RECIPE = 3
+HASH_RECIPE = 4
 """The recipe of the runs made now. Each run stores the recipe it was hashed with in its
 ``hash_recipe`` column, and `verify` checks it with that one."""
 
@@ -287,6 +345,9 @@ def run_hash(
     recipe: int = HASH_RECIPE,
     kept: Sequence[str] = (),
     imports: Pinned = (),
+    split_rule: str = "report",
+    split_window_days: int = 0,
+    split_groups: Sequence[RecordedGroup] = (),
 ) -> str:
     """SHA-256 hex of the run's canonical JSON: the recipe docs/audit.md gives auditors.
 
@@ -297,7 +358,10 @@ def run_hash(
     selected, reason, due_on] sorted by order id. Recipe 3 is recipe 2 with two more keys:
     ``kept_after_downward_amendment``, the order ids the run kept selected after a downward
     amendment (sorted), and ``imports``, [import_id, sha256] of every file imported since the
-    previous run, oldest first.
+    previous run, oldest first. Recipe 4 is recipe 3 with three more: ``split_rule`` ("report"
+    or "select") and ``split_window_days`` as configured for the run, and ``split_groups``, the
+    split groups the run acted on (RecordedGroup), each [contractor, dwelling, [[order_id,
+    amount_cents, completed_on], ...]] in the order recorded; an empty list under "report".
     """
     document = {
         "run_id": run_id,
@@ -318,8 +382,38 @@ def run_hash(
     if recipe >= 3:
         document[KEPT_AFTER_DOWNWARD] = sorted(kept)
         document["imports"] = [[import_id, sha256] for import_id, sha256 in imports]
+    if recipe >= 4:
+        document["split_rule"] = split_rule
+        document["split_window_days"] = split_window_days
+        document["split_groups"] = [
+            [contractor, dwelling, [list(member) for member in members]]
+            for contractor, dwelling, members in split_groups
+        ]
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _recorded(orders: Candidates, groups: list[SplitGroup]) -> list[RecordedGroup]:
+    """The groups as a run records them, with each order's amount and completion date."""
+    from inspect_cli.splits import DAY_ZERO
+
+    wanted = {i for g in groups for i in g.order_ids}
+    at = {order_id: i for i, order_id in enumerate(orders.order_ids) if order_id in wanted}
+    return [
+        (
+            g.contractor,
+            g.dwelling,
+            [
+                (
+                    i,
+                    int(orders.amounts[at[i]]),
+                    date.fromordinal(int(orders.days[at[i]]) + DAY_ZERO).isoformat(),
+                )
+                for i in g.order_ids
+            ],
+        )
+        for g in groups
+    ]
 
 
 def receipt(run_id: int, digest: str) -> str:
@@ -381,12 +475,13 @@ def run_selection(
             )
             plan, digest = planned()
         new = plan.considered - len(plan.amended)
-        chosen = [d[0] for d in plan.selected if d[3] in (ABOVE_THRESHOLD, RANDOM_SAMPLE)]
+        again = set(plan.again)
+        chosen = [d for d in plan.selected if d[0] not in again]
         marked = sum(
             db.mark_selected(
-                conn, run.run_id, [d[0] for d in plan.selected if d[3] == reason], reason, due_on
+                conn, run.run_id, [d[0] for d in chosen if d[3] == reason], reason, due_on
             )
-            for reason in (ABOVE_THRESHOLD, RANDOM_SAMPLE)
+            for reason in (ABOVE_THRESHOLD, SPLIT_ABOVE_THRESHOLD, RANDOM_SAMPLE)
         )
         if (written, marked) != (new, len(chosen)):
             # Both sides read the same pending orders; a difference is a bug, and raising here
@@ -442,6 +537,7 @@ class _Run:
             conn, self.day, [order_id for order_id, _, _ in amended]
         )
         config = self.config
+        split = self.split_input(conn) if config.split_rule == "select" else None
         plan = decide(
             order_ids,
             amounts,
@@ -452,6 +548,7 @@ class _Run:
             sample_rate=config.sample_rate,
             due_working_days=config.due_working_days,
             helper=helper,
+            split=split,
         )
         if not hashed or not (plan.order_ids or plan.kept_after_downward):
             return plan, None
@@ -469,8 +566,32 @@ class _Run:
             prev_hash=self.prev_hash,
             kept=plan.kept_after_downward,
             imports=self.imports,
+            split_rule=config.split_rule,
+            split_window_days=config.split_window_days,
+            split_groups=plan.split_groups,
         )
         return plan, digest
+
+    def split_input(self, conn: sqlite3.Connection) -> SplitInput:
+        """The split groups among the stored orders completed by the run's day, and which of
+        their orders are not selected yet (`SplitInput`)."""
+        # Imported here: under split_rule "report" a run loads nothing of the split rule.
+        from inspect_cli.splits import candidates_from_text, find_split_groups
+
+        threshold = self.config.threshold_cents
+        orders = candidates_from_text(
+            *report_db.split_candidates(conn, until=self.day, at_most_cents=threshold)
+        )
+        groups = find_split_groups(
+            orders, threshold_cents=threshold, window_days=self.config.split_window_days
+        )
+        if not groups:
+            return SplitInput(frozenset(), [], [])
+        grouped = [order_id for g in groups for order_id in g.order_ids]
+        selected = db.selected_among(conn, grouped)
+        acted = [g for g in groups if not selected.issuperset(g.order_ids)]
+        members = frozenset(i for g in acted for i in g.order_ids if i not in selected)
+        return SplitInput(members, db.settled_unselected(conn, members), _recorded(orders, acted))
 
     def result(
         self, conn: sqlite3.Connection, plan: Plan, digest: str | None, *, dry_run: bool
@@ -496,6 +617,8 @@ class _Run:
             realised=RealisedRate(k, n, config.sample_rate, clopper_pearson(k, n, 0.95)),
             dry_run=dry_run,
             imports=self.imports if digest is not None else (),
+            split_rule=config.split_rule,
+            split_window_days=config.split_window_days,
         )
 
 
@@ -516,9 +639,12 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
         prev_hash=result.prev_hash,
         hash=result.hash,
         hash_recipe=HASH_RECIPE,
+        split_rule=result.split_rule,
+        split_window_days=result.split_window_days,
     )
-    crossed = [d for d in result.plan.selected if d[3] == AMENDED_ABOVE_THRESHOLD]
-    db.insert_decisions(conn, result.run_id, crossed)
+    db.insert_split_groups(conn, result.run_id, result.plan.split_groups)
+    again = set(result.plan.again)
+    db.insert_decisions(conn, result.run_id, [d for d in result.plan.selected if d[0] in again])
     db.insert_run_population(
         conn,
         result.run_id,
@@ -528,105 +654,3 @@ def _record(conn: sqlite3.Connection, result: RunResult, commitment: str, now: d
     # The audit log keeps each run's hash apart from the chain, so that deleting the newest
     # run, which no later run links to, is still detected.
     store.log_event(conn, now, "selection_run", f"run {result.run_id} {result.hash}")
-
-
-def order_report(
-    conn: sqlite3.Connection, order_id: str, *, seed: str | None, today: date
-) -> dict[str, Any]:
-    """Everything known about one order and why it was or was not selected (``show``).
-
-    Without the seed, or with one that does not match the commitment, the ticket cannot be
-    shown; the rest still can.
-    """
-    order = order_store.get_order(conn, order_id)
-    if order is None:
-        raise UnknownOrder(f"unknown order {order_id!r}")
-    decisions = db.order_decisions(conn, order_id)
-    inspections = db.order_inspections(conn, order_id)
-    usable = seeds.matches(seed, store.seed_commitment(conn))
-    full = ticket(seed, order_id) if usable and seed is not None else None
-    shown = ticket_prefix(seed, order_id) if usable and seed is not None else None
-    decided_before, selected_at = False, None
-    for d in decisions:
-        d["selected"] = bool(d["selected"])
-        d["why"] = _why(d, shown, _recompute(d, full, decided_before, selected_at))
-        if d["selected"] and selected_at is None:
-            selected_at = d["amount_cents"]
-        decided_before = True
-    return {
-        "order": order,
-        "revisions": db.order_revisions(conn, order_id),
-        "imports": db.imports_by_id(conn, (order["first_import_id"], order["last_import_id"])),
-        "ticket": shown,
-        "decisions": decisions,
-        "status": _status(order, decisions, inspections, today),
-        "inspections": inspections,
-        "satisfaction": db.order_satisfaction(conn, order_id),
-    }
-
-
-def _recompute(
-    decision: dict[str, Any], full_ticket: str | None, decided_before: bool, selected_at: int | None
-) -> Outcome | None:
-    """What the rule gives for a stored decision; None when it needs the ticket and the seed
-    was not given, or when it gives no decision at all."""
-    try:
-        return decide_order(
-            decision["amount_cents"],
-            full_ticket,
-            threshold_cents=decision["threshold_cents"],
-            sample_rate=Decimal(decision["sample_rate"]),
-            decided_before=decided_before,
-            selected_at=selected_at,
-        )
-    except ValueError:  # the ticket is needed and unknown
-        return None
-
-
-def _why(decision: dict[str, Any], ticket: str | None, outcome: Outcome | None) -> str:
-    """The rule that made a decision, in words, with the numbers it compared; a decision the
-    rule does not give (with the seed, `outcome`) is said to be one."""
-    amount, threshold = (
-        format_cents(decision["amount_cents"]),
-        format_cents(decision["threshold_cents"]),
-    )
-    reason = decision["reason"]
-    if reason == ABOVE_THRESHOLD:
-        why = f"amount {amount} is above the threshold {threshold}: mandatory control"
-    elif reason == AMENDED_ABOVE_THRESHOLD:
-        why = f"amended to {amount}, above the threshold {threshold}: mandatory control"
-    else:
-        shown = f"ticket {ticket}…" if ticket else "its ticket"
-        rate = decision["sample_rate"]
-        below = "is below" if reason == RANDOM_SAMPLE else "is not below"
-        why = f"amount {amount} is not above {threshold}; {shown} {below} the rate {rate}"
-    if outcome is not None and outcome[1] != reason:
-        why += f" (but the rule gives {outcome[1] or NOT_SELECTED}: run `verify`)"
-    return why
-
-
-def _status(
-    order: dict[str, Any],
-    decisions: list[dict[str, Any]],
-    inspections: list[dict[str, Any]],
-    today: date,
-) -> str:
-    if order["completed_on"] is None:
-        return "not completed yet: decided once a file gives its completion date"
-    if not decisions:
-        return "waiting for the next selection run"
-    chosen = next((d for d in decisions if d["selected"]), None)
-    if chosen is None:
-        if order["pending"]:
-            return "not selected; amended since, the next run looks at it again"
-        return "not selected"
-    final = [i for i in inspections if i["result"] != "no_access"]
-    if final:
-        last = final[-1]
-        return f"inspected on {last['inspected_on']}: {last['result']}"
-    status = f"open, due on {chosen['due_on']}"
-    if chosen["due_on"] < today.isoformat():
-        status += " (overdue)"
-    if inspections:
-        status += f"; no access on {inspections[-1]['inspected_on']}"
-    return status

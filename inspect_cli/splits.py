@@ -39,6 +39,7 @@ from functools import cached_property
 import numpy as np
 
 from inspect_cli.errors import InvalidValue
+from inspect_cli.money import format_cents
 from inspect_cli.rule import above_threshold
 
 _DAY_SPAN = 1 << 20
@@ -353,3 +354,29 @@ def find_double_billings(
 def group_of_order(groups: Sequence[SplitGroup], order_id: str) -> SplitGroup | None:
     """The split group an order belongs to, if any (for `show`)."""
     return next((g for g in groups if order_id in g.order_ids), None)
+
+
+def why_not_a_group(
+    members: Sequence[tuple[str, int, str]], *, threshold_cents: int, window_days: int
+) -> list[str]:
+    """What keeps recorded orders (order_id, amount_cents, completed_on) of one contractor and
+    dwelling from being a split group by this module's rule; empty when they are one.
+
+    `verify` and the audit package check each group a run recorded with it: every amount above
+    zero and at most the threshold, the total above it, all completed within the window.
+    """
+    amounts = [amount for _, amount, _ in members]
+    try:
+        days = [date.fromisoformat(on) for _, _, on in members]
+    except (TypeError, ValueError):
+        return ["a completion date is malformed"]
+    if not members:
+        return ["it has no orders"]
+    wrong = []
+    if any(a <= 0 or above_threshold(a, threshold_cents) for a in amounts):
+        wrong.append(f"an amount is not above zero and at most {format_cents(threshold_cents)}")
+    if not above_threshold(sum(amounts), threshold_cents):
+        wrong.append(f"its total {format_cents(sum(amounts))} is not above the threshold")
+    if (max(days) - min(days)).days > window_days:
+        wrong.append(f"its dates are more than {window_days} days apart")
+    return wrong

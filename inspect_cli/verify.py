@@ -29,6 +29,7 @@ from inspect_cli.rule import (
     KEPT_AFTER_DOWNWARD,
     NOT_SELECTED,
     REASONS,
+    SPLIT_ABOVE_THRESHOLD,
     Outcome,
     decide_order,
 )
@@ -40,7 +41,7 @@ from inspect_cli.workdays import due_date
 @dataclass(frozen=True)
 class Problem:
     """One thing that does not reproduce. kind: decision, chain, log, receipt, undecided,
-    amount or mandatory."""
+    amount, mandatory or split."""
 
     kind: str
     message: str
@@ -105,6 +106,7 @@ def verify(
     with db.snapshot(conn), speedups.helper(many) as helper:
         runs = db.runs(conn)
         logged = db.logged_run_hashes(conn)
+        split_rules, split_groups = db.run_split_rules(conn)
         # A thread works out each run's due date (loading the holiday calendar) and looks for
         # orders the runs missed, through a connection of its own, while this one reads the
         # decisions and checks them: both cores work. Each side checks one consistent state of
@@ -117,9 +119,19 @@ def verify(
             decisions = _Decisions(*db.decision_columns(conn))
             problems = [
                 *_check_log(conn),
-                *_check_decisions(seed, runs, decisions, dues(), helper),
-                *_check_chain(commitment, runs, decisions, logged, *db.run_population(conn)),
+                *_check_decisions(seed, runs, decisions, dues(), helper, split_groups),
+                *_check_chain(
+                    commitment,
+                    runs,
+                    decisions,
+                    logged,
+                    *db.run_population(conn),
+                    split_rules,
+                    split_groups,
+                ),
                 *completeness(),
+                *_check_split_groups(conn, runs, decisions, split_rules, split_groups),
+                *_check_split_completeness(conn, runs, split_rules),
             ]
     anchors: list[str] = []
     if receipts is not None:
@@ -231,12 +243,15 @@ def _check_decisions(
     decisions: _Decisions,
     due_of: dict[int, str],
     helper: speedups.Helper | None = None,
+    split_groups: db.SplitGroups | None = None,
 ) -> list[Problem]:
     """Decide every stored decision again with `rule.decide_order` and report those that differ.
 
     Decisions are taken in run order, so an order's earlier decisions are known when its
-    later one (``amended_above_threshold``) is checked. The tickets of each run's first
-    decisions are drawn in one bulk call per run.
+    later one (``amended_above_threshold``, ``split_above_threshold``) is checked. An order is
+    in a split group for the rule when it is in a group its run recorded (`_check_split_groups`
+    checks those groups). The tickets of each run's first decisions are drawn in one bulk call
+    per run.
     """
     params = {r[0]: r for r in runs}
     d = decisions
@@ -254,20 +269,29 @@ def _check_decisions(
             problems.append(Problem("chain", f"run {run_id}: {wrong}", run_id))
             continue
         rate = Decimal(run[5])
+        members = {m[0] for g in (split_groups or {}).get(run_id, []) for m in g[2]}
         rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
         later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
         first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
         ids = d.order_ids[start:end] if not later else [d.order_ids[i] for i in first]
         drawn = speedups.draw(seed, ids, rate, helper)
-        firsts = map(
-            rule, d.amounts[start:end] if not later else [d.amounts[i] for i in first], drawn
+        amounts = d.amounts[start:end] if not later else [d.amounts[i] for i in first]
+        firsts = (
+            (
+                rule(amount, ticket, in_split_group=order_id in members)
+                for order_id, amount, ticket in zip(ids, amounts, drawn, strict=True)
+            )
+            if members
+            else map(rule, amounts, drawn)
         )
         if not later:  # the usual run: every order decided for the first time
             outcomes: list[Outcome | None] = list(firsts)
         else:
             want = dict(zip(first, firsts, strict=True))
             for i in later:
-                want[i] = _decided_again(d, i, rule, selected_at[d.order_ids[i]], problems)
+                want[i] = _decided_again(
+                    d, i, rule, selected_at[d.order_ids[i]], d.order_ids[i] in members, problems
+                )
             outcomes = [want[i] for i in range(start, end)]
         due = due_of[run_id]
         stored = list(
@@ -290,14 +314,20 @@ def _check_decisions(
 
 
 def _decided_again(
-    d: _Decisions, i: int, rule: Any, before: int | None, problems: list[Problem]
+    d: _Decisions, i: int, rule: Any, before: int | None, split: bool, problems: list[Problem]
 ) -> Outcome | None:
     """The rule for decision i of an order decided in an earlier run: None, and a problem,
     when the rule gives no such decision."""
-    outcome = rule(d.amounts[i], None, decided_before=True, selected_at=before)
-    if outcome == (True, AMENDED_ABOVE_THRESHOLD):
+    outcome = rule(
+        d.amounts[i], None, decided_before=True, selected_at=before, in_split_group=split
+    )
+    if outcome in ((True, AMENDED_ABOVE_THRESHOLD), (True, SPLIT_ABOVE_THRESHOLD)):
         return outcome
-    why = "it was already selected" if before is not None else "it is not above the threshold"
+    why = (
+        "it was already selected"
+        if before is not None
+        else "it is not above the threshold nor in a split group of its run"
+    )
     problems.append(
         Problem(
             "decision",
@@ -349,6 +379,8 @@ def _check_chain(
     logged: list[tuple[int, str]],
     kept: dict[int, list[str]],
     imports: dict[int, list[tuple[int, str | None]]],
+    split_rules: dict[int, tuple[str, int]] | None = None,
+    split_groups: db.SplitGroups | None = None,
 ) -> list[Problem]:
     """Recompute each run's hash, its link to the previous run and its audit log entry."""
     slices = {run_id: (start, end) for run_id, start, end in decisions.runs()}
@@ -394,6 +426,7 @@ def _check_chain(
         if counts is None:
             problems.append(Problem("chain", f"run {run_id}: its counts are not JSON", run_id))
             counts = {}
+        split_rule, split_window = (split_rules or {}).get(run_id, ("", 0))
         recomputed = run_hash(
             run_id=run_id,
             created_at=created_at,
@@ -408,6 +441,9 @@ def _check_chain(
             recipe=recipe,
             kept=kept.get(run_id, []),
             imports=[(i, sha or "") for i, sha in pinned],
+            split_rule=split_rule,
+            split_window_days=split_window,
+            split_groups=(split_groups or {}).get(run_id, []),
         )
         if recomputed != digest:
             problems.append(
@@ -423,7 +459,11 @@ def _check_chain(
                 Problem("chain", f"run {run_id}: made with another seed commitment", run_id)
             )
         reasons = own[3]
-        recount = {reason: reasons.count(reason) for reason in REASONS}
+        recount = {
+            reason: reasons.count(reason)
+            for reason in REASONS
+            if recipe >= 4 or reason != SPLIT_ABOVE_THRESHOLD
+        }
         recount[NOT_SELECTED] = reasons.count(None)
         if recipe >= 3:
             recount[KEPT_AFTER_DOWNWARD] = len(kept.get(run_id, []))
@@ -509,3 +549,86 @@ def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _check_split_groups(
+    conn: sqlite3.Connection,
+    runs: list[db.RunRow],
+    decisions: _Decisions,
+    split_rules: dict[int, tuple[str, int]],
+    split_groups: db.SplitGroups,
+) -> list[Problem]:
+    """Soundness of the split rule: each group a run recorded must be a split group by the
+    rule of `inspect_cli.splits`, on the amounts and dates recorded with it, under the run's
+    threshold and window; its contractor must be the stored orders' contractor, and each
+    recorded amount one the order was decided on or had before an amendment. Whether each
+    ``split_above_threshold`` decision is in a group of its run, `_check_decisions` checks."""
+    if not split_groups:
+        return []
+    # Imported here, as in `_check_split_completeness`: a store that never used the split rule
+    # is verified without loading it.
+    from inspect_cli.splits import why_not_a_group
+
+    thresholds = {r[0]: r[4] for r in runs}
+    ids = [m[0] for groups in split_groups.values() for g in groups for m in g[2]]
+    contractors = db.order_contractors(conn, ids)
+    revised = db.revised_amounts(conn, ids)
+    # The amount of each order's latest decision: a group member is selected, by its run or
+    # before it, on the amount it had then.
+    decided = dict(zip(decisions.order_ids, decisions.amounts, strict=True))
+    problems: list[Problem] = []
+    for run_id, groups in sorted(split_groups.items()):
+        rule, window = split_rules.get(run_id, ("", 0))
+        threshold = thresholds.get(run_id)
+        if rule != "select" or not isinstance(threshold, int):
+            problems.append(
+                Problem(
+                    "split", f"run {run_id}: records split groups without the split rule", run_id
+                )
+            )
+            continue
+        for contractor, _, members in groups:
+            label = f"run {run_id}: split group {', '.join(m[0] for m in members)}"
+            wrong = why_not_a_group(members, threshold_cents=threshold, window_days=window)
+            for order_id, amount, _ in members:
+                if contractors.get(order_id) != contractor:
+                    wrong.append(f"order {order_id} is not an order of {contractor}")
+                elif amount != decided.get(order_id) and amount not in revised.get(order_id, set()):
+                    wrong.append(f"order {order_id} never had the amount {format_cents(amount)}")
+            problems.extend(
+                Problem("split", f"{label}: not a split group: {why}", run_id) for why in wrong
+            )
+    return problems
+
+
+def _check_split_completeness(
+    conn: sqlite3.Connection, runs: list[db.RunRow], split_rules: dict[int, tuple[str, int]]
+) -> list[Problem]:
+    """Completeness of the split rule: after the latest run made with ``split_rule = "select"``,
+    every order of a split group among the orders decided by then (and not amended since) must
+    be selected."""
+    latest = next((r for r in reversed(runs) if split_rules.get(r[0], ("",))[0] == "select"), None)
+    if latest is None or not isinstance(latest[4], int):
+        return []
+    run_id, as_of, threshold = latest[0], latest[2], latest[4]
+    from inspect_cli.splits import candidates_from_text, find_split_groups
+
+    orders = candidates_from_text(*db.decided_split_candidates(conn, run_id, as_of, threshold))
+    groups = find_split_groups(
+        orders, threshold_cents=threshold, window_days=split_rules[run_id][1]
+    )
+    if not groups:
+        return []
+    selected = db.selected_among(conn, [i for g in groups for i in g.order_ids])
+    return [
+        Problem(
+            "split",
+            f"order {order_id}: in a split group of {g.contractor} ({', '.join(g.order_ids)}; "
+            f"{format_cents(g.total_cents)} together) but not selected by run {run_id}",
+            run_id,
+            order_id,
+        )
+        for g in groups
+        for order_id in g.order_ids
+        if order_id not in selected
+    ]

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,18 +52,35 @@ def check(package: Path, receipt: str) -> list[str]:
             (d for d in decisions if d["run_id"] == run["run_id"]), key=lambda d: d["order_id"]
         )
         threshold, rate = int(run["threshold_cents"]), Decimal(run["sample_rate"])
+        groups = json.loads(run["split_groups"])
+        for _, _, orders in groups:
+            amounts = [cents for _, cents, _ in orders]
+            days = [date.fromisoformat(on) for _, _, on in orders]
+            if not (
+                run["split_rule"] == "select"
+                and all(0 < cents <= threshold for cents in amounts)
+                and sum(amounts) > threshold
+                and (max(days) - min(days)).days <= int(run["split_window_days"])
+            ):
+                problems.append(f"run {run['run_id']}: split group {orders} is none")
+        members = {order_id for _, _, orders in groups for order_id, _, _ in orders}
         for d in own:
             amount, order_id = int(d["amount_cents"]), d["order_id"]
             if order_id not in selected_at:
                 if amount > threshold:
                     want = "above_threshold"
+                elif order_id in members:
+                    want = "split_above_threshold"
                 elif Decimal(first_fraction(order_id, seed)) < rate:
                     want = "random_sample"
                 else:
                     want = ""
+            elif selected_at[order_id] is None and amount > threshold:
+                want = "amended_above_threshold"
+            elif selected_at[order_id] is None and order_id in members:
+                want = "split_above_threshold"
             else:
-                above = amount > threshold and selected_at[order_id] is None
-                want = "amended_above_threshold" if above else "(no second decision)"
+                want = "(no second decision)"
             if (want, want != "") != (d["reason"], d["selected"] == "1"):
                 problems.append(f"run {run['run_id']} order {order_id}: {d['reason']} != {want}")
             if d["selected"] == "1" and selected_at.get(order_id) is None:
@@ -87,8 +105,11 @@ def check(package: Path, receipt: str) -> list[str]:
             "kept_after_downward_amendment": json.loads(run["kept_after_downward_amendment"]),
             "imports": json.loads(run["imports"]),
             "prev_hash": run["prev_hash"],
+            "split_rule": run["split_rule"],
+            "split_window_days": int(run["split_window_days"]),
+            "split_groups": groups,
         }
-        assert run["hash_recipe"] == "3"
+        assert run["hash_recipe"] == "4"
         text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         if hashlib.sha256(text.encode("ascii")).hexdigest() != run["hash"]:
             problems.append(f"run {run['run_id']}: hash does not match")
@@ -145,3 +166,61 @@ def test_a_package_of_the_examples_checks_out_and_shows_tampering(tmp_path: Path
     assert f"order {drawn['order_id']} (run 1): stored random_sample, recomputed not_selected" in (
         verified.stdout
     )
+
+
+def test_split_groups_in_a_package_check_out_and_show_tampering(tmp_path: Path):
+    """Under split_rule "select", a group that crosses the threshold in the second run: the
+    package lists it with its run, the outsider's check redoes it, and an edited group shows."""
+    ws = tmp_path / "ws"
+    assert tool("init", str(ws), "--seed", SEED).returncode == 0
+    config = ws / "inspect-cli.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('split_rule = "report"', 'split_rule = "select"'), "utf-8")
+    header = "order_id,contractor,amount_excl_vat,completed_on,dwelling_id\n"
+    (ws / "inbox" / "a.csv").write_text(
+        header + "SP-1,Janssens,400.00,2026-11-02,W-7\nSP-2,Janssens,400.00,2026-11-10,W-7\n",
+        encoding="utf-8",
+    )
+    assert tool("daily", "-w", str(ws), "--date", "2026-11-12").returncode == 0
+    (ws / "inbox" / "b.csv").write_text(
+        header + "SP-3,Janssens,400.00,2026-11-20,W-7\n", encoding="utf-8"
+    )
+    daily = tool("daily", "-w", str(ws), "--date", "2026-11-27")
+    assert daily.returncode == 0, daily.stderr
+    receipt = daily.stdout.splitlines()[-1]
+    seed_file = tmp_path / "seed"
+    seed_file.write_text(SEED)
+    package = tmp_path / "package"
+    packed = tool("audit", "pack", "-w", str(ws), str(package), "--seed-file", str(seed_file))
+    assert packed.returncode == 0, packed.stderr
+    second = rows(package / "runs.csv")[1]
+    assert json.loads(second["split_groups"]) == [
+        [
+            "Janssens",
+            "id:w-7",
+            [
+                ["SP-1", 40000, "2026-11-02"],
+                ["SP-2", 40000, "2026-11-10"],
+                ["SP-3", 40000, "2026-11-20"],
+            ],
+        ]
+    ]
+    reasons = {d["order_id"]: d["reason"] for d in rows(package / "decisions.csv")}
+    assert set(reasons.values()) <= {"", "random_sample", "split_above_threshold"}
+    assert check(package, receipt) == []
+    assert tool("verify", "--package", str(package)).returncode == 0
+
+    def shrink(row):
+        if row["run_id"] == "2":
+            groups = json.loads(row["split_groups"])
+            groups[0][2][2][1] = 10000  # SP-3 at 100.00: 900.00 together, no group
+            return {**row, "split_groups": json.dumps(groups, separators=(",", ":"))}
+        return None
+
+    rewrite(package / "runs.csv", shrink)
+    found = check(package, receipt)
+    assert "run 2: hash does not match" in found
+    assert any(p.startswith("run 2: split group") for p in found)
+    verified = tool("verify", "--package", str(package))
+    assert verified.returncode == 1
+    assert "not a split group: its total 900.00 is not above the threshold" in verified.stdout

@@ -57,6 +57,7 @@ def test_select_json_and_a_second_run_that_finds_nothing(cli, workspace, tmp_pat
         "above_threshold": 2,
         "random_sample": 0,
         "amended_above_threshold": 0,
+        "split_above_threshold": 0,
         "not_selected": 1,
     }
     assert data["selected"] == [

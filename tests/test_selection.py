@@ -16,7 +16,7 @@ from consistent_sampler.consistent_sampler import first_fraction
 from helpers import RATE, decisions, ids_by_ticket, ingest, rows, select, write_orders
 
 from inspect_cli.config import Config
-from inspect_cli.errors import SeedError, UnknownOrder
+from inspect_cli.errors import SeedError
 from inspect_cli.selection import (
     ABOVE_THRESHOLD,
     AMENDED_ABOVE_THRESHOLD,
@@ -26,7 +26,6 @@ from inspect_cli.selection import (
     NOT_SELECTED,
     RANDOM_SAMPLE,
     decide,
-    order_report,
     run_hash,
     run_selection,
 )
@@ -310,7 +309,7 @@ def test_due_days_come_from_the_config(workspace: Workspace, tmp_path: Path):
 
 
 def auditor_run_hash(conn, run_id: int) -> str:
-    """The documented recipe 3, written independently of the code under test."""
+    """The documented recipe 4, written independently of the code under test."""
     run = conn.execute(
         "SELECT run_id, created_at, as_of, seed_commitment, threshold_cents, sample_rate, "
         "due_working_days, counts, prev_hash FROM selection_runs WHERE run_id = ?",
@@ -349,6 +348,18 @@ def auditor_run_hash(conn, run_id: int) -> str:
             (run_id,),
         )
     ]
+    rule = conn.execute(
+        "SELECT split_rule, split_window_days FROM run_split_rule WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    document["split_rule"], document["split_window_days"] = rule
+    groups: dict[int, list] = {}
+    for number, *place, order_id, cents, done in conn.execute(
+        "SELECT group_no, contractor, dwelling, order_id, amount_cents, completed_on "
+        "FROM run_split_orders WHERE run_id = ? ORDER BY group_no, position",
+        (run_id,),
+    ):
+        groups.setdefault(number, [*place, []])[2].append([order_id, cents, done])
+    document["split_groups"] = list(groups.values())
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -396,38 +407,6 @@ def test_realised_rate_accumulates_over_runs(workspace: Workspace, tmp_path: Pat
     realised = select(workspace).realised
     assert (realised.sampled, realised.population, realised.rate) == (2, 10, 0.2)
     assert realised.interval[0] < 0.2 < realised.interval[1]
-
-
-# --- why this order ---------------------------------------------------------------------------
-
-
-def test_order_report_explains_the_decision(workspace: Workspace, tmp_path: Path):
-    (order_id,) = ids_by_ticket(1, hit=False)
-    ingest(workspace, write_orders(tmp_path / "a.csv", rows([order_id], "800.00")))
-    select(workspace)
-    ingest(workspace, write_orders(tmp_path / "b.csv", rows([order_id], "1800.00")))
-    select(workspace)
-    conn = workspace.connect()
-    report = order_report(conn, order_id, seed=SEED, today=date(2026, 12, 20))
-    assert report["order"]["amount_cents"] == 180000
-    assert report["ticket"] == first_fraction(order_id, SEED)[:14]
-    assert [i["file"] for i in report["imports"]] == ["a.csv", "b.csv"]
-    assert report["revisions"][0]["old_values"]["amount_cents"] == 80000
-    first, second = report["decisions"]
-    assert (first["selected"], first["reason"], first["sample_rate"]) == (False, None, "0.02")
-    assert first["why"] == (
-        f"amount 800.00 is not above 1000.00; ticket {report['ticket']}… is not below the rate 0.02"
-    )
-    assert second["reason"] == AMENDED_ABOVE_THRESHOLD
-    assert second["why"] == "amended to 1800.00, above the threshold 1000.00: mandatory control"
-    assert report["status"] == "open, due on 2026-12-11 (overdue)"
-    # A seed that is not the committed one would show a wrong ticket: none is shown.
-    other = order_report(conn, order_id, seed="not the seed", today=TODAY)
-    assert other["ticket"] is None
-    assert other["decisions"][0]["why"].endswith("its ticket is not below the rate 0.02")
-    with pytest.raises(UnknownOrder, match="unknown order 'nope'"):
-        order_report(conn, "nope", seed=SEED, today=TODAY)
-    conn.close()
 
 
 @pytest.mark.parametrize(

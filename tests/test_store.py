@@ -187,7 +187,7 @@ def test_runs_of_both_recipes_verify_and_tampering_shows_in_either(tmp_path):
     run = run_selection(conn, seed=SEED, config=Config(), as_of=NOW.date(), now=NOW)
     # NEW is decided; AMENDED (not selected before, still below the threshold) is not again.
     assert (run.run_id, run.decided) == (2, 1)
-    assert [r[0] for r in conn.execute("SELECT hash_recipe FROM selection_runs")] == [1, 3]
+    assert [r[0] for r in conn.execute("SELECT hash_recipe FROM selection_runs")] == [1, 4]
     assert verify(conn, SEED).problems == []
     with store.transaction(conn):
         conn.execute("UPDATE decisions SET amount_cents = 601 WHERE order_id = 'AMENDED'")

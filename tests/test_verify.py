@@ -174,6 +174,7 @@ def test_a_rehashed_chain_still_shows_in_the_audit_log(history: Workspace):
     conn = history.connect()
     previous = "0" * 64
     kept, pinned = db.run_population(conn)
+    split_rules, split_groups = db.run_split_rules(conn)
     with store.transaction(conn):
         for run in db.runs(conn):
             rows = conn.execute(
@@ -196,6 +197,9 @@ def test_a_rehashed_chain_still_shows_in_the_audit_log(history: Workspace):
                 recipe=run[10],
                 kept=kept.get(run[0], []),
                 imports=pinned.get(run[0], []),
+                split_rule=split_rules[run[0]][0],
+                split_window_days=split_rules[run[0]][1],
+                split_groups=split_groups.get(run[0], []),
             )
             conn.execute(
                 "UPDATE selection_runs SET prev_hash = ?, hash = ? WHERE run_id = ?",

@@ -74,6 +74,7 @@ def rehash(ws: Workspace) -> None:
     conn = ws.connect()
     previous = "0" * 64
     kept, pinned = db.run_population(conn)
+    split_rules, split_groups = db.run_split_rules(conn)
     for run in db.runs(conn):
         rows = conn.execute(
             "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
@@ -85,6 +86,7 @@ def rehash(ws: Workspace) -> None:
             "above_threshold": reasons.count("above_threshold"),
             "amended_above_threshold": reasons.count("amended_above_threshold"),
             "random_sample": reasons.count("random_sample"),
+            "split_above_threshold": reasons.count("split_above_threshold"),
             "not_selected": reasons.count(None),
             "kept_after_downward_amendment": len(kept.get(run[0], [])),
         }
@@ -102,6 +104,9 @@ def rehash(ws: Workspace) -> None:
             recipe=run[10],
             kept=kept.get(run[0], []),
             imports=pinned.get(run[0], []),
+            split_rule=split_rules[run[0]][0],
+            split_window_days=split_rules[run[0]][1],
+            split_groups=split_groups.get(run[0], []),
         )
         conn.execute(
             "UPDATE selection_runs SET counts = ?, prev_hash = ?, hash = ? WHERE run_id = ?",

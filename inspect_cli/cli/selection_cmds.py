@@ -103,6 +103,8 @@ def _print_run(result: RunResult) -> None:
         "random_sample": "random sample",
         "not_selected": "not selected",
     }
+    if counts.get("split_above_threshold"):
+        labels["split_above_threshold"] = "split above threshold"
     for key, label in labels.items():
         out.print(f"  {label:<26}{counts[key]:>9,}")
     out.print(f"  {'decided':<26}{result.decided:>9,}")
@@ -295,8 +297,9 @@ def show(
 ) -> None:
     """Everything known about one order, and why it was or was not selected.
 
-    Its values and earlier values, the files it came from, each decision with its reason,
-    its ticket and the rate it was compared to, and its inspection status.
+    Its values and what each amendment changed, the files it came from, each decision with
+    its reason, its ticket and the rate it was compared to, the split group it belongs to,
+    and its inspection status.
 
     Example:
 
@@ -305,7 +308,7 @@ def show(
     from datetime import date
 
     from inspect_cli.errors import SeedError
-    from inspect_cli.selection import order_report
+    from inspect_cli.order_report import order_report
 
     with user_errors():
         ws = open_workspace(workspace)
@@ -313,9 +316,17 @@ def show(
             seed: str | None = ws.read_seed()
         except SeedError:
             seed = None
+        config = ws.config()
         conn = ws.connect()
         try:
-            report = order_report(conn, order_id, seed=seed, today=date.today())
+            report = order_report(
+                conn,
+                order_id,
+                seed=seed,
+                today=date.today(),
+                threshold_cents=config.threshold_cents,
+                split_window_days=config.split_window_days,
+            )
         finally:
             conn.close()
     if output is OutputFormat.json:
@@ -354,8 +365,23 @@ def _print_report(report: dict[str, Any]) -> None:
     for imported in report["imports"]:
         say(f"Imported from {imported['file']} at {imported['imported_at']}")
     for revision in report["revisions"]:
-        old = ", ".join(f"{k} was {v}" for k, v in revision["old_values"].items())
-        say(f"Amended at {revision['revised_at']} by {revision['file']}: {old}")
+        changed = ", ".join(
+            f"{labels.get(c['field'], c['field'])} {_shown(c['field'], c['was'])} → "
+            f"{_shown(c['field'], c['now'])}"
+            for c in revision["changes"]
+        )
+        say(f"Amended at {revision['revised_at']} by {revision['file']}: {changed or 'no change'}")
+    group = report["split_group"]
+    if group is not None:
+        others = [i for i in group["order_ids"] if i != order["order_id"]]
+        dwelling = group["dwelling_id"] or " ".join(
+            part for part in (group["address"], group["postcode"]) if part
+        )
+        say(
+            f"Split group: {group['contractor']} at {dwelling}, with {', '.join(others)}: "
+            f"{format_cents(group['total_cents'])} together, {group['first_on']} to "
+            f"{group['last_on']}"
+        )
     ticket = report["ticket"]
     say(f"Ticket: {ticket}…" if ticket else "Ticket: not shown (the workspace seed is missing)")
     if not report["decisions"]:
@@ -371,6 +397,15 @@ def _print_report(report: dict[str, Any]) -> None:
     satisfaction = report["satisfaction"]
     if satisfaction:
         say(f"Tenant satisfaction: {satisfaction['score']}/{satisfaction['scale']}")
+
+
+def _shown(field: str, value: Any) -> str:
+    """A value as `show` prints it in an amendment: money as money, nothing as "(empty)"."""
+    from inspect_cli.money import format_cents
+
+    if value is None or value == "":
+        return "(empty)"
+    return format_cents(value) if field == "amount_cents" else str(value)
 
 
 class FileFormat(StrEnum):

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, fields
 from typing import Any
 
-MANDATORY = ("above_threshold", "amended_above_threshold")
+MANDATORY = ("above_threshold", "amended_above_threshold", "split_above_threshold")
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def _m002_pending_table(conn: sqlite3.Connection) -> None:
     """Pending orders in a narrow table of their own, and decisions without a rowid.
 
     A run used to clear a flag on every order it decided, which rewrote every page of the wide
-    orders table (seconds at a million orders); deleting the rows of a narrow table costs next
+    orders table, slow at a million orders; deleting the rows of a narrow table costs next
     to nothing. Pending rows carry the amount and completion date the run decides on, so a run
     reads them in order id order without touching the orders. Decisions are stored in their
     primary key alone (order_id, run_id), one B-tree instead of three, with a partial index of
@@ -253,11 +253,44 @@ def _m004_run_population(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m005_split_rule(conn: sqlite3.Connection) -> None:
+    """Record the split rule of each run and the split groups it acted on (hash recipe 4).
+
+    run_split_rule: the split_rule ("report" or "select") and split_window_days each run was
+    made with (runs before this migration have none: the rule did not exist). run_split_orders:
+    per run, the orders of each split group it acted on, with the contractor, dwelling key,
+    amount and completion date the group was found on, so that `verify` can check the group
+    even after an order is amended.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE run_split_rule (
+            run_id INTEGER PRIMARY KEY REFERENCES selection_runs(run_id),
+            split_rule TEXT NOT NULL,
+            split_window_days INTEGER NOT NULL
+        );
+        CREATE TABLE run_split_orders (
+            run_id INTEGER NOT NULL REFERENCES selection_runs(run_id),
+            group_no INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            order_id TEXT NOT NULL,
+            contractor TEXT NOT NULL,
+            dwelling TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            completed_on TEXT NOT NULL,
+            PRIMARY KEY (run_id, group_no, position)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial schema", _m001_initial),
     (2, "pending table, decisions without rowid", _m002_pending_table),
     (3, "open inspections kept by triggers", _m003_open_inspections),
     (4, "kept orders and imports of each run", _m004_run_population),
+    (5, "split rule and split groups of each run", _m005_split_rule),
 )
 
 

@@ -30,7 +30,7 @@ def pending_new(conn: sqlite3.Connection, as_of: str, decided: Collection[str] =
 
     The pending table holds only what the next run has to look at, so the cost grows with the
     pending orders, never with the history. The columns come as two JSON arrays that SQLite
-    writes while the interpreter is free: half the time of a million row tuples. Leaving out
+    writes while the interpreter is free, cheaper than a million row tuples. Leaving out
     the few decided ones here is cheaper than probing the decisions for every pending order.
     """
     ids, amounts = conn.execute(
@@ -128,6 +128,110 @@ def run_population(
     return kept, pinned
 
 
+def insert_split_groups(
+    conn: sqlite3.Connection,
+    run_id: int,
+    groups: Sequence[tuple[str, str, Sequence[tuple[str, int, str]]]],
+) -> None:
+    """The split groups a run acted on: (contractor, dwelling, [(order_id, amount_cents,
+    completed_on), ...]), numbered in the given order."""
+    conn.executemany(
+        "INSERT INTO run_split_orders (run_id, group_no, position, order_id, contractor, "
+        "dwelling, amount_cents, completed_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (run_id, number, position, order_id, contractor, dwelling, amount, completed_on)
+            for number, (contractor, dwelling, members) in enumerate(groups, 1)
+            for position, (order_id, amount, completed_on) in enumerate(members, 1)
+        ],
+    )
+
+
+SplitGroups = dict[int, list[tuple[str, str, list[tuple[str, int, str]]]]]
+"""Per run: the split groups it acted on, as `insert_split_groups` takes them."""
+
+
+def run_split_rules(conn: sqlite3.Connection) -> tuple[dict[int, tuple[str, int]], SplitGroups]:
+    """Per run: (split_rule, split_window_days), and the split groups it acted on in order.
+    Runs made before the split rule existed have neither."""
+    rules: dict[int, tuple[str, int]] = {}
+    groups: SplitGroups = {}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "run_split_rule" not in tables:  # a store made before, opened read-only (not migrated)
+        return rules, groups
+    for run_id, rule, window in conn.execute(
+        "SELECT run_id, split_rule, split_window_days FROM run_split_rule ORDER BY run_id"
+    ):
+        rules[run_id] = (rule, window)
+    last: tuple[int, int, str, str] | None = None
+    for run_id, number, order_id, contractor, dwelling, amount, completed_on in conn.execute(
+        "SELECT run_id, group_no, order_id, contractor, dwelling, amount_cents, completed_on "
+        "FROM run_split_orders ORDER BY run_id, group_no, position"
+    ):
+        # A row whose contractor or dwelling differs from the rows before it in its group
+        # starts a group of its own, which the run hash then shows.
+        if (run_id, number, contractor, dwelling) != last:
+            groups.setdefault(run_id, []).append((contractor, dwelling, []))
+            last = (run_id, number, contractor, dwelling)
+        groups[run_id][-1][2].append((order_id, amount, completed_on))
+    return rules, groups
+
+
+def selected_among(conn: sqlite3.Connection, order_ids: Sequence[str]) -> set[str]:
+    """The orders among `order_ids` that a run has selected."""
+    return {
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT d.order_id FROM json_each(?) j "
+            "CROSS JOIN decisions d ON d.order_id = j.value WHERE d.selected = 1",
+            (json.dumps(list(order_ids)),),
+        )
+    }
+
+
+def settled_unselected(
+    conn: sqlite3.Connection, order_ids: Collection[str]
+) -> list[tuple[str, int]]:
+    """(order_id, amount_cents) of the orders among `order_ids` decided "not selected" and not
+    pending (not amended since), in order id order: a split group may select them now."""
+    return conn.execute(
+        """
+        SELECT o.order_id, o.amount_cents FROM json_each(?) j
+          CROSS JOIN orders o ON o.order_id = j.value
+         WHERE EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id
+                                                       AND d.selected = 1)
+           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
+         ORDER BY o.order_id
+        """,
+        (json.dumps(sorted(order_ids)),),
+    ).fetchall()
+
+
+def decided_split_candidates(
+    conn: sqlite3.Connection, run_id: int, as_of: str, at_most_cents: int
+) -> tuple[str, str, str, str]:
+    """The orders split groups are found among to check a run's completeness, in the format of
+    `store.reports.split_candidates`: completed by `as_of`, above zero and at most
+    `at_most_cents`, decided by run `run_id` or an earlier one, and not amended since (an
+    amended order is decided again by the next run)."""
+    row = conn.execute(
+        """
+        SELECT group_concat(order_id, char(30)),
+               group_concat(contractor || char(31) || coalesce(
+                   dwelling_id, char(29) || address || char(31) || postcode, ''), char(30)),
+               group_concat(completed_on, char(30)),
+               group_concat(amount_cents, char(30))
+          FROM orders o
+         WHERE completed_on <= ? AND amount_cents > 0 AND amount_cents <= ?
+           AND EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id
+                                                   AND d.run_id <= ?)
+           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
+        """,
+        (as_of, at_most_cents, run_id),
+    ).fetchone()
+    return tuple(value or "" for value in row)  # type: ignore[return-value]
+
+
 def count_pending(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
@@ -153,7 +257,15 @@ def insert_run(
     prev_hash: str,
     hash: str,
     hash_recipe: int,
+    split_rule: str | None = None,
+    split_window_days: int | None = None,
 ) -> None:
+    """The run record, and the split rule it was made with when given (recipe 4)."""
+    if split_rule is not None:
+        conn.execute(
+            "INSERT INTO run_split_rule (run_id, split_rule, split_window_days) VALUES (?, ?, ?)",
+            (run_id, split_rule, split_window_days),
+        )
     conn.execute(
         """
         INSERT INTO selection_runs (run_id, created_at, as_of, seed_commitment, threshold_cents,
@@ -219,9 +331,9 @@ def insert_new_decisions(
     the `decided` ones, and return how many; `mark_selected` then marks the ones the rule
     (`inspect_cli.rule`) selects.
 
-    Copying the rows inside SQLite costs several times less than binding a million of them from
-    Python, and they arrive in primary key order. The decided ones (an earlier run decided
-    them, they were amended since) are left out by id.
+    Copying the rows inside SQLite costs less than binding a million of them from Python, and
+    they arrive in primary key order. The decided ones (an earlier run decided them, they were
+    amended since) are left out by id.
     """
     return conn.execute(
         f"""
@@ -311,8 +423,8 @@ DECISION_COLUMNS = ("order_id", "run_id", "amount_cents", "selected", "reason", 
 def decision_columns(conn: sqlite3.Connection) -> DecisionColumns:
     """Every decision, as columns.
 
-    SQLite writes each column as one JSON array while the interpreter is free (a million row
-    tuples would cost twice as much), in primary key order, which is also the run order when
+    SQLite writes each column as one JSON array while the interpreter is free (cheaper than a
+    million row tuples), in primary key order, which is also the run order when
     one run made every decision (a first large run). Decisions of several runs are put in run
     order here, stably, so each run's stay in order id order.
     """
