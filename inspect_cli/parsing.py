@@ -2,14 +2,13 @@
 
 `Parser` reads a file's chunks and turns each into a `Parsed`: the rejected rows with a reason
 per field, and the columns of the good rows, split into rows whose order id comes first in the
-file and the others (`Repeats` tracks the ids across chunks). `ingest` stores them. A large
-file is parsed in a worker process (`run_worker`), which sends the file's columns first.
+file and the others (`Repeats` tracks the ids across chunks). `ingest` stores them; it does
+not matter here in which process this runs.
 """
 
 from __future__ import annotations
 
 import json
-import traceback
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -24,11 +23,10 @@ from inspect_cli.dates import (
     month_first_format,
     read_dates,
 )
-from inspect_cli.errors import AmbiguousColumns, DateConvention, InspectError, MissingColumns
+from inspect_cli.errors import AmbiguousColumns, DateConvention, MissingColumns
 from inspect_cli.headers import map_columns, missing_required, shared_columns
-from inspect_cli.ingest import Parsed, Repeated
+from inspect_cli.parsed import STAGED_COLUMNS, Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, columns_found, open_table
-from inspect_cli.store import orders as order_store
 
 TEXT_FIELDS = (
     "dwelling_id",
@@ -89,40 +87,6 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
             f'(one field) or "{column}" = {json.dumps(fields)} (each of them)'
         )
     return columns
-
-
-def run_worker(
-    path: Path,
-    sheet: str | None,
-    profile: ContractorProfile | None,
-    chunk_rows: int,
-    pipe,
-    register: Register | None = None,
-) -> None:
-    """A worker process parsing a file for `ingest`: sends ("header", (the file's columns,
-    field -> column)), then ("chunk", parsed) per chunk, then ("done", repeated); or ("error",
-    exception) with the exception the file raised. Then, until the pipe closes, answers a list
-    of file rows with ("cells", their original cells): rows of chunks gone by that turned out
-    to conflict.
-    """
-    try:
-        table, columns = open_orders(path, sheet, profile, chunk_rows)
-        pipe.send(("header", (table.columns, columns)))
-        parser = Parser(table, columns, profile, register)
-        while (parsed := parser.next()) is not None:
-            pipe.send(("chunk", parsed))
-        pipe.send(("done", parser.repeats.found))
-        while True:
-            pipe.send(("cells", cells_of(table, pipe.recv())))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        pass  # the importing process is done, or stopped first and rolls the file back
-    except InspectError as e:
-        pipe.send(("error", e))
-    except BaseException:
-        failure = RuntimeError(f"parsing {path} failed:\n{traceback.format_exc()}")
-        pipe.send(("error", failure))
-    finally:
-        pipe.close()
 
 
 def cells_of(table: Table, rows: list[int]) -> dict[int, list[str]]:
@@ -312,7 +276,7 @@ def _staged_columns(frame: pd.DataFrame, rows: np.ndarray) -> dict:
     """The columns of the chosen rows as plain lists (None for missing), cheap to bind and to
     send. Taken column by column from numpy arrays: no copy of the frame's chosen rows."""
     columns = {"row": frame.index.to_numpy()[rows].tolist()}
-    for field in order_store.STAGED_COLUMNS[1:]:
+    for field in STAGED_COLUMNS[1:]:
         values = frame[field]
         if values.dtype != object:
             values = values.astype(object).where(values.notna(), None)

@@ -442,14 +442,16 @@ def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeyp
     """Past WORKER_BYTES the chunks come from another process, with the same accounting."""
     from inspect_cli import ingest as ingest_module
 
+    from inspect_cli.parse_worker import ParseWorker
+
     started = []
-    real = ingest_module._ParseWorker.__init__
+    real = ParseWorker.__init__
 
     def spy(self, *args):
         real(self, *args)
         started.append(self._process.pid)
 
-    monkeypatch.setattr(ingest_module._ParseWorker, "__init__", spy)
+    monkeypatch.setattr(ParseWorker, "__init__", spy)
     monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 3)
     rows = "".join(f"A{i},J,{i}.00,2026-11-02,tap\n" for i in range(1, 11))
     path = write(tmp_path / "large.csv", EN_HEADER + rows + "A11,J,abc,2026-11-02,tap\n")
