@@ -441,7 +441,6 @@ def test_a_file_that_breaks_off_mid_way_imports_nothing(
 def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeypatch):
     """Past WORKER_BYTES the chunks come from another process, with the same accounting."""
     from inspect_cli import ingest as ingest_module
-
     from inspect_cli.parse_worker import ParseWorker
 
     started = []
