@@ -23,7 +23,7 @@ from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, InvalidValue, UnknownOrder
-from inspect_cli.outcomes import (
+from inspect_cli.filled_import import (
     Candidate,
     base_candidates,
     import_filled,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -22,20 +21,13 @@ from inspect_cli.cli.common import (
     user_errors,
 )
 from inspect_cli.exit_codes import ExitCode
+from inspect_cli.result_codes import Result
 
 satisfaction_app = typer.Typer(
     help="Tenant satisfaction scores: import survey exports or add one score.",
     no_args_is_help=True,
 )
 app.add_typer(satisfaction_app, name="satisfaction")
-
-
-class Result(StrEnum):
-    ok = "ok"
-    minor = "minor"
-    major = "major"
-    not_done = "not_done"
-    no_access = "no_access"
 
 
 ReplaceOption = Annotated[
