@@ -318,8 +318,8 @@ def _ambiguous_reason(text: str, note: str) -> str:
     return f"ambiguous: {text} could be {written} or {re.sub(r'[.,]', '', written)}; {note}"
 
 
-def parse_single(text: str, convention: Convention | None = None) -> int:
-    """Parse one amount into cents (see :func:`inspect_cli.money.parse_amount`).
+def parse_amount(text: str, convention: Convention | None = None) -> int:
+    """Parse one amount (a value typed in, such as a correction of "12,50") into cents.
 
     Same rules as :func:`parse_amounts`, with no column to show a convention: an ambiguous
     value needs ``convention`` or cents. Raises ValueError with the plain reason.

@@ -135,8 +135,8 @@ def record(
 
 
 def _one_outcome(order_id, result, inspector, day, findings, correction):
+    from inspect_cli.amounts import parse_amount
     from inspect_cli.errors import InvalidValue
-    from inspect_cli.money import parse_amount
     from inspect_cli.outcomes import Outcome
 
     if result is None or inspector is None:
