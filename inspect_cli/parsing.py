@@ -24,7 +24,7 @@ from inspect_cli.dates import (
     read_dates,
 )
 from inspect_cli.errors import AmbiguousColumns, DateConvention, MissingColumns
-from inspect_cli.headers import map_columns, missing_required, shared_columns
+from inspect_cli.headers import ORDER_FIELDS, map_columns, missing_required, shared_columns
 from inspect_cli.parsed import STAGED_COLUMNS, Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, columns_found, open_table
 
@@ -39,15 +39,6 @@ TEXT_FIELDS = (
     "tenant_contact",
 )
 AMOUNT_FIELDS = ("amount_excl_vat", "amount_incl_vat")
-INPUT_FIELDS = (
-    "order_id",
-    "contractor",
-    *AMOUNT_FIELDS,
-    "vat_rate",
-    "completed_on",
-    "order_date",
-    *TEXT_FIELDS,
-)
 
 
 def open_orders(
@@ -62,7 +53,7 @@ def open_orders(
 def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) -> dict[str, str]:
     """Canonical field -> column of the file; raise when a required one is absent."""
     mapping = profile.columns if profile else None
-    columns = map_columns(found, mapping, fields=INPUT_FIELDS)
+    columns = map_columns(found, mapping, fields=ORDER_FIELDS)
     required = ["order_id"]
     if profile is None:
         required.append("contractor")

@@ -31,9 +31,9 @@ from inspect_cli.filled_import import (
     settle_duplicates,
     text_column,
 )
+from inspect_cli.headers import SATISFACTION_FIELDS
 from inspect_cli.store import satisfaction as db
 
-FIELDS = ("order_id", "score", "responded_on", "comment")
 REQUIRED = ("order_id", "score")
 
 
@@ -120,7 +120,7 @@ def import_satisfaction(
             path,
             config,
             kind="satisfaction",
-            fields=FIELDS,
+            fields=SATISFACTION_FIELDS,
             required=REQUIRED,
             sheet=sheet,
             parse=lambda chunk, columns: _parse_chunk(
