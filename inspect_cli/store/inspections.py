@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from inspect_cli.store import timestamp
+from inspect_cli.store.history import history, insert_superseding
 
 
 @dataclass(frozen=True)
@@ -83,32 +84,32 @@ def insert_outcome(
     replaces: int | None = None,
 ) -> int:
     """Store an outcome; when it `replaces` an earlier one, that one is marked superseded."""
-    cur = conn.execute(
-        "INSERT INTO inspections (order_id, inspector, inspected_on, result, findings, "
-        "correction_cents, recorded_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            order_id,
-            inspector,
-            inspected_on,
-            result,
-            findings,
-            correction_cents,
-            timestamp(now),
-            import_id,
-        ),
-    )
-    new_id = int(cur.lastrowid)
-    if replaces is not None:
-        conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (new_id, replaces))
-    return new_id
+    values = {
+        "order_id": order_id,
+        "inspector": inspector,
+        "inspected_on": inspected_on,
+        "result": result,
+        "findings": findings,
+        "correction_cents": correction_cents,
+        "recorded_at": timestamp(now),
+        "import_id": import_id,
+    }
+    return insert_superseding(conn, "inspections", values, replaces)
 
 
 def outcome_history(conn: sqlite3.Connection, order_id: str) -> list[dict]:
     """Every outcome of an order in the order recorded, replaced ones included."""
-    cur = conn.execute(
-        "SELECT id, inspector, inspected_on, result, findings, correction_cents, recorded_at, "
-        "import_id, superseded_by FROM inspections WHERE order_id = ? ORDER BY id",
-        (order_id,),
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+    return history(conn, "inspections", _HISTORY, order_id)
+
+
+_HISTORY = (
+    "id",
+    "inspector",
+    "inspected_on",
+    "result",
+    "findings",
+    "correction_cents",
+    "recorded_at",
+    "import_id",
+    "superseded_by",
+)
