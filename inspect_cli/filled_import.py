@@ -3,14 +3,15 @@
 The generic part of `record --from` (outcomes) and `satisfaction import`: open the file and
 find its columns, turn every non-blank row into a `Candidate`, reject rows of one file that
 conflict, then quarantine, store or count each row in one transaction. What a row means and
-when it is new or replaces a stored one is the caller's, passed in as functions.
+when it is new or replaces a stored one is the caller's: a `FilledRows`.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +43,37 @@ class Candidate:
     status: str = ""
     """new, unchanged, replaced, open or unknown; meaningless while problems is not empty."""
     replaces: int | None = None
+
+
+class FilledRows(ABC):
+    """One kind of filled-in file: its columns, what a row means, and how it is stored."""
+
+    kind: str
+    """The import's kind in the imports table."""
+    fields: Sequence[str]
+    required: Sequence[str]
+
+    @abstractmethod
+    def parse(self, chunk: pd.DataFrame, columns: dict[str, str]) -> list[Candidate]:
+        """A candidate per row of the chunk, with its record or its problems."""
+
+    @abstractmethod
+    def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
+        """Give every candidate still to decide its status against the file and the store."""
+
+    @abstractmethod
+    def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
+        """Store a new or replacing candidate (`import_id` None: typed in by hand)."""
+
+
+@dataclass
+class Imported:
+    """One filled-in file, imported: its candidates, how many of them ended in each status or
+    "rejected", and the quarantine file."""
+
+    candidates: list[Candidate]
+    statuses: Counter[str]
+    quarantine: str | None
 
 
 def unquote(text: str) -> str:
@@ -101,46 +133,31 @@ def base_candidates(chunk: pd.DataFrame, order_ids: pd.Series) -> list[Candidate
     return candidates
 
 
-def read_candidates(
-    table: Table, parse: Callable[[pd.DataFrame], Iterable[Candidate]]
-) -> list[Candidate]:
-    """Every non-blank row of the file, parsed chunk by chunk (these files are small)."""
-    found: list[Candidate] = []
-    for chunk in table.chunks():
-        found.extend(parse(chunk))
-    return found
-
-
 def import_filled(
     conn: sqlite3.Connection,
     path: Path,
     config: Config,
+    rows: FilledRows,
     *,
-    kind: str,
-    fields: Sequence[str],
-    required: Sequence[str],
     sheet: str | None,
-    parse: Callable[[pd.DataFrame, dict[str, str]], Iterable[Candidate]],
-    settle: Callable[[sqlite3.Connection, list[Candidate]], None],
-    store_one: Callable[[sqlite3.Connection, Candidate, int], None],
     quarantine_dir: Path,
     now: datetime,
-) -> tuple[list[Candidate], Counter[str], str | None]:
-    """Import one filled-in file in one transaction: (its candidates, how many of them ended
-    in each status or "rejected", the quarantine file or None).
+) -> Imported:
+    """Import one filled-in file in one transaction.
 
-    Every row is read and parsed, settled against the file and the store, then either
-    quarantined with its problems, or stored (new and replaced ones), or only counted. The
-    import's accounting goes to the imports table: read = the sum of the statuses.
+    Every row is read and parsed (chunk by chunk: these files are small), settled against the
+    file and the store, then either quarantined with its problems, or stored (new and replaced
+    ones), or only counted. The import's accounting goes to the imports table: read = the sum
+    of the statuses.
     """
-    table, columns = open_filled_table(path, fields, required, sheet)
+    table, columns = open_filled_table(path, rows.fields, rows.required, sheet)
     quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
-    candidates = read_candidates(table, lambda chunk: parse(chunk, columns))
+    candidates = [c for chunk in table.chunks() for c in rows.parse(chunk, columns)]
     statuses: Counter[str] = Counter()
     digest = file_sha256(path)
     with quarantine, store.transaction(conn):
-        import_id = order_store.begin_import(conn, kind, path.name, digest, now)
-        settle(conn, candidates)
+        import_id = order_store.begin_import(conn, rows.kind, path.name, digest, now)
+        rows.settle(conn, candidates)
         for c in candidates:
             if c.problems:
                 quarantine.add(c.row, c.cells, "; ".join(c.problems))
@@ -148,7 +165,7 @@ def import_filled(
                 continue
             statuses[c.status] += 1
             if c.status in ("new", "replaced"):
-                store_one(conn, c, import_id)
+                rows.store(conn, c, import_id)
         destination = str(quarantine.destination) if quarantine.destination else None
         # imports has no column for other statuses (open rows): read - the others gives them.
         order_store.finish_import(
@@ -161,7 +178,19 @@ def import_filled(
             rejected=statuses["rejected"],
             quarantine=destination,
         )
-    return candidates, statuses, destination
+    return Imported(candidates, statuses, destination)
+
+
+def add_one(conn: sqlite3.Connection, rows: FilledRows, candidate: Candidate) -> str | None:
+    """Settle one candidate typed in by hand and store it unless unchanged, in one transaction;
+    its first problem when it cannot be stored, else None (its status says what happened)."""
+    with store.transaction(conn):
+        rows.settle(conn, [candidate])
+        if candidate.problems:
+            return candidate.problems[0]
+        if candidate.status != "unchanged":
+            rows.store(conn, candidate, None)
+    return None
 
 
 def settle_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:

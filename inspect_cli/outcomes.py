@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspect_cli import store
 from inspect_cli.amounts import parse_amounts
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
@@ -43,6 +42,8 @@ from inspect_cli.errors import (
 )
 from inspect_cli.filled_import import (
     Candidate,
+    FilledRows,
+    add_one,
     base_candidates,
     import_filled,
     nothing,
@@ -193,26 +194,17 @@ def record_file(
     sheet: str | None = None,
 ) -> RecordResult:
     """Record the outcomes of one filled-in inspection list, in one transaction."""
+    rows = _Outcomes(today=today, now=now, replace=replace)
     try:
-        candidates, statuses, quarantine = import_filled(
-            conn,
-            path,
-            config,
-            kind="outcomes",
-            fields=FIELDS,
-            required=REQUIRED,
-            sheet=sheet,
-            parse=lambda chunk, columns: _parse_chunk(chunk, columns, today),
-            settle=lambda conn, candidates: _settle(conn, candidates, replace),
-            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
-            quarantine_dir=quarantine_dir,
-            now=now,
+        done = import_filled(
+            conn, path, config, rows, sheet=sheet, quarantine_dir=quarantine_dir, now=now
         )
     except InspectError as e:
         return RecordResult(file=str(path), error=str(e))
+    statuses = done.statuses
     return RecordResult(
         file=str(path),
-        read=len(candidates),
+        read=len(done.candidates),
         recorded=statuses["new"],
         unchanged=statuses["unchanged"],
         replaced=statuses["replaced"],
@@ -220,10 +212,10 @@ def record_file(
         rejected=statuses["rejected"],
         failed_visits=sum(
             c.status in ("new", "replaced") and c.record.result == NO_ACCESS
-            for c in candidates
+            for c in done.candidates
             if not c.problems
         ),
-        quarantine=quarantine,
+        quarantine=done.quarantine,
     )
 
 
@@ -248,16 +240,34 @@ def record_outcome(
     if outcome.correction_cents < 0:
         raise InvalidValue("--correction must not be negative")
     c = Candidate(row=0, cells=[], order_id=outcome.order_id, record=outcome)
-    with store.transaction(conn):
-        _settle(conn, [c], replace)
-        if c.problems:
-            field, reason = c.problems[0].split(": ", 1)
-            if c.status == "unknown":
-                raise UnknownOrder(reason)
-            raise InvalidValue(f"--date {reason}" if field == "inspected_on" else reason)
-        if c.status != "unchanged":
-            _store(conn, c, now, None)
+    problem = add_one(conn, _Outcomes(today=today, now=now, replace=replace), c)
+    if problem:
+        field, reason = problem.split(": ", 1)
+        if c.status == "unknown":
+            raise UnknownOrder(reason)
+        raise InvalidValue(f"--date {reason}" if field == "inspected_on" else reason)
     return c.status
+
+
+@dataclass(frozen=True)
+class _Outcomes(FilledRows):
+    """A returned inspection list, read and recorded as of `today`."""
+
+    today: date
+    now: datetime
+    replace: bool
+    kind = "outcomes"
+    fields = FIELDS
+    required = REQUIRED
+
+    def parse(self, chunk: pd.DataFrame, columns: dict[str, str]) -> list[Candidate]:
+        return _parse_chunk(chunk, columns, self.today)
+
+    def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
+        _settle(conn, candidates, self.replace)
+
+    def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
+        _store(conn, candidate, self.now, import_id)
 
 
 def _parse_chunk(chunk: pd.DataFrame, columns: dict[str, str], today: date) -> list[Candidate]:

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, InvalidValue, UnknownOrder
 from inspect_cli.filled_import import (
     Candidate,
+    FilledRows,
+    add_one,
     base_candidates,
     import_filled,
     nothing,
@@ -114,33 +115,21 @@ def import_satisfaction(
     score for an order that has one without ``replace``, conflicting rows) go to the quarantine
     with their reasons. A file that cannot be read imports nothing and has ``error`` set.
     """
+    rows = _Scores(scale=config.satisfaction_scale, today=today, now=now, replace=replace)
     try:
-        candidates, statuses, quarantine = import_filled(
-            conn,
-            path,
-            config,
-            kind="satisfaction",
-            fields=SATISFACTION_FIELDS,
-            required=REQUIRED,
-            sheet=sheet,
-            parse=lambda chunk, columns: _parse_chunk(
-                chunk, columns, config.satisfaction_scale, today
-            ),
-            settle=lambda conn, candidates: _settle(conn, candidates, replace),
-            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
-            quarantine_dir=quarantine_dir,
-            now=now,
+        done = import_filled(
+            conn, path, config, rows, sheet=sheet, quarantine_dir=quarantine_dir, now=now
         )
     except InspectError as e:
         return SatisfactionResult(file=str(path), error=str(e))
     return SatisfactionResult(
         file=str(path),
-        read=len(candidates),
-        new=statuses["new"],
-        unchanged=statuses["unchanged"],
-        replaced=statuses["replaced"],
-        rejected=statuses["rejected"],
-        quarantine=quarantine,
+        read=len(done.candidates),
+        new=done.statuses["new"],
+        unchanged=done.statuses["unchanged"],
+        replaced=done.statuses["replaced"],
+        rejected=done.statuses["rejected"],
+        quarantine=done.quarantine,
     )
 
 
@@ -167,16 +156,36 @@ def add_score(
     comment = (comment or "").strip() or None
     candidate = Candidate(row=0, cells=[], order_id=order_id.strip())
     candidate.record = Score(candidate.order_id, score, scale, responded_on.isoformat(), comment)
-    with store.transaction(conn):
-        _settle(conn, [candidate], replace)
-        if candidate.problems:
-            reason = candidate.problems[0].removeprefix("order_id: ")
-            if candidate.status == "unknown":
-                raise UnknownOrder(reason)
-            raise InvalidValue(reason)
-        if candidate.status != "unchanged":
-            _store(conn, candidate, now, None)
+    rows = _Scores(scale=scale, today=today, now=now, replace=replace)
+    problem = add_one(conn, rows, candidate)
+    if problem:
+        reason = problem.removeprefix("order_id: ")
+        if candidate.status == "unknown":
+            raise UnknownOrder(reason)
+        raise InvalidValue(reason)
     return candidate.status
+
+
+@dataclass(frozen=True)
+class _Scores(FilledRows):
+    """A survey export, read and stored as of `today` on the workspace's `scale`."""
+
+    scale: int
+    today: date
+    now: datetime
+    replace: bool
+    kind = "satisfaction"
+    fields = SATISFACTION_FIELDS
+    required = REQUIRED
+
+    def parse(self, chunk: pd.DataFrame, columns: dict[str, str]) -> list[Candidate]:
+        return _parse_chunk(chunk, columns, self.scale, self.today)
+
+    def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
+        _settle(conn, candidates, self.replace)
+
+    def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
+        _store(conn, candidate, self.now, import_id)
 
 
 def _parse_chunk(
