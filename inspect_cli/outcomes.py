@@ -264,10 +264,35 @@ class _Outcomes(FilledRows):
         return _parse_chunk(chunk, columns, self.today)
 
     def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
-        _settle(conn, candidates, self.replace)
+        """Give every candidate still to decide its status against the file and the store."""
+        valid = settle_duplicates(candidates)
+        ids = [c.order_id for c in valid]
+        facts = db.order_facts(conn, ids)
+        stored = db.valid_outcomes(conn, ids)
+        for c in valid:
+            status, replaces, problem = decide(
+                c.record, facts.get(c.order_id), stored.get(c.order_id, []), replace=self.replace
+            )
+            if problem:
+                c.problems.append(problem)
+                c.status = "unknown" if c.order_id not in facts else ""
+            else:
+                c.status, c.replaces = status, replaces
 
     def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
-        _store(conn, candidate, self.now, import_id)
+        o: Outcome = candidate.record
+        db.insert_outcome(
+            conn,
+            order_id=o.order_id,
+            inspector=o.inspector,
+            inspected_on=o.inspected_on,
+            result=o.result,
+            findings=o.findings,
+            correction_cents=o.correction_cents,
+            now=self.now,
+            import_id=import_id,
+            replaces=candidate.replaces,
+        )
 
 
 def _parse_chunk(chunk: pd.DataFrame, columns: dict[str, str], today: date) -> list[Candidate]:
@@ -344,36 +369,3 @@ def _code_or_reason(text: str) -> tuple[str, str | None]:
         return parse_result(text), None
     except ValueError as e:
         return "", str(e)
-
-
-def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
-    """Give every candidate still to decide its status against the file and the store."""
-    valid = settle_duplicates(candidates)
-    ids = [c.order_id for c in valid]
-    facts = db.order_facts(conn, ids)
-    stored = db.valid_outcomes(conn, ids)
-    for c in valid:
-        status, replaces, problem = decide(
-            c.record, facts.get(c.order_id), stored.get(c.order_id, []), replace=replace
-        )
-        if problem:
-            c.problems.append(problem)
-            c.status = "unknown" if c.order_id not in facts else ""
-        else:
-            c.status, c.replaces = status, replaces
-
-
-def _store(conn: sqlite3.Connection, c: Candidate, now: datetime, import_id: int | None) -> None:
-    o: Outcome = c.record
-    db.insert_outcome(
-        conn,
-        order_id=o.order_id,
-        inspector=o.inspector,
-        inspected_on=o.inspected_on,
-        result=o.result,
-        findings=o.findings,
-        correction_cents=o.correction_cents,
-        now=now,
-        import_id=import_id,
-        replaces=c.replaces,
-    )

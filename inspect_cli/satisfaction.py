@@ -182,10 +182,45 @@ class _Scores(FilledRows):
         return _parse_chunk(chunk, columns, self.scale, self.today)
 
     def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
-        _settle(conn, candidates, self.replace)
+        """Give every valid candidate its status against the file and the store:
+        new, unchanged, replaced, or a problem (unknown order, conflict, different score)."""
+        valid = settle_duplicates(candidates)
+        ids = [c.order_id for c in valid]
+        known = db.known_orders(conn, ids)
+        current = db.current_scores(conn, ids)
+        for c in valid:
+            if c.order_id not in known:
+                c.status = "unknown"
+                c.problems.append(f"order_id: unknown order {c.order_id!r}")
+                continue
+            stored = current.get(c.order_id)
+            if stored is None:
+                c.status = "new"
+            elif c.record.same_as(stored):
+                c.status = "unchanged"
+            elif self.replace:
+                c.status = "replaced"
+                c.replaces = stored.id
+            else:
+                when = f", responded on {stored.responded_on}" if stored.responded_on else ""
+                c.problems.append(
+                    f"order_id: {c.order_id} already has score {stored.score}/{stored.scale}"
+                    f"{when}; use --replace to replace it"
+                )
 
     def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
-        _store(conn, candidate, self.now, import_id)
+        s: Score = candidate.record
+        db.insert_score(
+            conn,
+            order_id=s.order_id,
+            score=s.score,
+            scale=s.scale,
+            responded_on=s.responded_on,
+            comment=s.comment,
+            now=self.now,
+            import_id=import_id,
+            replaces=candidate.replaces,
+        )
 
 
 def _parse_chunk(
@@ -228,46 +263,3 @@ def _score_or_reason(text: str, scale: int) -> tuple[int, str | None]:
         return parse_score(text, scale), None
     except ValueError as e:
         return 0, str(e)
-
-
-def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
-    """Give every valid candidate its status against the file and the store:
-    new, unchanged, replaced, or a problem (unknown order, conflict, different score)."""
-    valid = settle_duplicates(candidates)
-    ids = [c.order_id for c in valid]
-    known = db.known_orders(conn, ids)
-    current = db.current_scores(conn, ids)
-    for c in valid:
-        if c.order_id not in known:
-            c.status = "unknown"
-            c.problems.append(f"order_id: unknown order {c.order_id!r}")
-            continue
-        stored = current.get(c.order_id)
-        if stored is None:
-            c.status = "new"
-        elif c.record.same_as(stored):
-            c.status = "unchanged"
-        elif replace:
-            c.status = "replaced"
-            c.replaces = stored.id
-        else:
-            when = f", responded on {stored.responded_on}" if stored.responded_on else ""
-            c.problems.append(
-                f"order_id: {c.order_id} already has score {stored.score}/{stored.scale}"
-                f"{when}; use --replace to replace it"
-            )
-
-
-def _store(conn: sqlite3.Connection, c: Candidate, now: datetime, import_id: int | None) -> None:
-    s: Score = c.record
-    db.insert_score(
-        conn,
-        order_id=s.order_id,
-        score=s.score,
-        scale=s.scale,
-        responded_on=s.responded_on,
-        comment=s.comment,
-        now=now,
-        import_id=import_id,
-        replaces=c.replaces,
-    )

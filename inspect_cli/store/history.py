@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Literal
+
+from inspect_cli.store import timestamp
 
 Table = Literal["inspections", "satisfaction"]
 
 
 def insert_superseding(
-    conn: sqlite3.Connection, table: Table, values: Mapping[str, object], replaces: int | None
+    conn: sqlite3.Connection,
+    table: Table,
+    values: Mapping[str, object],
+    *,
+    now: datetime,
+    import_id: int | None,
+    replaces: int | None,
 ) -> int:
-    """Insert a row; when it `replaces` an earlier one, that one is marked superseded by it."""
+    """Insert a row recorded `now` (from an import, or typed in by hand when `import_id` is
+    None); when it `replaces` an earlier one, that one is marked superseded by it."""
+    values = {**values, "recorded_at": timestamp(now), "import_id": import_id}
     names = ", ".join(values)
     marks = ", ".join("?" * len(values))
     cur = conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(values.values()))

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspect_cli.store import timestamp
 from inspect_cli.store.history import history, insert_superseding
 
 
@@ -91,10 +90,10 @@ def insert_outcome(
         "result": result,
         "findings": findings,
         "correction_cents": correction_cents,
-        "recorded_at": timestamp(now),
-        "import_id": import_id,
     }
-    return insert_superseding(conn, "inspections", values, replaces)
+    return insert_superseding(
+        conn, "inspections", values, now=now, import_id=import_id, replaces=replaces
+    )
 
 
 def outcome_history(conn: sqlite3.Connection, order_id: str) -> list[dict]:

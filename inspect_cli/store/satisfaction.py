@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspect_cli.store import timestamp
 from inspect_cli.store.history import history, insert_superseding
 
 
@@ -70,10 +69,10 @@ def insert_score(
         "scale": scale,
         "responded_on": responded_on,
         "comment": comment,
-        "recorded_at": timestamp(now),
-        "import_id": import_id,
     }
-    return insert_superseding(conn, "satisfaction", values, replaces)
+    return insert_superseding(
+        conn, "satisfaction", values, now=now, import_id=import_id, replaces=replaces
+    )
 
 
 def score_history(conn: sqlite3.Connection, order_id: str) -> list[dict]:
