@@ -13,6 +13,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
+DESCRIPTIVE_FIELDS: tuple[str, ...] = (
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+)
+"""Where the repair was and what it was: text, read from an order file and shown on the
+inspection list as it came."""
+
 ORDER_FIELDS: tuple[str, ...] = (
     "order_id",
     "contractor",
@@ -21,12 +32,7 @@ ORDER_FIELDS: tuple[str, ...] = (
     "vat_rate",
     "completed_on",
     "order_date",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
+    *DESCRIPTIVE_FIELDS,
     "invoice_number",
     "tenant_contact",
 )
@@ -36,12 +42,7 @@ INSPECTION_FIELDS: tuple[str, ...] = (
     "order_id",
     "reason",
     "contractor",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
+    *DESCRIPTIVE_FIELDS,
     "amount_excl_vat",
     "completed_on",
     "selected_on",

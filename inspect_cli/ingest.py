@@ -26,7 +26,7 @@ from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
 from inspect_cli.headers import column_fields
 from inspect_cli.inputs import check_regular_file
-from inspect_cli.parse_worker import ParsedChunks, parsed_chunks
+from inspect_cli.parse_worker import OrderFile, ParsedChunks, parsed_chunks
 from inspect_cli.parsed import Repeated
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.store import orders as order_store
@@ -106,7 +106,7 @@ def ingest_file(
             ThreadPoolExecutor(max_workers=1) as pool,
             nullcontext(pool.submit(file_sha256, path)) as hashing,
             parsed_chunks(
-                path, sheet, profile, CHUNK_ROWS, config.register(), in_worker=large
+                OrderFile(path, sheet, profile, CHUNK_ROWS, config.register()), in_worker=large
             ) as chunks,
             Quarantine(quarantine_dir, path, chunks.header, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),

@@ -23,6 +23,17 @@ from inspect_cli.errors import InspectError
 from inspect_cli.parsed import Parsed, Repeated
 
 
+@dataclass(frozen=True)
+class OrderFile:
+    """A contractor file to parse, and what parsing it needs; sent to the worker as it is."""
+
+    path: Path
+    sheet: str | None
+    profile: ContractorProfile | None
+    chunk_rows: int
+    register: Register
+
+
 class ParsedChunks(ABC):
     """The parsed chunks of one file, in file order, and what settling its repeats needs.
 
@@ -54,41 +65,26 @@ class ParsedChunks(ABC):
         turned out to conflict, which is rare)."""
 
 
-def parsed_chunks(
-    path: Path,
-    sheet: str | None,
-    profile: ContractorProfile | None,
-    chunk_rows: int,
-    register: Register,
-    *,
-    in_worker: bool,
-) -> ParsedChunks:
+def parsed_chunks(source: OrderFile, *, in_worker: bool) -> ParsedChunks:
     """The file's chunks, parsed in a worker process when `in_worker`, else in this one.
 
     Opening the file (and refusing it: not a table, a required column missing) happens here
     for the first, on entering the context for the second.
     """
-    if in_worker:
-        return ParseWorker(path, sheet, profile, chunk_rows, register)
-    return ParseHere(path, sheet, profile, chunk_rows, register)
+    return ParseWorker(source) if in_worker else ParseHere(source)
 
 
 class ParseHere(ParsedChunks):
     """The chunks parsed in this process as they are stored."""
 
-    def __init__(
-        self,
-        path: Path,
-        sheet: str | None,
-        profile: ContractorProfile | None,
-        chunk_rows: int,
-        register: Register,
-    ):
+    def __init__(self, source: OrderFile):
         from inspect_cli import parsing
 
-        self.table, self.fields = parsing.open_orders(path, sheet, profile, chunk_rows)
+        self.table, self.fields = parsing.open_orders(
+            source.path, source.sheet, source.profile, source.chunk_rows
+        )
         self.header = self.table.columns
-        self.parser = parsing.Parser(self.table, self.fields, profile, register)
+        self.parser = parsing.Parser(self.table, self.fields, source.profile, source.register)
 
     def __iter__(self) -> Iterator[Parsed]:
         while (parsed := self.parser.next()) is not None:
@@ -154,23 +150,12 @@ class ParseWorker(ParsedChunks):
     that may run threads (a progress display) is not safe.
     """
 
-    def __init__(
-        self,
-        path: Path,
-        sheet: str | None,
-        profile: ContractorProfile | None,
-        chunk_rows: int,
-        register: Register,
-    ):
-        self.path = path
+    def __init__(self, source: OrderFile):
+        self.path = source.path
         self._repeats = Repeated()
         context = multiprocessing.get_context("spawn")
         self._pipe, theirs = context.Pipe()
-        self._process = context.Process(
-            target=_serve,
-            args=(path, sheet, profile, chunk_rows, theirs, register),
-            daemon=True,
-        )
+        self._process = context.Process(target=_serve, args=(source, theirs), daemon=True)
         self._process.start()
         theirs.close()
         self.header = []
@@ -228,21 +213,16 @@ class ParseWorker(ParsedChunks):
         return message
 
 
-def _serve(
-    path: Path,
-    sheet: str | None,
-    profile: ContractorProfile | None,
-    chunk_rows: int,
-    pipe: Connection,
-    register: Register,
-) -> None:
+def _serve(source: OrderFile, pipe: Connection) -> None:
     """The worker's side of the protocol; pandas is loaded here, in the worker only."""
     from inspect_cli import parsing
 
     try:
-        table, fields = parsing.open_orders(path, sheet, profile, chunk_rows)
+        table, fields = parsing.open_orders(
+            source.path, source.sheet, source.profile, source.chunk_rows
+        )
         pipe.send(Header(table.columns, fields))
-        parser = parsing.Parser(table, fields, profile, register)
+        parser = parsing.Parser(table, fields, source.profile, source.register)
         while (parsed := parser.next()) is not None:
             pipe.send(Chunk(parsed))
         pipe.send(Done(parser.repeats.found))
@@ -254,6 +234,6 @@ def _serve(
     except InspectError as e:
         pipe.send(Failed(e))
     except BaseException:
-        pipe.send(Failed(RuntimeError(f"parsing {path} failed:\n{traceback.format_exc()}")))
+        pipe.send(Failed(RuntimeError(f"parsing {source.path} failed:\n{traceback.format_exc()}")))
     finally:
         pipe.close()

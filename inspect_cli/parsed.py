@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inspect_cli.headers import DESCRIPTIVE_FIELDS
+
 VALUE_FIELDS = (
     "contractor",
     "amount_cents",
     "completed_on",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
+    *DESCRIPTIVE_FIELDS,
     "order_date",
     "invoice_number",
     "vat_rate",

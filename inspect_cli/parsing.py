@@ -24,20 +24,17 @@ from inspect_cli.dates import (
     read_dates,
 )
 from inspect_cli.errors import AmbiguousColumns, DateConvention, MissingColumns
-from inspect_cli.headers import ORDER_FIELDS, map_columns, missing_required, shared_columns
+from inspect_cli.headers import (
+    DESCRIPTIVE_FIELDS,
+    ORDER_FIELDS,
+    map_columns,
+    missing_required,
+    shared_columns,
+)
 from inspect_cli.parsed import STAGED_COLUMNS, Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, columns_found, open_table
 
-TEXT_FIELDS = (
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "invoice_number",
-    "tenant_contact",
-)
+TEXT_FIELDS = (*DESCRIPTIVE_FIELDS, "invoice_number", "tenant_contact")
 AMOUNT_FIELDS = ("amount_excl_vat", "amount_incl_vat")
 
 
