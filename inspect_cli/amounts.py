@@ -4,8 +4,8 @@ Contractor files write amounts in many ways (``1.234,56``, ``1,234.56``, ``€ 1
 ``EUR 999``, ``123,45-``). Every value becomes integer cents or a plain one-line reason;
 floats are never involved.
 
-Parsing a million values must take well under a second, and pandas string methods run a
-Python loop per value unless pyarrow is installed. So the column is turned into a matrix of
+A million values must parse quickly, and pandas string methods run a Python loop per value
+unless pyarrow is installed. So the column is turned into a matrix of
 code points and every character is mapped to a class (digit, ``.``, ``,``, space, sign,
 currency). That reduces a million amounts to a handful of distinct *shapes* such as
 ``9.999,99``; only those shapes are matched with regular expressions, and the digits are

@@ -21,7 +21,7 @@ from inspect_cli.store import timestamp
 
 # Rows bound per INSERT statement: one statement step per 256 rows instead of one per row. Each
 # step releases the GIL and waits to take it back from the parsing thread, so fewer, longer
-# steps waste less; far larger statements cost more to run again (1,024 rows: 15-20 % slower).
+# steps waste less; far larger statements cost more to run again (see benchmarks/README.md).
 _ROWS_PER_STATEMENT = 256
 
 _COLS = ", ".join(VALUE_FIELDS)
