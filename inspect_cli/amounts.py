@@ -1,4 +1,4 @@
-"""Columns of money amounts parsed into exact integer cents.
+"""Parsing money amounts into exact integer cents: a column at a time, or one typed-in value.
 
 Contractor files write amounts in many ways (``1.234,56``, ``1,234.56``, ``€ 1 234,56``,
 ``EUR 999``, ``123,45-``). Every value becomes integer cents or a plain one-line reason;

@@ -1,6 +1,8 @@
-"""Inspection outcomes. A replaced outcome is kept: it points to its replacement
-(``superseded_by``). Valid outcomes are those not superseded: any number of failed visits
-(``no_access``) and at most one final outcome per order.
+"""Queries of inspection outcomes: what an order allows, its valid outcomes, storing one.
+
+A replaced outcome is kept: it points to its replacement (``superseded_by``). Valid outcomes
+are those not superseded: any number of failed visits (``no_access``) and at most one final
+outcome per order.
 """
 
 from __future__ import annotations
