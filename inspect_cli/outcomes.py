@@ -232,20 +232,23 @@ def record_outcome(
     Raises UnknownOrder or InvalidValue with the reason when it cannot be recorded.
     """
     if outcome.result not in RESULTS:
-        raise InvalidValue(f"--result must be one of {', '.join(RESULTS)}")
+        raise InvalidValue(f"must be one of {', '.join(RESULTS)}", field="result")
     if not outcome.inspector.strip():
-        raise InvalidValue("--inspector must name who inspected")
+        raise InvalidValue("must name who inspected", field="inspector")
     if outcome.inspected_on > today.isoformat():
-        raise InvalidValue(f"--date {outcome.inspected_on} is in the future (today is {today})")
+        future = f"{outcome.inspected_on} is in the future (today is {today})"
+        raise InvalidValue(future, field="inspected_on")
     if outcome.correction_cents < 0:
-        raise InvalidValue("--correction must not be negative")
+        raise InvalidValue("must not be negative", field="correction_eur")
     c = Candidate(row=0, cells=[], order_id=outcome.order_id, record=outcome)
     problem = add_one(conn, _Outcomes(today=today, now=now, replace=replace), c)
     if problem:
         field, reason = problem.split(": ", 1)
         if c.status == "unknown":
             raise UnknownOrder(reason)
-        raise InvalidValue(f"--date {reason}" if field == "inspected_on" else reason)
+        if field == "inspected_on":
+            raise InvalidValue(reason, field=field)
+        raise InvalidValue(reason)
     return c.status
 
 

@@ -150,9 +150,11 @@ def add_score(
     Raises UnknownOrder or InvalidValue with the reason when the score cannot be stored.
     """
     if not 1 <= score <= scale:
-        raise InvalidValue(f"--score must be from 1 to {scale} (satisfaction_scale), got {score}")
+        reason = f"must be from 1 to {scale} (satisfaction_scale), got {score}"
+        raise InvalidValue(reason, field="score")
     if responded_on > today:
-        raise InvalidValue(f"--date {responded_on} is in the future (today is {today})")
+        future = f"{responded_on} is in the future (today is {today})"
+        raise InvalidValue(future, field="responded_on")
     comment = (comment or "").strip() or None
     candidate = Candidate(row=0, cells=[], order_id=order_id.strip())
     candidate.record = Score(candidate.order_id, score, scale, responded_on.isoformat(), comment)

@@ -437,9 +437,11 @@ def test_one_outcome_by_hand(selected):
             record_outcome(conn, Outcome("HB-999", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
         with pytest.raises(InvalidValue, match="HB-005 was not selected for inspection"):
             record_outcome(conn, Outcome("HB-005", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match=r"--date 2026-11-28 is in the future"):
+        with pytest.raises(InvalidValue, match=r"^inspected_on: 2026-11-28 is in the future"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-11-28"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match=r"^--date 2026-10-01 is before the repair was"):
+        with pytest.raises(
+            InvalidValue, match=r"^inspected_on: 2026-10-01 is before the repair was"
+        ):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-10-01"), today=TODAY, now=NOW)
     finally:
         conn.close()

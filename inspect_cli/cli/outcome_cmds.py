@@ -20,6 +20,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.errors import InvalidValue
 from inspect_cli.exit_codes import ExitCode
 from inspect_cli.result_codes import Result
 
@@ -29,6 +30,16 @@ satisfaction_app = typer.Typer(
 )
 app.add_typer(satisfaction_app, name="satisfaction")
 
+
+# The options that give the fields of an outcome or a score typed in by hand.
+_OPTIONS = {
+    "result": "--result",
+    "inspector": "--inspector",
+    "inspected_on": "--date",
+    "correction_eur": "--correction",
+    "score": "--score",
+    "responded_on": "--date",
+}
 
 ReplaceOption = Annotated[
     bool,
@@ -123,9 +134,12 @@ def record(
                 )
             else:
                 single = _one_outcome(order_id, result, inspector, day, findings, correction)
-                status = outcomes.record_outcome(
-                    conn, single, today=today, now=now(), replace=replace
-                )
+                try:
+                    status = outcomes.record_outcome(
+                        conn, single, today=today, now=now(), replace=replace
+                    )
+                except InvalidValue as e:
+                    raise e.for_options(_OPTIONS) from None
         finally:
             conn.close()
     if from_file is None:
@@ -136,7 +150,6 @@ def record(
 
 def _one_outcome(order_id, result, inspector, day, findings, correction):
     from inspect_cli.amounts import parse_amount
-    from inspect_cli.errors import InvalidValue
     from inspect_cli.outcomes import Outcome
 
     if result is None or inspector is None:
@@ -281,6 +294,8 @@ def satisfaction_add(
                 now=now(),
                 replace=replace,
             )
+        except InvalidValue as e:
+            raise e.for_options(_OPTIONS) from None
         finally:
             conn.close()
     if output is OutputFormat.json:
