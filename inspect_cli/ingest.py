@@ -119,10 +119,10 @@ def ingest_file(
             ]
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
-            target = _Store(conn, import_id, now)
-            repeats = _stage_file(target, chunks, result, quarantine, progress)
-            _reject_conflicts(target, chunks, result, quarantine, repeats)
-            _reject_foreign(target, chunks, result, quarantine, repeats)
+            target = _Import(conn, import_id, now, chunks, result, quarantine)
+            repeats = _stage_file(target, progress)
+            _reject_conflicts(target, repeats)
+            _reject_foreign(target, repeats)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
             )
@@ -152,38 +152,35 @@ def ingest_file(
 
 
 @dataclass
-class _Store:
-    """Where a file's rows go, and how many new orders went in so far."""
+class _Import:
+    """One file on its way in: where its rows come from and go, and the counts so far."""
 
     conn: sqlite3.Connection
     import_id: int
     now: datetime
+    chunks: ParsedChunks
+    result: FileResult
+    quarantine: Quarantine
     new: int = 0
     unsettled: int = 0  # staged rows left for merge_staged: repeated or known ids
 
 
-def _stage_file(
-    target: _Store,
-    chunks: ParsedChunks,
-    result: FileResult,
-    quarantine: Quarantine,
-    progress: Progress | None,
-) -> Repeated:
+def _stage_file(target: _Import, progress: Progress | None) -> Repeated:
     """Store every parsed chunk; return what is needed to settle repeated order ids."""
-    for parsed in chunks:
+    for parsed in target.chunks:
         new, known = order_store.store_chunk(
             target.conn, parsed.firsts, parsed.repeated, target.import_id, target.now
         )
         target.new += new
         target.unsettled += len(parsed.repeated["row"]) + known
         for row, cells, reasons in parsed.rejected:
-            quarantine.add(row, cells, reasons)
-        result.read += parsed.read
-        result.rejected += len(parsed.rejected)
-        result.not_completed += parsed.not_completed
+            target.quarantine.add(row, cells, reasons)
+        target.result.read += parsed.read
+        target.result.rejected += len(parsed.rejected)
+        target.result.not_completed += parsed.not_completed
         if progress is not None:
             progress(parsed.read)
-    return chunks.repeats
+    return target.chunks.repeats
 
 
 def identity_fix(contractor: str, other: str) -> str:
@@ -202,47 +199,35 @@ def identity_fix(contractor: str, other: str) -> str:
     )
 
 
-def _reject_foreign(
-    store: _Store,
-    chunks: ParsedChunks,
-    result: FileResult,
-    quarantine: Quarantine,
-    repeats: Repeated,
-) -> None:
+def _reject_foreign(target: _Import, repeats: Repeated) -> None:
     """Rows whose order id is stored with another contractor are rejected, naming both
     contractors and the file of the stored order: taking them as amendments would replace one
     contractor's order by another's and could lose a mandatory inspection."""
-    if not store.unsettled:
+    if not target.unsettled:
         return
-    foreign = order_store.take_foreign_rows(store.conn)
+    foreign = order_store.take_foreign_rows(target.conn)
     if not foreign:
         return
-    store.unsettled -= len(foreign)
+    target.unsettled -= len(foreign)
     missing = [row for row, *_ in foreign if row not in repeats.cells]
-    cells = {**repeats.cells, **(chunks.cells_of(missing) if missing else {})}
+    cells = {**repeats.cells, **(target.chunks.cells_of(missing) if missing else {})}
     for row, order_id, contractor, stored, file_name in foreign:
         reason = (
             f"order_id: {order_id} is already stored for contractor {stored!r} (from "
             f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
         )
-        quarantine.add(row, cells[row], reason)
-    result.rejected += len(foreign)
+        target.quarantine.add(row, cells[row], reason)
+    target.result.rejected += len(foreign)
 
 
-def _reject_conflicts(
-    store: _Store,
-    chunks: ParsedChunks,
-    result: FileResult,
-    quarantine: Quarantine,
-    repeats: Repeated,
-) -> None:
+def _reject_conflicts(target: _Import, repeats: Repeated) -> None:
     """Rows of one file with the same id: identical ones count once, differing ones are all
     rejected, since the file itself does not say which is right; a first one already stored
     as a new order is taken back."""
     if not repeats.cells:
         return
-    conn = store.conn
-    duplicates = order_store.staged_duplicates(conn, store.import_id)
+    conn = target.conn
+    duplicates = order_store.staged_duplicates(conn, target.import_id)
     conflicting: dict[int, str] = {}
     conflicting_ids: list[str] = []
     surplus: list[int] = []
@@ -265,11 +250,11 @@ def _reject_conflicts(
                 conflicting[n] = reason
         else:
             surplus.extend(numbers[1:])
-    store.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
-    store.new -= order_store.drop_new_orders(conn, conflicting_ids, store.import_id)
+    target.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
+    target.new -= order_store.drop_new_orders(conn, conflicting_ids, target.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
     if missing:
-        repeats.cells.update(chunks.cells_of(missing))
+        repeats.cells.update(target.chunks.cells_of(missing))
     for row in sorted(conflicting):
-        quarantine.add(row, repeats.cells[row], conflicting[row])
-    result.rejected += len(conflicting)
+        target.quarantine.add(row, repeats.cells[row], conflicting[row])
+    target.result.rejected += len(conflicting)
