@@ -556,3 +556,17 @@ def test_fields_a_file_lacks_are_none_not_nan():
     assert problems.tolist() == [None, None]
     staged = _staged_columns(parsed, np.ones(2, dtype=bool))
     assert staged["description"] == [None, None] and staged["completed_on"] == [None, None]
+
+
+def test_parsing_knows_neither_the_importer_nor_its_worker_nor_the_store():
+    """Parsing values is domain code: it is the same whichever process runs it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, inspect_cli.parsing\n"
+        "names = ('inspect_cli.ingest', 'inspect_cli.parse_worker', 'inspect_cli.store')\n"
+        "print([m for m in sys.modules if m.startswith(names)])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"
