@@ -52,7 +52,8 @@ class ParsedChunks(ABC):
         return None
 
     @abstractmethod
-    def __iter__(self) -> Iterator[Parsed]: ...
+    def __iter__(self) -> Iterator[Parsed]:
+        """Each chunk, parsed, as soon as it is ready."""
 
     @property
     @abstractmethod
@@ -69,7 +70,7 @@ def parsed_chunks(source: OrderFile, *, in_worker: bool) -> ParsedChunks:
     """The file's chunks, parsed in a worker process when `in_worker`, else in this one.
 
     Opening the file (and refusing it: not a table, a required column missing) happens here
-    for the first, on entering the context for the second.
+    for a file parsed in this process, on entering the context for one parsed in the worker.
     """
     return ParseWorker(source) if in_worker else ParseHere(source)
 
@@ -136,7 +137,7 @@ class Cells:
     cells: dict[int, list[str]]
 
 
-_Message = TypeVar("_Message", Header, Chunk, Done, Cells)
+_Message = TypeVar("_Message")
 
 
 class ParseWorker(ParsedChunks):
