@@ -89,9 +89,9 @@ def _timed(module: str, name: str) -> None:
 
 def _time_worker_waits() -> None:
     """Time how long the importing process waits for each chunk of the worker."""
-    from inspect_cli import ingest
+    from inspect_cli.parse_worker import ParseWorker
 
-    chunks = ingest._ParseWorker.__iter__
+    chunks = ParseWorker.__iter__
 
     def waiting(self):
         parts = chunks(self)
@@ -105,7 +105,7 @@ def _time_worker_waits() -> None:
                 spans.append(("wait for worker", "MainThread", began, time.perf_counter()))
             yield parsed
 
-    ingest._ParseWorker.__iter__ = waiting
+    ParseWorker.__iter__ = waiting
 
 
 def run_command(step: str, argv: list[str]) -> None:

@@ -1,11 +1,11 @@
-"""Columns of money amounts parsed into exact integer cents.
+"""Parsing money amounts into exact integer cents: a column at a time, or one typed-in value.
 
 Contractor files write amounts in many ways (``1.234,56``, ``1,234.56``, ``€ 1 234,56``,
 ``EUR 999``, ``123,45-``). Every value becomes integer cents or a plain one-line reason;
 floats are never involved.
 
-Parsing a million values must take well under a second, and pandas string methods run a
-Python loop per value unless pyarrow is installed. So the column is turned into a matrix of
+A million values must parse quickly, and pandas string methods run a Python loop per value
+unless pyarrow is installed. So the column is turned into a matrix of
 code points and every character is mapped to a class (digit, ``.``, ``,``, space, sign,
 currency). That reduces a million amounts to a handful of distinct *shapes* such as
 ``9.999,99``; only those shapes are matched with regular expressions, and the digits are
@@ -318,8 +318,8 @@ def _ambiguous_reason(text: str, note: str) -> str:
     return f"ambiguous: {text} could be {written} or {re.sub(r'[.,]', '', written)}; {note}"
 
 
-def parse_single(text: str, convention: Convention | None = None) -> int:
-    """Parse one amount into cents (see :func:`inspect_cli.money.parse_amount`).
+def parse_amount(text: str, convention: Convention | None = None) -> int:
+    """Parse one amount (a value typed in, such as a correction of "12,50") into cents.
 
     Same rules as :func:`parse_amounts`, with no column to show a convention: an ambiguous
     value needs ``convention`` or cents. Raises ValueError with the plain reason.

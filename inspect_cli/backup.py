@@ -18,7 +18,7 @@ from pathlib import Path
 
 from inspect_cli import store
 from inspect_cli.errors import BackupFailed
-from inspect_cli.store import daily as db
+from inspect_cli.store.backup import backup_to
 from inspect_cli.workspace import Workspace
 
 COMMITMENT_FILE = "seed-commitment.txt"
@@ -67,12 +67,12 @@ def backup_workspace(ws: Workspace, dest: Path, now: datetime, *, archive: bool 
     partial = folder.with_name(folder.name + ".partial")
     try:
         partial.mkdir(mode=0o700, parents=True)
-        source = db.open_read_only(ws.store_path)
+        source = store.open_read_only(ws.store_path)
         try:
-            db.backup_to(source, partial / ws.store_path.name)
+            backup_to(source, partial / ws.store_path.name)
         finally:
             source.close()
-        copy = db.open_read_only(partial / ws.store_path.name)
+        copy = store.open_read_only(partial / ws.store_path.name)
         try:
             commitment = store.seed_commitment(copy)
         finally:

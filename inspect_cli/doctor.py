@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 from inspect_cli import seeds, store
 from inspect_cli.daily import inbox_files
 from inspect_cli.errors import InspectError, NoCommitment, SeedMismatch
-from inspect_cli.store import daily as db
+from inspect_cli.store import health
 from inspect_cli.store.schema import LATEST_VERSION
 from inspect_cli.workspace import FOLDERS, Workspace
 
@@ -69,7 +69,7 @@ def _store(ws: Workspace) -> tuple[list[Check], object]:
     path = ws.store_path
     restore = "restore it from a backup (see docs/operations.md, 'Backup and restore')"
     try:
-        conn = db.open_read_only(path)
+        conn = store.open_read_only(path)
     except FileNotFoundError:
         return [Check("store", False, f"store {path} is missing; {restore}")], _UNREADABLE
     except sqlite3.Error as e:
@@ -77,8 +77,8 @@ def _store(ws: Workspace) -> tuple[list[Check], object]:
             Check("store", False, f"store {path} cannot be opened ({e}); {restore}")
         ], _UNREADABLE
     try:
-        problems = db.integrity_problems(conn)
-        version = db.stored_schema_version(conn)
+        problems = health.integrity_problems(conn)
+        version = health.stored_schema_version(conn)
         commitment = store.seed_commitment(conn)
     except sqlite3.Error as e:
         return [Check("store", False, f"store {path} is damaged ({e}); {restore}")], _UNREADABLE
@@ -263,7 +263,7 @@ def _contractor_names(ws: Workspace) -> list[Check]:
     from inspect_cli.store import contractors
 
     try:
-        conn = db.open_read_only(ws.store_path)
+        conn = store.open_read_only(ws.store_path)
     except (FileNotFoundError, sqlite3.Error):
         return []  # the store check says why
     try:

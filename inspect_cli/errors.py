@@ -5,7 +5,10 @@ an exit code in one place. Row-level problems in input files are not exceptions:
 quarantine records (see ``ingest``).
 """
 
+from __future__ import annotations
+
 import errno
+from collections.abc import Mapping
 
 
 class InspectError(Exception):
@@ -43,7 +46,21 @@ class UnknownOrder(InspectError):
 
 
 class InvalidValue(InspectError):
-    """A value given on the command line cannot be used."""
+    """A value given by hand cannot be used; `field` names it as the domain does.
+
+    The domain knows fields ("inspected_on: 2099-01-01 is in the future"), not the options of
+    a command; a command names its own with `for_options` ("--date 2099-01-01 is in ...").
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+    def for_options(self, options: Mapping[str, str]) -> InvalidValue:
+        """The same problem with its field named by the option that gave it, when there is one."""
+        option = options.get(self.field or "")
+        return self if option is None else InvalidValue(f"{option} {self.reason}")
 
 
 class MalformedOption(InspectError):

@@ -13,6 +13,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
+DESCRIPTIVE_FIELDS: tuple[str, ...] = (
+    "dwelling_id",
+    "address",
+    "postcode",
+    "municipality",
+    "category",
+    "description",
+)
+"""Where the repair was and what it was: text, read from an order file and shown on the
+inspection list as it came."""
+
 ORDER_FIELDS: tuple[str, ...] = (
     "order_id",
     "contractor",
@@ -20,28 +31,18 @@ ORDER_FIELDS: tuple[str, ...] = (
     "amount_incl_vat",
     "vat_rate",
     "completed_on",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
     "order_date",
+    *DESCRIPTIVE_FIELDS,
     "invoice_number",
     "tenant_contact",
 )
-"""Fields of a repair order (DESIGN §3)."""
+"""Fields of a repair order that a contractor file can fill (DESIGN §3), as parsing seeks them."""
 
 INSPECTION_FIELDS: tuple[str, ...] = (
     "order_id",
     "reason",
     "contractor",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
+    *DESCRIPTIVE_FIELDS,
     "amount_excl_vat",
     "completed_on",
     "selected_on",
@@ -55,7 +56,7 @@ INSPECTION_FIELDS: tuple[str, ...] = (
 """Columns of the inspection list as exported and handed back filled in (DESIGN §5)."""
 
 SATISFACTION_FIELDS: tuple[str, ...] = ("order_id", "score", "responded_on", "comment")
-"""Columns of a tenant satisfaction survey export (DESIGN §6)."""
+"""Columns of a tenant satisfaction survey export (DESIGN §6), as its import seeks them."""
 
 # Canonical field -> synonyms, most specific first: when a file has two columns that both match
 # a field, the one matching the earlier synonym wins ("Bedrag excl. btw" before "Bedrag"). The

@@ -2,8 +2,8 @@
 
 The file is one transaction: it is imported whole or not at all. Rows are parsed column-wise
 per chunk (pandas) and stored in bulk, so memory stays flat and a million rows take seconds.
-A large file is read and parsed in a worker process, chunk k+1 while this process stores chunk
-k, so that the two cores share the work.
+A large file is read and parsed in a worker process (`parse_worker`), chunk k+1 while this
+process stores chunk k, so that the two cores share the work.
 Rejected rows go to the quarantine with a reason per field; the identity
 ``read = new + unchanged + amended + rejected`` holds for every file.
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
@@ -22,11 +21,13 @@ from datetime import datetime
 from pathlib import Path
 
 from inspect_cli import store
-from inspect_cli.config import Config, ContractorProfile, Register
+from inspect_cli.config import Config
 from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
 from inspect_cli.headers import column_fields
 from inspect_cli.inputs import check_regular_file
+from inspect_cli.parse_worker import OrderFile, ParsedChunks, parsed_chunks
+from inspect_cli.parsed import Repeated
 from inspect_cli.quarantine import Quarantine
 from inspect_cli.store import orders as order_store
 
@@ -97,15 +98,16 @@ def ingest_file(
         check_regular_file(path)
         profile = config.profile_for(path.name, contractor)
         large = path.is_file() and path.stat().st_size > WORKER_BYTES
-        reading = _ParseWorker if large else _ParseHere
         # A file's rows refer only to the import row written first and to orders they were read
-        # from, and orders taken back are new in it: checking two references per order costs
-        # about 15 % of storing them. A thread computes the file's hash (hashlib lets go of the
+        # from, and orders taken back are new in it: checking two references per order is a
+        # cost worth skipping. A thread computes the file's hash (hashlib lets go of the
         # interpreter) while a worker starts reading a large file, or the first chunk is read.
         with (
             ThreadPoolExecutor(max_workers=1) as pool,
             nullcontext(pool.submit(file_sha256, path)) as hashing,
-            reading(path, sheet, profile, CHUNK_ROWS, config.register()) as chunks,
+            parsed_chunks(
+                OrderFile(path, sheet, profile, CHUNK_ROWS, config.register()), in_worker=large
+            ) as chunks,
             Quarantine(quarantine_dir, path, chunks.header, now, config.csv_dialect) as quarantine,
             store.unchecked_references(conn),
             store.transaction(conn),
@@ -117,10 +119,10 @@ def ingest_file(
             ]
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
-            target = _Store(conn, import_id, now)
-            repeats = _stage_file(target, chunks, result, quarantine, progress)
-            _reject_conflicts(target, chunks, result, quarantine, repeats)
-            _reject_foreign(target, chunks, result, quarantine, repeats)
+            target = _Import(conn, import_id, now, chunks, result, quarantine)
+            repeats = _stage_file(target, progress)
+            _reject_conflicts(target, repeats)
+            _reject_foreign(target, repeats)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
             )
@@ -150,194 +152,35 @@ def ingest_file(
 
 
 @dataclass
-class Parsed:
-    """One chunk, parsed: its size, its rejected rows, and the columns of its good rows whose
-    id is the first of its kind in the file and of the others. Plain lists, defined here and
-    not in `parsing`, so that the importing process receives them without loading pandas."""
-
-    read: int
-    rejected: list[tuple[int, list[str], str]]
-    not_completed: int
-    firsts: dict[str, list]
-    repeated: dict[str, list]
-
-
-@dataclass
-class Repeated:
-    """What settling a file's repeated order ids needs from its parsing: the original cells of
-    rows whose id came before (by its hash), and the row where each such id came first."""
-
-    cells: dict[int, list[str]] = field(default_factory=dict)
-    first_of: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class _Store:
-    """Where a file's rows go, and how many new orders went in so far."""
+class _Import:
+    """One file on its way in: where its rows come from and go, and the counts so far."""
 
     conn: sqlite3.Connection
     import_id: int
     now: datetime
+    chunks: ParsedChunks
+    result: FileResult
+    quarantine: Quarantine
     new: int = 0
     unsettled: int = 0  # staged rows left for merge_staged: repeated or known ids
 
 
-def _stage_file(
-    target: _Store,
-    chunks: _ParseHere | _ParseWorker,
-    result: FileResult,
-    quarantine: Quarantine,
-    progress: Progress | None,
-) -> Repeated:
+def _stage_file(target: _Import, progress: Progress | None) -> Repeated:
     """Store every parsed chunk; return what is needed to settle repeated order ids."""
-    for parsed in chunks:
+    for parsed in target.chunks:
         new, known = order_store.store_chunk(
             target.conn, parsed.firsts, parsed.repeated, target.import_id, target.now
         )
         target.new += new
         target.unsettled += len(parsed.repeated["row"]) + known
         for row, cells, reasons in parsed.rejected:
-            quarantine.add(row, cells, reasons)
-        result.read += parsed.read
-        result.rejected += len(parsed.rejected)
-        result.not_completed += parsed.not_completed
+            target.quarantine.add(row, cells, reasons)
+        target.result.read += parsed.read
+        target.result.rejected += len(parsed.rejected)
+        target.result.not_completed += parsed.not_completed
         if progress is not None:
             progress(parsed.read)
-    return chunks.repeats
-
-
-class _ParseHere:
-    """The parsed chunks of a file, parsed in this process as they are stored: a small file
-    is one chunk or a few, and a worker process would cost more to start than it saves."""
-
-    def __init__(
-        self,
-        path: Path,
-        sheet: str | None,
-        profile: ContractorProfile | None,
-        chunk_rows: int,
-        register: Register,
-    ):
-        from inspect_cli import parsing
-
-        self.table, columns = parsing.open_orders(path, sheet, profile, chunk_rows)
-        self.header: list[str] = self.table.columns
-        self.fields: dict[str, str] = columns
-        self.parser = parsing.Parser(self.table, columns, profile, register)
-
-    def __enter__(self) -> _ParseHere:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def __iter__(self) -> Iterator[Parsed]:
-        while (parsed := self.parser.next()) is not None:
-            yield parsed
-
-    @property
-    def repeats(self) -> Repeated:
-        return self.parser.repeats.found
-
-    def cells_of(self, rows: list[int]) -> dict[int, list[str]]:
-        from inspect_cli import parsing
-
-        return parsing.cells_of(self.table, rows)
-
-
-class _ParseWorker:
-    """The parsed chunks of a file, parsed in a worker process while this one stores them.
-
-    Parsing is mostly Python code, and so is binding the values to SQLite statements: in two
-    threads of one process they take turns at the GIL and overlap little. The worker opens the
-    file and sends its columns, then parses chunk k+1 on the other core while this process
-    stores chunk k; it blocks sending k+1 until this process takes it, so at most one chunk is
-    in flight and memory stays flat. This process never loads pandas for it. The worker is
-    started fresh ("spawn"): forking a process that may run threads (a progress display) is
-    not safe.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        sheet: str | None,
-        profile: ContractorProfile | None,
-        chunk_rows: int,
-        register: Register,
-    ):
-        self.path = path
-        self.repeats = Repeated()
-        context = multiprocessing.get_context("spawn")
-        self._pipe, theirs = context.Pipe()
-        self._process = context.Process(
-            target=_parse_in_worker,
-            args=(path, sheet, profile, chunk_rows, theirs, register),
-            daemon=True,
-        )
-        self._process.start()
-        theirs.close()
-        self.header: list[str] = []
-        self.fields: dict[str, str] = {}
-
-    def __enter__(self) -> _ParseWorker:
-        try:
-            self.header, self.fields = self._next("header")
-        except BaseException:
-            self._stop(failed=True)
-            raise
-        return self
-
-    def __exit__(self, failed: type[BaseException] | None, *exc: object) -> None:
-        self._stop(failed=failed is not None)
-
-    def _stop(self, *, failed: bool) -> None:
-        self._pipe.close()
-        if failed:
-            self._process.terminate()
-        self._process.join()
-
-    def __iter__(self) -> Iterator[Parsed]:
-        while (parsed := self._next("chunk", "done")) is not None:
-            yield parsed
-
-    def _next(self, *kinds: str):
-        """The payload of the next message, which must be of one of these kinds ("done" gives
-        None, the repeats kept); an error the worker sent is raised here."""
-        try:
-            kind, payload = self._pipe.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(
-                f"{self.path}: the process parsing the file ended without a result "
-                f"(exit code {self._process.exitcode})"
-            ) from None
-        if kind == "error":
-            raise payload
-        if kind not in kinds:
-            raise RuntimeError(f"{self.path}: the parsing process sent {kind}, not {kinds}")
-        if kind == "done":
-            self.repeats = payload
-            return None
-        return payload
-
-    def cells_of(self, rows: list[int]) -> dict[int, list[str]]:
-        """Cells of rows of chunks gone by, which the worker reads again (a rare conflict)."""
-        self._pipe.send(rows)
-        return self._next("cells")
-
-
-def _parse_in_worker(
-    path: Path,
-    sheet: str | None,
-    profile: ContractorProfile | None,
-    chunk_rows: int,
-    pipe,
-    register: Register,
-) -> None:
-    """The worker's entry point, here so that starting it loads pandas in the worker only."""
-    from inspect_cli.parsing import run_worker
-
-    run_worker(path, sheet, profile, chunk_rows, pipe, register)
+    return target.chunks.repeats
 
 
 def identity_fix(contractor: str, other: str) -> str:
@@ -356,47 +199,35 @@ def identity_fix(contractor: str, other: str) -> str:
     )
 
 
-def _reject_foreign(
-    store: _Store,
-    chunks: _ParseHere | _ParseWorker,
-    result: FileResult,
-    quarantine: Quarantine,
-    repeats: Repeated,
-) -> None:
+def _reject_foreign(target: _Import, repeats: Repeated) -> None:
     """Rows whose order id is stored with another contractor are rejected, naming both
     contractors and the file of the stored order: taking them as amendments would replace one
     contractor's order by another's and could lose a mandatory inspection."""
-    if not store.unsettled:
+    if not target.unsettled:
         return
-    foreign = order_store.take_foreign_rows(store.conn)
+    foreign = order_store.take_foreign_rows(target.conn)
     if not foreign:
         return
-    store.unsettled -= len(foreign)
+    target.unsettled -= len(foreign)
     missing = [row for row, *_ in foreign if row not in repeats.cells]
-    cells = {**repeats.cells, **(chunks.cells_of(missing) if missing else {})}
+    cells = {**repeats.cells, **(target.chunks.cells_of(missing) if missing else {})}
     for row, order_id, contractor, stored, file_name in foreign:
         reason = (
             f"order_id: {order_id} is already stored for contractor {stored!r} (from "
             f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
         )
-        quarantine.add(row, cells[row], reason)
-    result.rejected += len(foreign)
+        target.quarantine.add(row, cells[row], reason)
+    target.result.rejected += len(foreign)
 
 
-def _reject_conflicts(
-    store: _Store,
-    chunks: _ParseHere | _ParseWorker,
-    result: FileResult,
-    quarantine: Quarantine,
-    repeats: Repeated,
-) -> None:
+def _reject_conflicts(target: _Import, repeats: Repeated) -> None:
     """Rows of one file with the same id: identical ones count once, differing ones are all
     rejected, since the file itself does not say which is right; a first one already stored
     as a new order is taken back."""
     if not repeats.cells:
         return
-    conn = store.conn
-    duplicates = order_store.staged_duplicates(conn, store.import_id)
+    conn = target.conn
+    duplicates = order_store.staged_duplicates(conn, target.import_id)
     conflicting: dict[int, str] = {}
     conflicting_ids: list[str] = []
     surplus: list[int] = []
@@ -419,11 +250,11 @@ def _reject_conflicts(
                 conflicting[n] = reason
         else:
             surplus.extend(numbers[1:])
-    store.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
-    store.new -= order_store.drop_new_orders(conn, conflicting_ids, store.import_id)
+    target.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
+    target.new -= order_store.drop_new_orders(conn, conflicting_ids, target.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
     if missing:
-        repeats.cells.update(chunks.cells_of(missing))
+        repeats.cells.update(target.chunks.cells_of(missing))
     for row in sorted(conflicting):
-        quarantine.add(row, repeats.cells[row], conflicting[row])
-    result.rejected += len(conflicting)
+        target.quarantine.add(row, repeats.cells[row], conflicting[row])
+    target.result.rejected += len(conflicting)

@@ -1,25 +1,13 @@
-"""Money as exact integer cents: formatting, and parsing of a single amount.
+"""Money as exact integer cents: writing cents as an amount, and as a Decimal.
 
-This module stays free of pandas so that commands that only show money start fast; columns
-of amounts are parsed by :mod:`inspect_cli.amounts`.
+Free of pandas (and of :mod:`inspect_cli.amounts`, which loads it), so that commands that only
+show money start fast. Amounts are parsed, one or a column at a time, by `amounts`.
 """
 
 from __future__ import annotations
 
 import operator
 from decimal import Decimal
-
-
-def parse_amount(text: str, convention: str | None = None) -> int:
-    """Parse one amount (a CLI argument such as ``--correction "12,50"``) into cents.
-
-    Same rules as :func:`inspect_cli.amounts.parse_amounts`, with no column to show a
-    convention: an ambiguous value needs ``convention`` or cents. Raises ValueError with the
-    plain reason.
-    """
-    from inspect_cli.amounts import parse_single
-
-    return parse_single(text, convention)
 
 
 def format_cents(cents: int, decimal_sep: str = ".", thousands_sep: str = "") -> str:

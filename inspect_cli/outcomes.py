@@ -25,39 +25,33 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from inspect_cli import store
 from inspect_cli.amounts import parse_amounts
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import (
     InspectError,
     InvalidValue,
-    MissingColumns,
     UnknownOrder,
-    UnreadableFile,
 )
-from inspect_cli.headers import INSPECTION_FIELDS, map_columns, missing_required
-from inspect_cli.i18n import list_header_fields
-from inspect_cli.ingest import file_sha256
-from inspect_cli.quarantine import Quarantine
-from inspect_cli.reader import EXTRA, Table, columns_found, open_table
-from inspect_cli.spreadsheet import FORMULA_TRIGGERS
+from inspect_cli.filled_import import (
+    Candidate,
+    FilledRows,
+    add_one,
+    base_candidates,
+    import_filled,
+    nothing,
+    settle_duplicates,
+    text_column,
+)
+from inspect_cli.result_codes import NO_ACCESS, RESULTS
 from inspect_cli.store import inspections as db
-from inspect_cli.store import orders as order_store
-
-RESULTS = ("ok", "minor", "major", "not_done", "no_access")
-NO_ACCESS = "no_access"
-FAILED = ("major", "not_done")
-"""Final results that count as a failure of the contractor's work."""
 
 FIELDS = ("order_id", "inspector", "inspected_on", "result", "findings", "correction_eur")
 REQUIRED = ("order_id", "result")
@@ -76,172 +70,6 @@ _RESULT_WORDS = {
     "niet_volledig_uitgevoerd": "not_done",
     "geen_toegang": "no_access",
 }
-
-
-# --- shared by the imports of filled-in files (outcomes and satisfaction) ----------------------
-
-
-@dataclass
-class Candidate:
-    """One row of a filled-in file on its way in: its cells, parsed record and fate."""
-
-    row: int
-    cells: list[str]
-    order_id: str | None
-    problems: list[str] = field(default_factory=list)
-    record: Any = None
-    status: str = ""
-    """new, unchanged, replaced, open or unknown; meaningless while problems is not empty."""
-    replaces: int | None = None
-
-
-def unquote(text: str) -> str:
-    """Undo the export's formula neutralisation: "'=SOM" was "=SOM" before it went out."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
-
-
-def nothing(index: pd.Index) -> pd.Series:
-    """A column of None (not NaN) for a field the file does not have."""
-    return pd.Series([None] * len(index), index=index, dtype=object)
-
-
-def text_column(chunk: pd.DataFrame, columns: dict[str, str], name: str) -> pd.Series:
-    """A field's cells stripped and unquoted, None where empty or where the file lacks it."""
-    if name not in columns:
-        return nothing(chunk.index)
-    values = chunk[columns[name]].map(lambda v: unquote(v.strip()).strip())
-    return values.astype(object).where(values != "", None)
-
-
-def open_filled_table(
-    path: Path, fields: Sequence[str], required: Sequence[str], sheet: str | None
-) -> tuple[Table, dict[str, str]]:
-    """Open a file and find its columns (field -> header); other columns are ignored."""
-    try:
-        table = open_table(path, sheet=sheet)
-    except OSError as e:
-        raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
-    # A returned inspection list may have its headers in Dutch or French (export --lang).
-    synonyms = (
-        list_header_fields(INSPECTION_FIELDS) if set(fields) <= set(INSPECTION_FIELDS) else None
-    )
-    columns = map_columns(table.columns, synonyms, fields=tuple(fields))
-    missing = missing_required(columns, list(required))
-    if missing:
-        raise MissingColumns(
-            f"{path}: missing required column(s): {', '.join(missing)}; "
-            f"{columns_found(table.columns)}"
-        )
-    return table, columns
-
-
-def base_candidates(chunk: pd.DataFrame, order_ids: pd.Series) -> list[Candidate]:
-    """A candidate per row with its original cells; surplus cells are a problem, as in ingest."""
-    names = [c for c in chunk.columns if c != EXTRA]
-    extra = chunk[EXTRA] if EXTRA in chunk else pd.Series("", index=chunk.index)
-    candidates = []
-    for row, cells, surplus, order_id in zip(
-        chunk.index, chunk[names].to_numpy().tolist(), extra, order_ids, strict=True
-    ):
-        c = Candidate(row=int(row), cells=cells, order_id=order_id)
-        if surplus:
-            c.problems.append("row: more cells than the header has columns")
-        candidates.append(c)
-    return candidates
-
-
-def read_candidates(
-    table: Table, parse: Callable[[pd.DataFrame], Iterable[Candidate]]
-) -> list[Candidate]:
-    """Every non-blank row of the file, parsed chunk by chunk (these files are small)."""
-    found: list[Candidate] = []
-    for chunk in table.chunks():
-        found.extend(parse(chunk))
-    return found
-
-
-def import_filled(
-    conn: sqlite3.Connection,
-    path: Path,
-    config: Config,
-    *,
-    kind: str,
-    fields: Sequence[str],
-    required: Sequence[str],
-    sheet: str | None,
-    parse: Callable[[pd.DataFrame, dict[str, str]], Iterable[Candidate]],
-    settle: Callable[[sqlite3.Connection, list[Candidate]], None],
-    store_one: Callable[[sqlite3.Connection, Candidate, int], None],
-    quarantine_dir: Path,
-    now: datetime,
-) -> tuple[list[Candidate], Counter[str], str | None]:
-    """Import one filled-in file in one transaction: (its candidates, how many of them ended
-    in each status or "rejected", the quarantine file or None).
-
-    Every row is read and parsed, settled against the file and the store, then either
-    quarantined with its problems, or stored (new and replaced ones), or only counted. The
-    import's accounting goes to the imports table: read = the sum of the statuses.
-    """
-    table, columns = open_filled_table(path, fields, required, sheet)
-    quarantine = Quarantine(quarantine_dir, path, table.columns, now, config.csv_dialect)
-    candidates = read_candidates(table, lambda chunk: parse(chunk, columns))
-    statuses: Counter[str] = Counter()
-    digest = file_sha256(path)
-    with quarantine, store.transaction(conn):
-        import_id = order_store.begin_import(conn, kind, path.name, digest, now)
-        settle(conn, candidates)
-        for c in candidates:
-            if c.problems:
-                quarantine.add(c.row, c.cells, "; ".join(c.problems))
-                statuses["rejected"] += 1
-                continue
-            statuses[c.status] += 1
-            if c.status in ("new", "replaced"):
-                store_one(conn, c, import_id)
-        destination = str(quarantine.destination) if quarantine.destination else None
-        # imports has no column for other statuses (open rows): read - the others gives them.
-        order_store.finish_import(
-            conn,
-            import_id,
-            read=len(candidates),
-            new=statuses["new"],
-            unchanged=statuses["unchanged"],
-            amended=statuses["replaced"],
-            rejected=statuses["rejected"],
-            quarantine=destination,
-        )
-    return candidates, statuses, destination
-
-
-def settle_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """The candidates still to decide, one per order id.
-
-    Only rows without problems and with a status still open to decide take part. Rows of one
-    file with the same order id and the same values count once (the others are unchanged);
-    differing ones are all rejected, since the file itself does not say which is right.
-    """
-    groups: dict[str, list[Candidate]] = {}
-    for c in candidates:
-        if not c.problems and not c.status:
-            groups.setdefault(c.order_id or "", []).append(c)
-    unique = []
-    for order_id, group in groups.items():
-        if len({c.record for c in group}) > 1:
-            rows = ", ".join(str(c.row) for c in group)
-            for c in group:
-                c.problems.append(
-                    f"order_id: {order_id} appears in rows {rows} with different values"
-                )
-            continue
-        for c in group[1:]:
-            c.status = "unchanged"
-        unique.append(group[0])
-    return unique
-
-
-# --- outcomes ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -366,26 +194,17 @@ def record_file(
     sheet: str | None = None,
 ) -> RecordResult:
     """Record the outcomes of one filled-in inspection list, in one transaction."""
+    rows = _Outcomes(today=today, now=now, replace=replace)
     try:
-        candidates, statuses, quarantine = import_filled(
-            conn,
-            path,
-            config,
-            kind="outcomes",
-            fields=FIELDS,
-            required=REQUIRED,
-            sheet=sheet,
-            parse=lambda chunk, columns: _parse_chunk(chunk, columns, today),
-            settle=lambda conn, candidates: _settle(conn, candidates, replace),
-            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
-            quarantine_dir=quarantine_dir,
-            now=now,
+        done = import_filled(
+            conn, path, config, rows, sheet=sheet, quarantine_dir=quarantine_dir, now=now
         )
     except InspectError as e:
         return RecordResult(file=str(path), error=str(e))
+    statuses = done.statuses
     return RecordResult(
         file=str(path),
-        read=len(candidates),
+        read=len(done.candidates),
         recorded=statuses["new"],
         unchanged=statuses["unchanged"],
         replaced=statuses["replaced"],
@@ -393,10 +212,10 @@ def record_file(
         rejected=statuses["rejected"],
         failed_visits=sum(
             c.status in ("new", "replaced") and c.record.result == NO_ACCESS
-            for c in candidates
+            for c in done.candidates
             if not c.problems
         ),
-        quarantine=quarantine,
+        quarantine=done.quarantine,
     )
 
 
@@ -413,24 +232,70 @@ def record_outcome(
     Raises UnknownOrder or InvalidValue with the reason when it cannot be recorded.
     """
     if outcome.result not in RESULTS:
-        raise InvalidValue(f"--result must be one of {', '.join(RESULTS)}")
+        raise InvalidValue(f"must be one of {', '.join(RESULTS)}", field="result")
     if not outcome.inspector.strip():
-        raise InvalidValue("--inspector must name who inspected")
+        raise InvalidValue("must name who inspected", field="inspector")
     if outcome.inspected_on > today.isoformat():
-        raise InvalidValue(f"--date {outcome.inspected_on} is in the future (today is {today})")
+        future = f"{outcome.inspected_on} is in the future (today is {today})"
+        raise InvalidValue(future, field="inspected_on")
     if outcome.correction_cents < 0:
-        raise InvalidValue("--correction must not be negative")
+        raise InvalidValue("must not be negative", field="correction_eur")
     c = Candidate(row=0, cells=[], order_id=outcome.order_id, record=outcome)
-    with store.transaction(conn):
-        _settle(conn, [c], replace)
-        if c.problems:
-            field, reason = c.problems[0].split(": ", 1)
-            if c.status == "unknown":
-                raise UnknownOrder(reason)
-            raise InvalidValue(f"--date {reason}" if field == "inspected_on" else reason)
-        if c.status != "unchanged":
-            _store(conn, c, now, None)
+    problem = add_one(conn, _Outcomes(today=today, now=now, replace=replace), c)
+    if problem:
+        field, reason = problem.split(": ", 1)
+        if c.status == "unknown":
+            raise UnknownOrder(reason)
+        if field == "inspected_on":
+            raise InvalidValue(reason, field=field)
+        raise InvalidValue(reason)
     return c.status
+
+
+@dataclass(frozen=True)
+class _Outcomes(FilledRows):
+    """A returned inspection list, read and recorded as of `today`."""
+
+    today: date
+    now: datetime
+    replace: bool
+    kind = "outcomes"
+    fields = FIELDS
+    required = REQUIRED
+
+    def parse(self, chunk: pd.DataFrame, columns: dict[str, str]) -> list[Candidate]:
+        return _parse_chunk(chunk, columns, self.today)
+
+    def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
+        """Give every candidate still to decide its status against the file and the store."""
+        valid = settle_duplicates(candidates)
+        ids = [c.order_id for c in valid]
+        facts = db.order_facts(conn, ids)
+        stored = db.valid_outcomes(conn, ids)
+        for c in valid:
+            status, replaces, problem = decide(
+                c.record, facts.get(c.order_id), stored.get(c.order_id, []), replace=self.replace
+            )
+            if problem:
+                c.problems.append(problem)
+                c.status = "unknown" if c.order_id not in facts else ""
+            else:
+                c.status, c.replaces = status, replaces
+
+    def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
+        o: Outcome = candidate.record
+        db.insert_outcome(
+            conn,
+            order_id=o.order_id,
+            inspector=o.inspector,
+            inspected_on=o.inspected_on,
+            result=o.result,
+            findings=o.findings,
+            correction_cents=o.correction_cents,
+            now=self.now,
+            import_id=import_id,
+            replaces=candidate.replaces,
+        )
 
 
 def _parse_chunk(chunk: pd.DataFrame, columns: dict[str, str], today: date) -> list[Candidate]:
@@ -507,36 +372,3 @@ def _code_or_reason(text: str) -> tuple[str, str | None]:
         return parse_result(text), None
     except ValueError as e:
         return "", str(e)
-
-
-def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
-    """Give every candidate still to decide its status against the file and the store."""
-    valid = settle_duplicates(candidates)
-    ids = [c.order_id for c in valid]
-    facts = db.order_facts(conn, ids)
-    stored = db.valid_outcomes(conn, ids)
-    for c in valid:
-        status, replaces, problem = decide(
-            c.record, facts.get(c.order_id), stored.get(c.order_id, []), replace=replace
-        )
-        if problem:
-            c.problems.append(problem)
-            c.status = "unknown" if c.order_id not in facts else ""
-        else:
-            c.status, c.replaces = status, replaces
-
-
-def _store(conn: sqlite3.Connection, c: Candidate, now: datetime, import_id: int | None) -> None:
-    o: Outcome = c.record
-    db.insert_outcome(
-        conn,
-        order_id=o.order_id,
-        inspector=o.inspector,
-        inspected_on=o.inspected_on,
-        result=o.result,
-        findings=o.findings,
-        correction_cents=o.correction_cents,
-        now=now,
-        import_id=import_id,
-        replaces=c.replaces,
-    )

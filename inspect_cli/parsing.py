@@ -2,14 +2,13 @@
 
 `Parser` reads a file's chunks and turns each into a `Parsed`: the rejected rows with a reason
 per field, and the columns of the good rows, split into rows whose order id comes first in the
-file and the others (`Repeats` tracks the ids across chunks). `ingest` stores them. A large
-file is parsed in a worker process (`run_worker`), which sends the file's columns first.
+file and the others (`Repeats` tracks the ids across chunks). `ingest` stores them; it does
+not matter here in which process this runs.
 """
 
 from __future__ import annotations
 
 import json
-import traceback
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -24,32 +23,19 @@ from inspect_cli.dates import (
     month_first_format,
     read_dates,
 )
-from inspect_cli.errors import AmbiguousColumns, DateConvention, InspectError, MissingColumns
-from inspect_cli.headers import map_columns, missing_required, shared_columns
-from inspect_cli.ingest import Parsed, Repeated
+from inspect_cli.errors import AmbiguousColumns, DateConvention, MissingColumns
+from inspect_cli.headers import (
+    DESCRIPTIVE_FIELDS,
+    ORDER_FIELDS,
+    map_columns,
+    missing_required,
+    shared_columns,
+)
+from inspect_cli.parsed import STAGED_COLUMNS, Parsed, Repeated
 from inspect_cli.reader import EXTRA, Table, columns_found, open_table
-from inspect_cli.store import orders as order_store
 
-TEXT_FIELDS = (
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "invoice_number",
-    "tenant_contact",
-)
+TEXT_FIELDS = (*DESCRIPTIVE_FIELDS, "invoice_number", "tenant_contact")
 AMOUNT_FIELDS = ("amount_excl_vat", "amount_incl_vat")
-INPUT_FIELDS = (
-    "order_id",
-    "contractor",
-    *AMOUNT_FIELDS,
-    "vat_rate",
-    "completed_on",
-    "order_date",
-    *TEXT_FIELDS,
-)
 
 
 def open_orders(
@@ -64,7 +50,7 @@ def open_orders(
 def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) -> dict[str, str]:
     """Canonical field -> column of the file; raise when a required one is absent."""
     mapping = profile.columns if profile else None
-    columns = map_columns(found, mapping, fields=INPUT_FIELDS)
+    columns = map_columns(found, mapping, fields=ORDER_FIELDS)
     required = ["order_id"]
     if profile is None:
         required.append("contractor")
@@ -89,40 +75,6 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
             f'(one field) or "{column}" = {json.dumps(fields)} (each of them)'
         )
     return columns
-
-
-def run_worker(
-    path: Path,
-    sheet: str | None,
-    profile: ContractorProfile | None,
-    chunk_rows: int,
-    pipe,
-    register: Register | None = None,
-) -> None:
-    """A worker process parsing a file for `ingest`: sends ("header", (the file's columns,
-    field -> column)), then ("chunk", parsed) per chunk, then ("done", repeated); or ("error",
-    exception) with the exception the file raised. Then, until the pipe closes, answers a list
-    of file rows with ("cells", their original cells): rows of chunks gone by that turned out
-    to conflict.
-    """
-    try:
-        table, columns = open_orders(path, sheet, profile, chunk_rows)
-        pipe.send(("header", (table.columns, columns)))
-        parser = Parser(table, columns, profile, register)
-        while (parsed := parser.next()) is not None:
-            pipe.send(("chunk", parsed))
-        pipe.send(("done", parser.repeats.found))
-        while True:
-            pipe.send(("cells", cells_of(table, pipe.recv())))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        pass  # the importing process is done, or stopped first and rolls the file back
-    except InspectError as e:
-        pipe.send(("error", e))
-    except BaseException:
-        failure = RuntimeError(f"parsing {path} failed:\n{traceback.format_exc()}")
-        pipe.send(("error", failure))
-    finally:
-        pipe.close()
 
 
 def cells_of(table: Table, rows: list[int]) -> dict[int, list[str]]:
@@ -300,9 +252,9 @@ def _convention(chunk: pd.DataFrame, columns: dict[str, str]) -> str | None:
 def _stripped(values: pd.Series) -> pd.Series:
     """Cells without surrounding white space, None when empty.
 
-    A list comprehension over the cells is several times faster here than pandas' string
-    methods, which loop in Python anyway when pyarrow is not installed; the cells are taken
-    from an object array, twice as fast as from the string Series itself.
+    A list comprehension over the cells beats pandas' string methods here, which loop in
+    Python anyway when pyarrow is not installed; the cells are taken from an object array,
+    which is quicker to walk than the string Series itself (benchmarks/README.md).
     """
     cells = values.to_numpy(dtype=object).tolist()
     return pd.Series([v.strip() or None for v in cells], index=values.index, dtype=object)
@@ -312,7 +264,7 @@ def _staged_columns(frame: pd.DataFrame, rows: np.ndarray) -> dict:
     """The columns of the chosen rows as plain lists (None for missing), cheap to bind and to
     send. Taken column by column from numpy arrays: no copy of the frame's chosen rows."""
     columns = {"row": frame.index.to_numpy()[rows].tolist()}
-    for field in order_store.STAGED_COLUMNS[1:]:
+    for field in STAGED_COLUMNS[1:]:
         values = frame[field]
         if values.dtype != object:
             values = values.astype(object).where(values.notna(), None)
@@ -324,8 +276,8 @@ def _id_hashes(order_ids: pd.Series) -> np.ndarray:
     """64-bit hashes of the order ids: duplicates across chunks are found by comparing these
     (8 bytes per row) instead of keeping every id in memory or indexing the staging table.
 
-    Python's own str hash is several times faster than pandas' and stable within the process,
-    which is all a file's import needs.
+    Python's own str hash is quicker than pandas' and stable within the process, which is all
+    a file's import needs.
     """
     return np.fromiter(map(_id_hash, order_ids.tolist()), dtype=np.int64, count=len(order_ids))
 

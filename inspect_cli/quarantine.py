@@ -16,24 +16,10 @@ import heapq
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from inspect_cli.spreadsheet import csv_format, neutralise
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """Why one field of one input row was rejected."""
-
-    row: int
-    field: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.reason}"
 
 
 class Quarantine:

@@ -19,21 +19,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
 from inspect_cli.errors import InspectError, InvalidValue, UnknownOrder
-from inspect_cli.outcomes import (
+from inspect_cli.filled_import import (
     Candidate,
+    FilledRows,
+    add_one,
     base_candidates,
     import_filled,
     nothing,
     settle_duplicates,
     text_column,
 )
+from inspect_cli.headers import SATISFACTION_FIELDS
 from inspect_cli.store import satisfaction as db
 
-FIELDS = ("order_id", "score", "responded_on", "comment")
 REQUIRED = ("order_id", "score")
 
 
@@ -114,33 +115,21 @@ def import_satisfaction(
     score for an order that has one without ``replace``, conflicting rows) go to the quarantine
     with their reasons. A file that cannot be read imports nothing and has ``error`` set.
     """
+    rows = _Scores(scale=config.satisfaction_scale, today=today, now=now, replace=replace)
     try:
-        candidates, statuses, quarantine = import_filled(
-            conn,
-            path,
-            config,
-            kind="satisfaction",
-            fields=FIELDS,
-            required=REQUIRED,
-            sheet=sheet,
-            parse=lambda chunk, columns: _parse_chunk(
-                chunk, columns, config.satisfaction_scale, today
-            ),
-            settle=lambda conn, candidates: _settle(conn, candidates, replace),
-            store_one=lambda conn, c, import_id: _store(conn, c, now, import_id),
-            quarantine_dir=quarantine_dir,
-            now=now,
+        done = import_filled(
+            conn, path, config, rows, sheet=sheet, quarantine_dir=quarantine_dir, now=now
         )
     except InspectError as e:
         return SatisfactionResult(file=str(path), error=str(e))
     return SatisfactionResult(
         file=str(path),
-        read=len(candidates),
-        new=statuses["new"],
-        unchanged=statuses["unchanged"],
-        replaced=statuses["replaced"],
-        rejected=statuses["rejected"],
-        quarantine=quarantine,
+        read=len(done.candidates),
+        new=done.statuses["new"],
+        unchanged=done.statuses["unchanged"],
+        replaced=done.statuses["replaced"],
+        rejected=done.statuses["rejected"],
+        quarantine=done.quarantine,
     )
 
 
@@ -161,22 +150,79 @@ def add_score(
     Raises UnknownOrder or InvalidValue with the reason when the score cannot be stored.
     """
     if not 1 <= score <= scale:
-        raise InvalidValue(f"--score must be from 1 to {scale} (satisfaction_scale), got {score}")
+        reason = f"must be from 1 to {scale} (satisfaction_scale), got {score}"
+        raise InvalidValue(reason, field="score")
     if responded_on > today:
-        raise InvalidValue(f"--date {responded_on} is in the future (today is {today})")
+        future = f"{responded_on} is in the future (today is {today})"
+        raise InvalidValue(future, field="responded_on")
     comment = (comment or "").strip() or None
     candidate = Candidate(row=0, cells=[], order_id=order_id.strip())
     candidate.record = Score(candidate.order_id, score, scale, responded_on.isoformat(), comment)
-    with store.transaction(conn):
-        _settle(conn, [candidate], replace)
-        if candidate.problems:
-            reason = candidate.problems[0].removeprefix("order_id: ")
-            if candidate.status == "unknown":
-                raise UnknownOrder(reason)
-            raise InvalidValue(reason)
-        if candidate.status != "unchanged":
-            _store(conn, candidate, now, None)
+    rows = _Scores(scale=scale, today=today, now=now, replace=replace)
+    problem = add_one(conn, rows, candidate)
+    if problem:
+        reason = problem.removeprefix("order_id: ")
+        if candidate.status == "unknown":
+            raise UnknownOrder(reason)
+        raise InvalidValue(reason)
     return candidate.status
+
+
+@dataclass(frozen=True)
+class _Scores(FilledRows):
+    """A survey export, read and stored as of `today` on the workspace's `scale`."""
+
+    scale: int
+    today: date
+    now: datetime
+    replace: bool
+    kind = "satisfaction"
+    fields = SATISFACTION_FIELDS
+    required = REQUIRED
+
+    def parse(self, chunk: pd.DataFrame, columns: dict[str, str]) -> list[Candidate]:
+        return _parse_chunk(chunk, columns, self.scale, self.today)
+
+    def settle(self, conn: sqlite3.Connection, candidates: list[Candidate]) -> None:
+        """Give every valid candidate its status against the file and the store:
+        new, unchanged, replaced, or a problem (unknown order, conflict, different score)."""
+        valid = settle_duplicates(candidates)
+        ids = [c.order_id for c in valid]
+        known = db.known_orders(conn, ids)
+        current = db.current_scores(conn, ids)
+        for c in valid:
+            if c.order_id not in known:
+                c.status = "unknown"
+                c.problems.append(f"order_id: unknown order {c.order_id!r}")
+                continue
+            stored = current.get(c.order_id)
+            if stored is None:
+                c.status = "new"
+            elif c.record.same_as(stored):
+                c.status = "unchanged"
+            elif self.replace:
+                c.status = "replaced"
+                c.replaces = stored.id
+            else:
+                when = f", responded on {stored.responded_on}" if stored.responded_on else ""
+                c.problems.append(
+                    f"order_id: {c.order_id} already has score {stored.score}/{stored.scale}"
+                    f"{when}; use --replace to replace it"
+                )
+
+    def store(self, conn: sqlite3.Connection, candidate: Candidate, import_id: int | None) -> None:
+        s: Score = candidate.record
+        db.insert_score(
+            conn,
+            order_id=s.order_id,
+            score=s.score,
+            scale=s.scale,
+            responded_on=s.responded_on,
+            comment=s.comment,
+            now=self.now,
+            import_id=import_id,
+            replaces=candidate.replaces,
+        )
 
 
 def _parse_chunk(
@@ -219,46 +265,3 @@ def _score_or_reason(text: str, scale: int) -> tuple[int, str | None]:
         return parse_score(text, scale), None
     except ValueError as e:
         return 0, str(e)
-
-
-def _settle(conn: sqlite3.Connection, candidates: list[Candidate], replace: bool) -> None:
-    """Give every valid candidate its status against the file and the store:
-    new, unchanged, replaced, or a problem (unknown order, conflict, different score)."""
-    valid = settle_duplicates(candidates)
-    ids = [c.order_id for c in valid]
-    known = db.known_orders(conn, ids)
-    current = db.current_scores(conn, ids)
-    for c in valid:
-        if c.order_id not in known:
-            c.status = "unknown"
-            c.problems.append(f"order_id: unknown order {c.order_id!r}")
-            continue
-        stored = current.get(c.order_id)
-        if stored is None:
-            c.status = "new"
-        elif c.record.same_as(stored):
-            c.status = "unchanged"
-        elif replace:
-            c.status = "replaced"
-            c.replaces = stored.id
-        else:
-            when = f", responded on {stored.responded_on}" if stored.responded_on else ""
-            c.problems.append(
-                f"order_id: {c.order_id} already has score {stored.score}/{stored.scale}"
-                f"{when}; use --replace to replace it"
-            )
-
-
-def _store(conn: sqlite3.Connection, c: Candidate, now: datetime, import_id: int | None) -> None:
-    s: Score = c.record
-    db.insert_score(
-        conn,
-        order_id=s.order_id,
-        score=s.score,
-        scale=s.scale,
-        responded_on=s.responded_on,
-        comment=s.comment,
-        now=now,
-        import_id=import_id,
-        replaces=c.replaces,
-    )

@@ -23,7 +23,7 @@ from inspect_cli.errors import (
     WorkspaceReadOnly,
 )
 from inspect_cli.sampling import random_seed, seed_commitment
-from inspect_cli.store.daily import stored_schema_version
+from inspect_cli.store.health import stored_schema_version
 from inspect_cli.store.schema import LATEST_VERSION
 
 HOME_VARIABLE = "INSPECT_CLI_HOME"

@@ -9,8 +9,8 @@ from conftest import SHARED_DATA, needs_shared_data
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inspect_cli.amounts import detect_convention, parse_amounts
-from inspect_cli.money import cents_to_decimal, format_cents, parse_amount
+from inspect_cli.amounts import detect_convention, parse_amount, parse_amounts
+from inspect_cli.money import cents_to_decimal, format_cents
 
 
 def column(*values: object) -> tuple[list[object], list[object]]:
@@ -279,3 +279,13 @@ def test_leeds_payments_all_parse() -> None:
     assert parsed.errors.isna().all()
     assert (parsed.values < 0).sum() == 73
     assert parse_amounts(pd.Series(["2,670.00", " 460.88 "])).values.tolist() == [267000, 46088]
+
+
+def test_money_loads_no_pandas():
+    """Commands that only show money import `money`; it must not pull pandas in."""
+    import subprocess
+    import sys
+
+    script = "import sys, inspect_cli.money; print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["False"]

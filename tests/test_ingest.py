@@ -441,15 +441,16 @@ def test_a_file_that_breaks_off_mid_way_imports_nothing(
 def test_a_large_file_is_parsed_in_a_worker_process(workspace, tmp_path, monkeypatch):
     """Past WORKER_BYTES the chunks come from another process, with the same accounting."""
     from inspect_cli import ingest as ingest_module
+    from inspect_cli.parse_worker import ParseWorker
 
     started = []
-    real = ingest_module._ParseWorker.__init__
+    real = ParseWorker.__init__
 
     def spy(self, *args):
         real(self, *args)
         started.append(self._process.pid)
 
-    monkeypatch.setattr(ingest_module._ParseWorker, "__init__", spy)
+    monkeypatch.setattr(ParseWorker, "__init__", spy)
     monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 3)
     rows = "".join(f"A{i},J,{i}.00,2026-11-02,tap\n" for i in range(1, 11))
     path = write(tmp_path / "large.csv", EN_HEADER + rows + "A11,J,abc,2026-11-02,tap\n")
@@ -555,3 +556,17 @@ def test_fields_a_file_lacks_are_none_not_nan():
     assert problems.tolist() == [None, None]
     staged = _staged_columns(parsed, np.ones(2, dtype=bool))
     assert staged["description"] == [None, None] and staged["completed_on"] == [None, None]
+
+
+def test_parsing_knows_neither_the_importer_nor_its_worker_nor_the_store():
+    """Parsing values is domain code: it is the same whichever process runs it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, inspect_cli.parsing\n"
+        "names = ('inspect_cli.ingest', 'inspect_cli.parse_worker', 'inspect_cli.store')\n"
+        "print([m for m in sys.modules if m.startswith(names)])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 
 from inspect_cli.errors import InvalidValue, UnknownOrder
 from inspect_cli.export import COLUMNS, inspection_rows, write_export
+from inspect_cli.filled_import import unquote
 from inspect_cli.outcomes import (
     Outcome,
     RecordResult,
     parse_result,
     record_file,
     record_outcome,
-    unquote,
 )
 from inspect_cli.spreadsheet import neutralise
 from inspect_cli.store.inspections import outcome_history
@@ -437,9 +437,11 @@ def test_one_outcome_by_hand(selected):
             record_outcome(conn, Outcome("HB-999", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
         with pytest.raises(InvalidValue, match="HB-005 was not selected for inspection"):
             record_outcome(conn, Outcome("HB-005", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match=r"--date 2026-11-28 is in the future"):
+        with pytest.raises(InvalidValue, match=r"^inspected_on: 2026-11-28 is in the future"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-11-28"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match=r"^--date 2026-10-01 is before the repair was"):
+        with pytest.raises(
+            InvalidValue, match=r"^inspected_on: 2026-10-01 is before the repair was"
+        ):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-10-01"), today=TODAY, now=NOW)
     finally:
         conn.close()
@@ -528,3 +530,30 @@ def test_every_row_is_counted_once_and_a_second_import_changes_nothing(selected,
     assert (second.recorded, second.replaced) == (0, 0)
     assert second.unchanged == first.unchanged + first.recorded + first.replaced
     assert count_inspections(selected) == before
+
+
+def test_the_stores_check_accepts_exactly_the_result_codes(workspace: Workspace):
+    """The CHECK constraint of the shipped migration restates the codes: it must not drift."""
+    import re
+
+    from inspect_cli.result_codes import RESULTS
+
+    sql = (
+        workspace.connect()
+        .execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'inspections'")
+        .fetchone()[0]
+    )
+    listed = re.search(r"CHECK \(result IN \(([^)]*)\)\)", sql).group(1)
+    assert tuple(code.strip(" '") for code in listed.split(",")) == RESULTS
+
+
+def test_record_offers_exactly_the_result_codes(workspace: Workspace):
+    from typer.testing import CliRunner
+
+    from inspect_cli.cli.main import app
+    from inspect_cli.result_codes import RESULTS
+
+    result = CliRunner().invoke(app, ["record", "-w", str(workspace.root), "A1", "--result", "x"])
+    assert result.exit_code == 2
+    assert "'ok', 'minor', 'major', 'not_done', 'no_access'" in result.stderr
+    assert RESULTS == ("ok", "minor", "major", "not_done", "no_access")

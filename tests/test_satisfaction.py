@@ -223,9 +223,9 @@ def test_add_one_score(selected):
             "HB-005 already has score 7/10, responded on 2026-11-20; use --replace to replace it"
         )
         assert add("HB-005", 9, replace=True) == "replaced"
-        with pytest.raises(InvalidValue, match="--score must be from 1 to 10"):
+        with pytest.raises(InvalidValue, match=r"^score: must be from 1 to 10"):
             add("HB-005", 11)
-        with pytest.raises(InvalidValue, match="--date 2026-11-28 is in the future"):
+        with pytest.raises(InvalidValue, match=r"^responded_on: 2026-11-28 is in the future"):
             add("HB-006", 5, day=date(2026, 11, 28))
         with pytest.raises(UnknownOrder, match="unknown order 'HB-999'"):
             add("HB-999", 5)

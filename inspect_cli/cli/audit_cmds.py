@@ -49,8 +49,8 @@ def pack(
     from inspect_cli.audit_package import write_package
     from inspect_cli.errors import InspectError
     from inspect_cli.selection import check_seed
+    from inspect_cli.store import open_read_only
     from inspect_cli.store import selections as db
-    from inspect_cli.store.daily import open_read_only
 
     with user_errors():
         ws = open_workspace(workspace)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -21,7 +20,9 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.errors import InvalidValue
 from inspect_cli.exit_codes import ExitCode
+from inspect_cli.result_codes import Result
 
 satisfaction_app = typer.Typer(
     help="Tenant satisfaction scores: import survey exports or add one score.",
@@ -30,13 +31,15 @@ satisfaction_app = typer.Typer(
 app.add_typer(satisfaction_app, name="satisfaction")
 
 
-class Result(StrEnum):
-    ok = "ok"
-    minor = "minor"
-    major = "major"
-    not_done = "not_done"
-    no_access = "no_access"
-
+# The options that give the fields of an outcome or a score typed in by hand.
+_OPTIONS = {
+    "result": "--result",
+    "inspector": "--inspector",
+    "inspected_on": "--date",
+    "correction_eur": "--correction",
+    "score": "--score",
+    "responded_on": "--date",
+}
 
 ReplaceOption = Annotated[
     bool,
@@ -131,9 +134,12 @@ def record(
                 )
             else:
                 single = _one_outcome(order_id, result, inspector, day, findings, correction)
-                status = outcomes.record_outcome(
-                    conn, single, today=today, now=now(), replace=replace
-                )
+                try:
+                    status = outcomes.record_outcome(
+                        conn, single, today=today, now=now(), replace=replace
+                    )
+                except InvalidValue as e:
+                    raise e.for_options(_OPTIONS) from None
         finally:
             conn.close()
     if from_file is None:
@@ -143,8 +149,7 @@ def record(
 
 
 def _one_outcome(order_id, result, inspector, day, findings, correction):
-    from inspect_cli.errors import InvalidValue
-    from inspect_cli.money import parse_amount
+    from inspect_cli.amounts import parse_amount
     from inspect_cli.outcomes import Outcome
 
     if result is None or inspector is None:
@@ -289,6 +294,8 @@ def satisfaction_add(
                 now=now(),
                 replace=replace,
             )
+        except InvalidValue as e:
+            raise e.for_options(_OPTIONS) from None
         finally:
             conn.close()
     if output is OutputFormat.json:

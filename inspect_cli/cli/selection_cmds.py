@@ -182,7 +182,7 @@ def verify(
         inspect-cli verify -w ./control --seed-file revealed-seed.txt --receipts mails.txt
     """
     from inspect_cli.errors import InspectError, SeedError
-    from inspect_cli.store.daily import open_read_only
+    from inspect_cli.store import open_read_only
     from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 

@@ -21,15 +21,15 @@ def connect(path: Path) -> sqlite3.Connection:
     # Autocommit mode: every write happens inside an explicit ``transaction``.
     conn = sqlite3.connect(path, isolation_level=None)
     # 16 KiB pages instead of SQLite's 4: a million orders read and written in bulk then take
-    # a quarter of the system calls (ingest and select about 15 % faster). The size is fixed
-    # when the store is created; an existing store keeps its own.
+    # fewer system calls, which ingest and select feel. The size is fixed when the store is
+    # created; an existing store keeps its own.
     conn.execute("PRAGMA page_size = 16384")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA busy_timeout = 10000")
     # A 64 MiB page cache (default 2 MiB) keeps the order index in memory while a large file
-    # is merged: it makes bulk inserts several times faster.
+    # is merged, so that bulk inserts do not wait on the disk for it.
     conn.execute("PRAGMA cache_size = -65536")
     migrate(conn)
     return conn

@@ -7,16 +7,13 @@ import json
 import sqlite3
 from typing import Any
 
+from inspect_cli.headers import DESCRIPTIVE_FIELDS
+
 LIST_FIELDS = (
     "order_id",
     "reason",
     "contractor",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
+    *DESCRIPTIVE_FIELDS,
     "amount_cents",
     "completed_on",
     "selected_on",

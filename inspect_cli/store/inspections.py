@@ -1,6 +1,8 @@
-"""Inspection outcomes. A replaced outcome is kept: it points to its replacement
-(``superseded_by``). Valid outcomes are those not superseded: any number of failed visits
-(``no_access``) and at most one final outcome per order.
+"""Queries of inspection outcomes: what an order allows, its valid outcomes, storing one.
+
+A replaced outcome is kept: it points to its replacement (``superseded_by``). Valid outcomes
+are those not superseded: any number of failed visits (``no_access``) and at most one final
+outcome per order.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspect_cli.store import timestamp
+from inspect_cli.store.history import history, insert_superseding
 
 
 @dataclass(frozen=True)
@@ -83,32 +85,32 @@ def insert_outcome(
     replaces: int | None = None,
 ) -> int:
     """Store an outcome; when it `replaces` an earlier one, that one is marked superseded."""
-    cur = conn.execute(
-        "INSERT INTO inspections (order_id, inspector, inspected_on, result, findings, "
-        "correction_cents, recorded_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            order_id,
-            inspector,
-            inspected_on,
-            result,
-            findings,
-            correction_cents,
-            timestamp(now),
-            import_id,
-        ),
+    values = {
+        "order_id": order_id,
+        "inspector": inspector,
+        "inspected_on": inspected_on,
+        "result": result,
+        "findings": findings,
+        "correction_cents": correction_cents,
+    }
+    return insert_superseding(
+        conn, "inspections", values, now=now, import_id=import_id, replaces=replaces
     )
-    new_id = int(cur.lastrowid)
-    if replaces is not None:
-        conn.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", (new_id, replaces))
-    return new_id
 
 
 def outcome_history(conn: sqlite3.Connection, order_id: str) -> list[dict]:
     """Every outcome of an order in the order recorded, replaced ones included."""
-    cur = conn.execute(
-        "SELECT id, inspector, inspected_on, result, findings, correction_cents, recorded_at, "
-        "import_id, superseded_by FROM inspections WHERE order_id = ? ORDER BY id",
-        (order_id,),
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+    return history(conn, "inspections", _HISTORY, order_id)
+
+
+_HISTORY = (
+    "id",
+    "inspector",
+    "inspected_on",
+    "result",
+    "findings",
+    "correction_cents",
+    "recorded_at",
+    "import_id",
+    "superseded_by",
+)

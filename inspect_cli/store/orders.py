@@ -16,29 +16,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from itertools import chain
 
+from inspect_cli.parsed import STAGED_COLUMNS, VALUE_FIELDS
 from inspect_cli.store import timestamp
 
-# Stored values of an order besides its id, in table order.
-VALUE_FIELDS = (
-    "contractor",
-    "amount_cents",
-    "completed_on",
-    "dwelling_id",
-    "address",
-    "postcode",
-    "municipality",
-    "category",
-    "description",
-    "order_date",
-    "invoice_number",
-    "vat_rate",
-    "tenant_contact",
-)
-# A parsed row: its file row, its order id and values (the row is stored only when staged).
-STAGED_COLUMNS = ("row", "order_id", *VALUE_FIELDS)
 # Rows bound per INSERT statement: one statement step per 256 rows instead of one per row. Each
 # step releases the GIL and waits to take it back from the parsing thread, so fewer, longer
-# steps waste less; far larger statements cost more to run again (1,024 rows: 15-20 % slower).
+# steps waste less; far larger statements cost more to run again (see benchmarks/README.md).
 _ROWS_PER_STATEMENT = 256
 
 _COLS = ", ".join(VALUE_FIELDS)

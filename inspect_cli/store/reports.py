@@ -1,4 +1,4 @@
-"""Aggregates for the reports, computed in SQL so that a million orders report in about a second.
+"""Aggregates for the reports, computed in SQL so that a million orders report quickly.
 
 Every report looks at the *completed* orders of a period (by ``completed_on``), optionally of one
 contractor, and at what happened to them since: decisions, outcomes, scores. Only aggregates
@@ -79,7 +79,7 @@ def contractor_counts(
     found: dict[str, ContractorCounts] = {}
 
     # `GROUP BY +o.contractor` and CROSS JOIN keep SQLite from walking the orders in contractor
-    # index order (a random table read per order, several times slower than a plain scan) and
+    # index order (a random table read per order, much slower than a plain scan) and
     # make the few selected orders, outcomes or scores drive the joins, in order id order (their
     # order_id indexes) so that the lookups into the orders table go through it in order.
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inspect_cli.store import timestamp
+from inspect_cli.store.history import history, insert_superseding
 
 
 @dataclass(frozen=True)
@@ -63,23 +63,30 @@ def insert_score(
     replaces: int | None = None,
 ) -> int:
     """Store a score; when it `replaces` an earlier one, that one is marked superseded."""
-    cur = conn.execute(
-        "INSERT INTO satisfaction (order_id, score, scale, responded_on, comment, recorded_at, "
-        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (order_id, score, scale, responded_on, comment, timestamp(now), import_id),
+    values = {
+        "order_id": order_id,
+        "score": score,
+        "scale": scale,
+        "responded_on": responded_on,
+        "comment": comment,
+    }
+    return insert_superseding(
+        conn, "satisfaction", values, now=now, import_id=import_id, replaces=replaces
     )
-    new_id = int(cur.lastrowid)
-    if replaces is not None:
-        conn.execute("UPDATE satisfaction SET superseded_by = ? WHERE id = ?", (new_id, replaces))
-    return new_id
 
 
 def score_history(conn: sqlite3.Connection, order_id: str) -> list[dict]:
     """Every score of an order, oldest first, replaced ones included."""
-    cur = conn.execute(
-        "SELECT id, score, scale, responded_on, comment, recorded_at, import_id, superseded_by "
-        "FROM satisfaction WHERE order_id = ? ORDER BY id",
-        (order_id,),
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+    return history(conn, "satisfaction", _HISTORY, order_id)
+
+
+_HISTORY = (
+    "id",
+    "score",
+    "scale",
+    "responded_on",
+    "comment",
+    "recorded_at",
+    "import_id",
+    "superseded_by",
+)
