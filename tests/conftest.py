@@ -65,3 +65,20 @@ def cli(runner: CliRunner):
         return runner.invoke(app, [str(a) for a in args], input=input)
 
     return invoke
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch):
+    """Make the CLI's output consoles act as a terminal this many columns wide, without
+    colours: ``terminal(80)``. Without it, output is piped (as under cron)."""
+
+    from rich.console import Console
+
+    # TERM=dumb would turn colours off but also fix the width at 80.
+    monkeypatch.setattr(Console, "_detect_color_system", lambda self: None)
+
+    def at(columns: int) -> None:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+        monkeypatch.setenv("COLUMNS", str(columns))
+
+    return at

@@ -177,13 +177,27 @@ def _escaping_console() -> type[Console]:
     return EscapingConsole
 
 
+# Off a terminal (cron mail, a pipe, a file) lines are as long as their content: nothing wraps.
+UNBOUNDED_WIDTH = 10_000
+
+
 def _console(stream: Any) -> Console:
-    return _escaping_console()(
-        file=stream,
-        no_color="NO_COLOR" in os.environ,
-        highlight=False,
-        soft_wrap=not stream.isatty(),
-    )
+    console = _escaping_console()(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+        console.width = UNBOUNDED_WIDTH
+    return console
+
+
+def print_table(console: Console, table: Any) -> None:
+    """A table as the terminal fits it; off a terminal at its natural width with no trailing
+    spaces, so that a mail or a pipe never breaks a name over lines nor cuts it."""
+    if console.is_terminal:
+        console.print(table, soft_wrap=False)
+        return
+    with console.capture() as captured:
+        console.print(table, soft_wrap=False)
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def shown(text: str) -> str:

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from inspect_cli.cli.app import app
-from inspect_cli.cli.common import WorkspaceOption, open_workspace, print_json, stdout, user_errors
+from inspect_cli.cli.common import (
+    WorkspaceOption,
+    open_workspace,
+    print_json,
+    print_table,
+    stdout,
+    user_errors,
+)
 
 
 class ContractorsFormat(StrEnum):
@@ -76,14 +83,15 @@ def contractors(
     from rich.table import Table
 
     console = stdout()
-    table = Table(box=None)
-    table.add_column("contractor")
+    table = Table(box=None, pad_edge=False)
+    # A name is never cut: on a narrow terminal it folds, off a terminal it is whole.
+    table.add_column("contractor", overflow="fold")
     table.add_column("orders", justify="right")
     table.add_column("group", justify="right")
     for n in names:
         table.add_row(neutralise(n.name), str(n.orders), str(n.group or ""))
     if names:
-        console.print(table)
+        print_table(console, table)
     console.print(
         f"{len(names)} contractor name(s); "
         f"{len(groups)} group(s) of names that look like one firm.",

@@ -17,6 +17,7 @@ from inspect_cli.cli.common import (
     now,
     open_workspace,
     print_json,
+    print_table,
     stderr,
     stdout,
     user_errors,
@@ -107,9 +108,13 @@ def ingest(
 def _print_table(results, dry_run: bool) -> None:
     from rich.table import Table
 
-    table = Table(title="Dry run: nothing stored" if dry_run else None, box=None)
+    table = Table(title="Dry run: nothing stored" if dry_run else None, box=None, pad_edge=False)
     for name in ("file", "read", "new", "unchanged", "amended", "rejected"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+        if name == "file":
+            # A file name is never cut: on a narrow terminal it folds over lines.
+            table.add_column(name, overflow="fold")
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for r in results:
         if r.error:
             continue
@@ -119,7 +124,7 @@ def _print_table(results, dry_run: bool) -> None:
         )
     out = stdout()
     if table.row_count:
-        out.print(table)
+        print_table(out, table)
     if dry_run:
         for r in results:
             if not r.error:

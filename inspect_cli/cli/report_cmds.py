@@ -16,6 +16,7 @@ from inspect_cli.cli.common import (
     open_workspace,
     parse_day,
     print_json,
+    print_table,
     shown,
     stdout,
     user_errors,
@@ -176,7 +177,15 @@ def report(
     elif output is ReportFormat.csv:
         _print_csv(result)
     else:
-        _print_table(result, config.csv_dialect, language)
+        keep = _sorted_column(sort) if name is ReportName.contractors else None
+        _print_table(result, config.csv_dialect, language, keep)
+
+
+def _sorted_column(sort: SortKey | None) -> str | None:
+    """The column `report contractors --sort` orders by, which a narrow table keeps."""
+    if sort is None:
+        return "failure_rate"
+    return {"spend": "spend_eur", "corrections": "corrections_eur"}.get(sort.value, sort.value)
 
 
 def _print_csv(result: Report) -> None:
@@ -198,19 +207,17 @@ def _print_csv(result: Report) -> None:
     typer.echo(out.getvalue(), nl=False)
 
 
-def _print_table(result: Report, dialect: str, lang: str) -> None:
+def _print_table(result: Report, dialect: str, lang: str, keep: str | None = None) -> None:
     console = stdout()
     table = (
         _figures(result, dialect, lang)
         if result.single
-        else _fitted(result, dialect, lang, console)
+        else _fitted(result, dialect, lang, console, keep)
     )
-    # The shared console does not wrap when not on a terminal; a table must fit its width
-    # anyway (cron mail), so wrapping is asked for here.
-    console.print(result.title, markup=False, highlight=False, soft_wrap=False)
-    console.print(table, soft_wrap=False)
+    console.print(result.title, markup=False, highlight=False)
+    print_table(console, table)
     for note in result.notes:
-        console.print(note, markup=False, highlight=False, soft_wrap=False)
+        console.print(note, markup=False, highlight=False)
 
 
 def _figures(result: Report, dialect: str, lang: str) -> Table:
@@ -239,12 +246,16 @@ def _figures(result: Report, dialect: str, lang: str) -> Table:
     return table
 
 
-def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
+def _fitted(
+    result: Report, dialect: str, lang: str, console: Console, keep: str | None = None
+) -> Table:
     """A table that fits the terminal, never by cutting a value.
 
     Numbers and values with their interval keep their natural width while optional columns
-    (highest drop first) can still be left out; text may wrap at spaces. Only when nothing
-    optional is left do intervals wrap too. Spare room goes to intervals, then to text.
+    (highest drop first) can still be left out, except `keep`, the column the rows are sorted
+    by; text may wrap at spaces. Only when nothing optional is left do intervals wrap too.
+    Spare room goes to intervals, then to text. Off a terminal the console is unbounded:
+    every column is shown at its natural width.
     """
     from dataclasses import replace
 
@@ -263,8 +274,11 @@ def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
         # box=None: two spaces between columns and none at the edges (pad_edge=False).
         return console.width - sum(widths[c.key] for c in columns) - 2 * (len(columns) - 1)
 
-    while spare(preferred) < 0 and any(c.drop for c in columns):
-        columns.remove(max(columns, key=lambda c: c.drop))
+    optional = [c for c in columns if c.drop and c.key != keep]
+    while spare(preferred) < 0 and optional:
+        dropped = max(optional, key=lambda c: c.drop)
+        optional.remove(dropped)
+        columns.remove(dropped)
     widths = preferred if spare(preferred) >= 0 else least
     room = max(spare(widths), 0)
     for c in sorted(columns, key=lambda c: c.kind == "text"):
