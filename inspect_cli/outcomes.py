@@ -41,6 +41,7 @@ from inspect_cli.dates import parse_dates
 from inspect_cli.errors import (
     InspectError,
     InvalidValue,
+    MalformedOption,
     MissingColumns,
     UnknownOrder,
     UnreadableFile,
@@ -413,13 +414,13 @@ def record_outcome(
     Raises UnknownOrder or InvalidValue with the reason when it cannot be recorded.
     """
     if outcome.result not in RESULTS:
-        raise InvalidValue(f"--result must be one of {', '.join(RESULTS)}")
+        raise MalformedOption(f"--result must be one of {', '.join(RESULTS)}")
     if not outcome.inspector.strip():
-        raise InvalidValue("--inspector must name who inspected")
+        raise MalformedOption("--inspector must name who inspected")
     if outcome.inspected_on > today.isoformat():
-        raise InvalidValue(f"--date {outcome.inspected_on} is in the future (today is {today})")
+        raise MalformedOption(f"--date {outcome.inspected_on} is in the future (today is {today})")
     if outcome.correction_cents < 0:
-        raise InvalidValue("--correction must not be negative")
+        raise MalformedOption("--correction must not be negative")
     c = Candidate(row=0, cells=[], order_id=outcome.order_id, record=outcome)
     with store.transaction(conn):
         _settle(conn, [c], replace)

@@ -22,7 +22,7 @@ import pandas as pd
 from inspect_cli import store
 from inspect_cli.config import Config
 from inspect_cli.dates import parse_dates
-from inspect_cli.errors import InspectError, InvalidValue, UnknownOrder
+from inspect_cli.errors import InspectError, InvalidValue, MalformedOption, UnknownOrder
 from inspect_cli.outcomes import (
     Candidate,
     base_candidates,
@@ -161,9 +161,11 @@ def add_score(
     Raises UnknownOrder or InvalidValue with the reason when the score cannot be stored.
     """
     if not 1 <= score <= scale:
-        raise InvalidValue(f"--score must be from 1 to {scale} (satisfaction_scale), got {score}")
+        raise MalformedOption(
+            f"--score must be from 1 to {scale} (satisfaction_scale), got {score}"
+        )
     if responded_on > today:
-        raise InvalidValue(f"--date {responded_on} is in the future (today is {today})")
+        raise MalformedOption(f"--date {responded_on} is in the future (today is {today})")
     comment = (comment or "").strip() or None
     candidate = Candidate(row=0, cells=[], order_id=order_id.strip())
     candidate.record = Score(candidate.order_id, score, scale, responded_on.isoformat(), comment)

@@ -17,7 +17,7 @@ from helpers import build_selected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspect_cli.errors import InvalidValue, UnknownOrder
+from inspect_cli.errors import InvalidValue, MalformedOption, UnknownOrder
 from inspect_cli.export import COLUMNS, inspection_rows, write_export
 from inspect_cli.outcomes import (
     Outcome,
@@ -437,7 +437,7 @@ def test_one_outcome_by_hand(selected):
             record_outcome(conn, Outcome("HB-999", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
         with pytest.raises(InvalidValue, match="HB-005 was not selected for inspection"):
             record_outcome(conn, Outcome("HB-005", "ok", "An", "2026-11-10"), today=TODAY, now=NOW)
-        with pytest.raises(InvalidValue, match=r"--date 2026-11-28 is in the future"):
+        with pytest.raises(MalformedOption, match=r"--date 2026-11-28 is in the future"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-11-28"), today=TODAY, now=NOW)
         with pytest.raises(InvalidValue, match=r"^--date 2026-10-01 is before the repair was"):
             record_outcome(conn, Outcome("HB-006", "ok", "An", "2026-10-01"), today=TODAY, now=NOW)

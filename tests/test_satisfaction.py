@@ -11,7 +11,7 @@ import pytest
 from conftest import NOW, TODAY
 from helpers import build_selected
 
-from inspect_cli.errors import InvalidValue, UnknownOrder
+from inspect_cli.errors import InvalidValue, MalformedOption, UnknownOrder
 from inspect_cli.satisfaction import (
     SatisfactionResult,
     add_score,
@@ -223,9 +223,9 @@ def test_add_one_score(selected):
             "HB-005 already has score 7/10, responded on 2026-11-20; use --replace to replace it"
         )
         assert add("HB-005", 9, replace=True) == "replaced"
-        with pytest.raises(InvalidValue, match="--score must be from 1 to 10"):
+        with pytest.raises(MalformedOption, match="--score must be from 1 to 10"):
             add("HB-005", 11)
-        with pytest.raises(InvalidValue, match="--date 2026-11-28 is in the future"):
+        with pytest.raises(MalformedOption, match="--date 2026-11-28 is in the future"):
             add("HB-006", 5, day=date(2026, 11, 28))
         with pytest.raises(UnknownOrder, match="unknown order 'HB-999'"):
             add("HB-999", 5)

@@ -143,7 +143,7 @@ def record(
 
 
 def _one_outcome(order_id, result, inspector, day, findings, correction):
-    from inspect_cli.errors import InvalidValue
+    from inspect_cli.errors import MalformedOption
     from inspect_cli.money import parse_amount
     from inspect_cli.outcomes import Outcome
 
@@ -154,7 +154,7 @@ def _one_outcome(order_id, result, inspector, day, findings, correction):
         try:
             cents = parse_amount(correction)
         except ValueError as e:
-            raise InvalidValue(f"--correction: {e}") from None
+            raise MalformedOption(f"--correction: {e}") from None
     return Outcome(
         order_id=order_id.strip(),
         result=result.value,

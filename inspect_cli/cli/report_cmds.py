@@ -21,7 +21,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
-from inspect_cli.errors import InvalidValue
+from inspect_cli.errors import MalformedOption
 
 if TYPE_CHECKING:
     from datetime import date
@@ -154,7 +154,7 @@ def report(
             _write_board(ws, config, chosen, today, language, out, contractor)
             return
         if out is not None:
-            raise InvalidValue("--out applies to `report board` only")
+            raise MalformedOption("--out applies to `report board` only")
         conn = ws.connect()
         try:
             result = build_report(
@@ -333,9 +333,9 @@ def _write_board(
     from inspect_cli.board import write_board
 
     if out is None:
-        raise InvalidValue("report board needs --out FILE.html")
+        raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
-        raise InvalidValue("report board covers every contractor; leave out --contractor")
+        raise MalformedOption("report board covers every contractor; leave out --contractor")
     conn = ws.connect()
     try:
         path = write_board(
@@ -370,12 +370,11 @@ def _signal_report(
 ) -> None:
     """Split groups, or signals per contractor with the possible double billings."""
     from inspect_cli import signals
-    from inspect_cli.errors import InvalidValue
     from inspect_cli.reports import _match_contractor, parse_period
 
     with user_errors():
         if sort is not None:
-            raise InvalidValue("--sort applies to `report contractors` only")
+            raise MalformedOption("--sort applies to `report contractors` only")
         ws = open_workspace(workspace)
         config = ws.config()
         chosen = parse_period(period, start, end)

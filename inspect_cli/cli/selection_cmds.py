@@ -442,19 +442,20 @@ def export(
     """
     from datetime import date
 
-    from inspect_cli.errors import InvalidValue
+    from inspect_cli.errors import InvalidValue, MalformedOption
     from inspect_cli.export import default_path, inspection_list, write_export
 
     with user_errors():
         ws = open_workspace(workspace)
         since_day = parse_day(since, "--since") if since is not None else None
-        fmt = file_format or (
-            FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else FileFormat.csv
-        )
+        named = FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else None
+        if file_format is FileFormat.csv and named is FileFormat.xlsx:
+            raise MalformedOption(f"--out {out} names an .xlsx file; leave out --format csv")
+        fmt = file_format or named or FileFormat.csv
         chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
         chosen_lang = lang or ws.config().language
         if chosen_lang not in ("en", "nl", "fr"):
-            raise InvalidValue(f"--lang must be en, nl or fr, got {chosen_lang!r}")
+            raise MalformedOption(f"--lang must be en, nl or fr, got {chosen_lang!r}")
         conn = ws.connect()
         try:
             rows = inspection_list(conn, status=status.value, since=since_day)
