@@ -25,8 +25,12 @@ from inspect_cli.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from rich.console import Console
 
+    from inspect_cli.config import Config
+    from inspect_cli.formatting import Formatter
     from inspect_cli.workspace import Workspace
 
 WorkspaceOption = Annotated[
@@ -223,3 +227,34 @@ def print_json(data: Any) -> None:
     from inspect_cli.printable import escape_json
 
     typer.echo(escape_json(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
+
+
+def formatter(config: Config | None = None) -> Formatter:
+    """Numbers for people as the workspace's reports show them (its language and CSV dialect);
+    without a workspace, English with a decimal point."""
+    from inspect_cli.formatting import Formatter
+
+    if config is None:
+        return Formatter()
+    return Formatter(config.language, config.csv_dialect)
+
+
+# A summary lists this many rejection reasons; the quarantine file has every row.
+SHOWN_REASONS = 5
+
+
+def reason_lines(counts: Counter[str], fmt: Formatter) -> list[str]:
+    """The most frequent rejection reasons, each once with its number of rows."""
+    lines = [
+        f"  {fmt.count(n)} {'row' if n == 1 else 'rows'}: {reason}"
+        for reason, n in counts.most_common(SHOWN_REASONS)
+    ]
+    others = counts.most_common()[SHOWN_REASONS:]
+    if others:
+        rows = sum(n for _, n in others)
+        lines.append(
+            f"  … {fmt.count(len(others))} other reason{'s' if len(others) > 1 else ''} "
+            f"({fmt.count(rows)} {'row' if rows == 1 else 'rows'}), "
+            "all in the quarantine file"
+        )
+    return lines

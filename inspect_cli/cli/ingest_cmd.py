@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack, closing
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,15 +14,20 @@ from inspect_cli.cli.common import (
     FormatOption,
     OutputFormat,
     WorkspaceOption,
+    formatter,
     now,
     open_workspace,
     print_json,
     print_table,
+    reason_lines,
     stderr,
     stdout,
     user_errors,
 )
 from inspect_cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from inspect_cli.formatting import Formatter
 
 
 @app.command()
@@ -98,15 +103,17 @@ def ingest(
     if output is OutputFormat.json:
         print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
     else:
-        _print_table(results, dry_run)
+        _print_table(results, dry_run, formatter(config))
     if any(r.error for r in results):
         raise typer.Exit(ExitCode.ERROR)
     if any(r.rejected for r in results):
         raise typer.Exit(ExitCode.REJECTED)
 
 
-def _print_table(results, dry_run: bool) -> None:
+def _print_table(results, dry_run: bool, fmt: Formatter) -> None:
     from rich.table import Table
+
+    from inspect_cli.quarantine import reason_counts
 
     table = Table(title="Dry run: nothing stored" if dry_run else None, box=None, pad_edge=False)
     for name in ("file", "read", "new", "unchanged", "amended", "rejected"):
@@ -120,7 +127,10 @@ def _print_table(results, dry_run: bool) -> None:
             continue
         table.add_row(
             Path(r.file).name,
-            *(str(getattr(r, k)) for k in ("read", "new", "unchanged", "amended", "rejected")),
+            *(
+                fmt.count(getattr(r, k))
+                for k in ("read", "new", "unchanged", "amended", "rejected")
+            ),
         )
     out = stdout()
     if table.row_count:
@@ -134,9 +144,18 @@ def _print_table(results, dry_run: bool) -> None:
     for r in results:
         if r.not_completed:
             name = Path(r.file).name
-            out.print(f"{name}: {r.not_completed} orders not completed yet (stored, decided later)")
+            out.print(
+                f"{name}: {fmt.count(r.not_completed)} orders not completed yet "
+                "(stored, decided later)",
+                markup=False,
+            )
         if r.quarantine:
-            out.print(f"{Path(r.file).name}: {r.rejected} rejected rows in {r.quarantine}")
+            out.print(
+                f"{Path(r.file).name}: {fmt.count(r.rejected)} rejected rows in {r.quarantine}",
+                markup=False,
+            )
+            for line in reason_lines(reason_counts(Path(r.quarantine)), fmt):
+                out.print(line, markup=False)
     for r in results:
         if r.error:
             stderr().print(f"Error: {r.error}", markup=False, soft_wrap=True)
