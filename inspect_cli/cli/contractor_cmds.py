@@ -10,6 +10,7 @@ import typer
 from inspect_cli.cli.app import app
 from inspect_cli.cli.common import (
     WorkspaceOption,
+    formatter,
     open_workspace,
     print_json,
     print_table,
@@ -83,18 +84,21 @@ def contractors(
     from rich.table import Table
 
     console = stdout()
+    fmt = formatter(config)
     table = Table(box=None, pad_edge=False)
     # A name is never cut: on a narrow terminal it folds, off a terminal it is whole.
     table.add_column("contractor", overflow="fold")
     table.add_column("orders", justify="right")
     table.add_column("group", justify="right")
     for n in names:
-        table.add_row(neutralise(n.name), str(n.orders), str(n.group or ""))
+        table.add_row(
+            neutralise(n.name), fmt.count(n.orders), fmt.count(n.group) if n.group else ""
+        )
     if names:
         print_table(console, table)
     console.print(
-        f"{len(names)} contractor name(s); "
-        f"{len(groups)} group(s) of names that look like one firm.",
+        f"{fmt.count(len(names))} contractor name(s); "
+        f"{fmt.count(len(groups))} group(s) of names that look like one firm.",
         markup=False,
     )
     if groups:

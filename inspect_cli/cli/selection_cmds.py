@@ -15,6 +15,7 @@ from inspect_cli.cli.common import (
     OutputFormat,
     SeedFileOption,
     WorkspaceOption,
+    formatter,
     now,
     open_workspace,
     parse_day,
@@ -25,6 +26,7 @@ from inspect_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from inspect_cli.formatting import Formatter
     from inspect_cli.selection import RunResult
     from inspect_cli.verify import Verification
 
@@ -70,7 +72,7 @@ def select(
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
-        _print_run(result)
+        _print_run(result, formatter(config))
         if result.run_id is not None and result.hash is not None:
             typer.echo(receipt(result.run_id, result.hash))
 
@@ -80,15 +82,11 @@ def _log_receipt(ws: Any, line: str) -> None:
     _log_verification(ws, f"receipt: {line}")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str, fmt: Formatter) -> str:
+    return f"{fmt.count(n)} {noun}{'' if n == 1 else 's'}"
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.2f}%"
-
-
-def _print_run(result: RunResult) -> None:
+def _print_run(result: RunResult, fmt: Formatter) -> None:
     out = stdout()
     counts = result.plan.counts
     if result.dry_run:
@@ -104,28 +102,35 @@ def _print_run(result: RunResult) -> None:
         "not_selected": "not selected",
     }
     for key, label in labels.items():
-        out.print(f"  {label:<26}{counts[key]:>9,}")
-    out.print(f"  {'decided':<26}{result.decided:>9,}")
+        out.print(f"  {label:<26}{fmt.count(counts[key]):>9}")
+    out.print(f"  {'decided':<26}{fmt.count(result.decided):>9}")
     if result.selected:
-        out.print(f"{len(result.selected):,} to inspect, due on {result.due_on}.")
+        out.print(f"{fmt.count(len(result.selected))} to inspect, due on {result.due_on}.")
     if result.plan.kept_after_downward:
         kept = result.plan.kept_after_downward
-        listed = ", ".join(kept[:20]) + (f", … {len(kept) - 20} more" if len(kept) > 20 else "")
-        out.print(f"Kept selected after a downward amendment: {len(kept)} ({listed})", markup=False)
+        more = f", … {fmt.count(len(kept) - 20)} more" if len(kept) > 20 else ""
+        listed = ", ".join(kept[:20]) + more
+        out.print(
+            f"Kept selected after a downward amendment: {fmt.count(len(kept))} ({listed})",
+            markup=False,
+        )
     if result.left_pending:
         out.print(
-            f"Left for a later run: {_count(result.left_pending, 'order')} "
+            f"Left for a later run: {_count(result.left_pending, 'order', fmt)} "
             f"completed after {result.as_of}."
         )
     realised = result.realised
     if realised.rate is None:
-        out.print(f"Realised sample rate: no orders drawn yet; target {realised.target}.")
+        out.print(
+            f"Realised sample rate: no orders drawn yet; target {fmt.percent(realised.target, 2)}."
+        )
     else:
         lo, hi = realised.interval
         out.print(
-            f"Realised sample rate so far: {_percent(realised.rate)} "
-            f"({realised.sampled:,} of {realised.population:,}; 95% interval "
-            f"{_percent(lo)} to {_percent(hi)}), target {_percent(float(realised.target))}."
+            f"Realised sample rate so far: {fmt.percent(realised.rate, 2)} "
+            f"({fmt.count(realised.sampled)} of {fmt.count(realised.population)}; 95% interval "
+            f"{fmt.percent(lo, 2)} to {fmt.percent(hi, 2)}), "
+            f"target {fmt.percent(realised.target, 2)}."
         )
 
 
@@ -225,7 +230,7 @@ def verify(
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
-        _print_verification(result)
+        _print_verification(result, formatter(ws.config()))
         if not result.anchors:
             typer.echo(
                 "Note: without --receipts or --files, verify can only check that the store is "
@@ -244,11 +249,13 @@ def _verify_package(folder: Path, seed: str | None, output: OutputFormat) -> Non
     if output is OutputFormat.json:
         print_json({"ok": not problems, "package": str(folder), "problems": problems})
     elif problems:
-        typer.echo(f"FAILED: {_count(len(problems), 'problem')} in the package {folder}:")
+        fmt = formatter()
+        typer.echo(f"FAILED: {_count(len(problems), 'problem', fmt)} in the package {folder}:")
         for line in problems[:SHOWN_PROBLEMS]:
             typer.echo(f"  {line}")
         if len(problems) > SHOWN_PROBLEMS:
-            typer.echo(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more (--format json)")
+            more = fmt.count(len(problems) - SHOWN_PROBLEMS)
+            typer.echo(f"  … and {more} more (--format json)")
     else:
         typer.echo(f"OK: the package {folder} checks out.")
     if problems:
@@ -269,22 +276,24 @@ def _log_verification(ws: Any, line: str) -> None:
         pass
 
 
-def _print_verification(result: Verification) -> None:
+def _print_verification(result: Verification, fmt: Formatter) -> None:
     out = stdout()
     if result.ok:
         out.print(
-            f"OK: all {_count(result.decisions, 'decision')} reproduce and the chain of "
-            f"{_count(result.runs, 'run')} is intact (seed commitment {result.seed_commitment})."
+            f"OK: all {_count(result.decisions, 'decision', fmt)} reproduce and the chain of "
+            f"{_count(result.runs, 'run', fmt)} is intact "
+            f"(seed commitment {result.seed_commitment})."
         )
         return
     out.print(
-        f"FAILED: {_count(len(result.problems), 'problem')} in "
-        f"{_count(result.decisions, 'decision')} and {_count(result.runs, 'run')}:"
+        f"FAILED: {_count(len(result.problems), 'problem', fmt)} in "
+        f"{_count(result.decisions, 'decision', fmt)} and {_count(result.runs, 'run', fmt)}:"
     )
     for problem in result.problems[:SHOWN_PROBLEMS]:
         out.print(f"  {problem.message}", markup=False)
     if len(result.problems) > SHOWN_PROBLEMS:
-        out.print(f"  … and {len(result.problems) - SHOWN_PROBLEMS:,} more (--format json)")
+        more = fmt.count(len(result.problems) - SHOWN_PROBLEMS)
+        out.print(f"  … and {more} more (--format json)")
 
 
 @app.command()
@@ -466,4 +475,7 @@ def export(
             write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
         except OSError as e:
             raise InvalidValue(f"cannot write {path}: {e.strerror or e}") from None
-    stdout().print(f"Wrote {_count(len(rows), 'order')} ({status.value}) to {path}", markup=False)
+    stdout().print(
+        f"Wrote {_count(len(rows), 'order', formatter(ws.config()))} ({status.value}) to {path}",
+        markup=False,
+    )
