@@ -38,6 +38,15 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
+def _no_progress_lines(monkeypatch: pytest.MonkeyPatch):
+    """Progress lines come after a second of work, which depends on the machine: tests that
+    check stderr must not. tests/test_cli_progress.py turns them on."""
+    from inspect_cli.cli import progress
+
+    monkeypatch.setattr(progress, "FIRST_LINE_AFTER", 3600.0)
+
+
+@pytest.fixture(autouse=True)
 def _umask_restored():
     """Commands set the process umask (owner-only files); a test process runs many."""
     umask = os.umask(0o022)

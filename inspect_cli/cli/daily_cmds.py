@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,9 +25,9 @@ from inspect_cli.cli.common import (
     print_json,
     reason_lines,
     shown,
-    stderr,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 from inspect_cli.errors import InspectError, from_host
 from inspect_cli.exit_codes import ExitCode
 
@@ -83,7 +82,7 @@ def daily(
                     as_of=as_of,
                     now=now(),
                     log=log,
-                    file_progress=_file_progress(quiet or output is OutputFormat.json),
+                    file_progress=_file_progress(quiet or output is OutputFormat.json, fmt),
                 )
             except InspectError as e:
                 log.error("daily run stopped: %s", e, extra=FILE_ONLY)
@@ -144,26 +143,11 @@ def _what_to_do(result: DailyResult, ws: Workspace, fmt: Formatter) -> list[str]
     return lines
 
 
-def _file_progress(off: bool) -> Callable | None:
-    """A transient row counter per file on a terminal; None under cron or in a pipe."""
-    console = stderr()
-    if off or not console.is_terminal:
+def _file_progress(off: bool, fmt: Formatter) -> Callable | None:
+    """Rows read per file on stderr; None under --quiet (cron mails any output) or for JSON."""
+    if off:
         return None
-
-    @contextmanager
-    def bar(name: str) -> Iterator[Callable[[int], None]]:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn(f"{name}: {{task.completed:,}} rows read"),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(name, total=None)
-            yield lambda n: progress.advance(task, n)
-
-    return bar
+    return lambda name: progress(f"ingest {name}", "rows read", fmt=fmt)
 
 
 def _at(value: str) -> str:

@@ -24,6 +24,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 from inspect_cli.exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -73,19 +74,22 @@ def ingest(
             held.enter_context(ws.lock())
             conn = held.enter_context(closing(ws.connect()))
             log = held.enter_context(logging_to(ws.logs, sys.stderr, quiet=True))
-        advance = held.enter_context(_progress(output))
+        fmt = formatter(config)
         for path in files:
-            result = ingest_file(
-                conn,
-                path,
-                config,
-                quarantine_dir=ws.quarantine,
-                now=now(),
-                contractor=contractor,
-                sheet=sheet,
-                dry_run=dry_run,
-                progress=advance,
-            )
+            with progress(
+                f"ingest {path.name}", "rows read", fmt=fmt, on=output is OutputFormat.table
+            ) as advance:
+                result = ingest_file(
+                    conn,
+                    path,
+                    config,
+                    quarantine_dir=ws.quarantine,
+                    now=now(),
+                    contractor=contractor,
+                    sheet=sheet,
+                    dry_run=dry_run,
+                    progress=advance,
+                )
             results.append(result)
             if not dry_run and result.error is None:
                 log.info(
@@ -103,7 +107,7 @@ def ingest(
     if output is OutputFormat.json:
         print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
     else:
-        _print_table(results, dry_run, formatter(config))
+        _print_table(results, dry_run, fmt)
     if any(r.error for r in results):
         raise typer.Exit(ExitCode.ERROR)
     if any(r.rejected for r in results):
@@ -159,30 +163,3 @@ def _print_table(results, dry_run: bool, fmt: Formatter) -> None:
     for r in results:
         if r.error:
             stderr().print(f"Error: {r.error}", markup=False, soft_wrap=True)
-
-
-class _progress:
-    """A row counter on stderr while files import, only on a terminal and for table output."""
-
-    def __init__(self, output: OutputFormat) -> None:
-        self._bar = None
-        if output is OutputFormat.table and stderr().is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn
-
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.completed:,} rows read"),
-                console=stderr(),
-                transient=True,
-            )
-
-    def __enter__(self):
-        if self._bar is None:
-            return None
-        self._bar.start()
-        task = self._bar.add_task("ingest", total=None)
-        return lambda n: self._bar.advance(task, n)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()

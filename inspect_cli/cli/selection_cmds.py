@@ -24,6 +24,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 
 if TYPE_CHECKING:
     from inspect_cli.formatting import Formatter
@@ -62,9 +63,10 @@ def select(
         with ws.lock():
             conn = ws.connect()
             try:
-                result = run_selection(
-                    conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
-                )
+                with progress("select: deciding orders", on=output is OutputFormat.table):
+                    result = run_selection(
+                        conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
+                    )
             finally:
                 conn.close()
         if result.run_id is not None and result.hash is not None:
@@ -207,12 +209,16 @@ def verify(
                 raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
         conn = open_read_only(ws.store_path)
         try:
-            result = run_verify(conn, given or ws.read_seed(), pasted)
+            with progress("verify: recomputing every decision", on=output is OutputFormat.table):
+                result = run_verify(conn, given or ws.read_seed(), pasted)
             if files:
                 from inspect_cli.archive_check import check_files
                 from inspect_cli.verify import Problem
 
-                found = check_files(conn, ws.archive, ws.config())
+                with progress(
+                    "verify: reading the archived files", on=output is OutputFormat.table
+                ):
+                    found = check_files(conn, ws.archive, ws.config())
                 result = result.anchored(
                     "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
                 )
@@ -472,7 +478,8 @@ def export(
             conn.close()
         path = out or default_path(ws.exports, date.today(), fmt.value)
         try:
-            write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
+            with progress(f"export: writing {path.name}"):
+                write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
         except OSError as e:
             raise InvalidValue(f"cannot write {path}: {e.strerror or e}") from None
     stdout().print(
