@@ -17,7 +17,12 @@ from inspect_cli.cli.common import (
     user_errors,
 )
 
-audit_app = typer.Typer(help="What an external auditor takes away.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="What an external auditor takes away.\n\n"
+    "Example:\n\n"
+    "    inspect-cli audit pack -w ./control /media/usb/audit-2026",
+    no_args_is_help=True,
+)
 app.add_typer(audit_app, name="audit")
 
 

@@ -24,7 +24,10 @@ from inspect_cli.cli.common import (
 from inspect_cli.exit_codes import ExitCode
 
 satisfaction_app = typer.Typer(
-    help="Tenant satisfaction scores: import survey exports or add one score.",
+    help="Tenant satisfaction scores: import survey exports or add one score.\n\n"
+    "Example:\n\n\b\n"
+    "    inspect-cli satisfaction import -w ./control survey-2026-q4.xlsx\n"
+    '    inspect-cli satisfaction add -w ./control HB-1042 --score 8 --comment "vlot geholpen"',
     no_args_is_help=True,
 )
 app.add_typer(satisfaction_app, name="satisfaction")

@@ -20,7 +20,14 @@ from inspect_cli.cli.common import (
     user_errors,
 )
 
-seed_app = typer.Typer(help="The sampling seed (for the auditor).", no_args_is_help=True)
+seed_app = typer.Typer(
+    help="The sampling seed (for the auditor).\n\n"
+    "At period end the seed is revealed, and the auditor checks the sample with it.\n\n"
+    "Example:\n\n\b\n"
+    "    inspect-cli seed reveal -w ./control\n"
+    "    inspect-cli verify -w ./control --seed -    (the auditor types the revealed seed)",
+    no_args_is_help=True,
+)
 app.add_typer(seed_app, name="seed")
 
 
