@@ -13,6 +13,7 @@ from inspect_cli.cli.common import (
     OutputFormat,
     WorkspaceOption,
     open_workspace,
+    opened_store,
     print_json,
     user_errors,
 )
@@ -55,12 +56,10 @@ def pack(
     from inspect_cli.errors import InspectError
     from inspect_cli.selection import check_seed
     from inspect_cli.store import selections as db
-    from inspect_cli.store.daily import open_read_only
 
     with user_errors():
         ws = open_workspace(workspace)
-        conn = open_read_only(ws.store_path)
-        try:
+        with opened_store(ws, read_only=True) as conn:
             seed = None
             if seed_file is not None:
                 try:
@@ -73,8 +72,6 @@ def pack(
             if seed is not None:
                 check_seed(conn, seed)
             made = write_package(conn, ws.archive, folder, seed)
-        finally:
-            conn.close()
     if output is OutputFormat.json:
         print_json(
             {

@@ -117,6 +117,23 @@ def open_workspace(path: Path | None) -> Workspace:
     return find_workspace(path)
 
 
+@contextmanager
+def opened_store(ws: Workspace, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    """The workspace's store for the time of a block, closed however the block ends.
+
+    read_only opens an existing store without migrating or creating it (verify, audit)."""
+    if read_only:
+        from inspect_cli.store import open_read_only
+
+        conn = open_read_only(ws.store_path)
+    else:
+        conn = ws.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 def owner_only_files() -> None:
     """Make every file this command creates readable by its owner only (umask 077).
 

@@ -12,6 +12,7 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     formatter,
     open_workspace,
+    opened_store,
     print_json,
     print_table,
     stdout,
@@ -51,11 +52,8 @@ def contractors(
     with user_errors():
         ws = open_workspace(workspace)
         config = ws.config()
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             seen = db.names_seen(conn)
-        finally:
-            conn.close()
         names, groups = group_names(seen, config.contractors)
     if output is ContractorsFormat.json:
         print_json(

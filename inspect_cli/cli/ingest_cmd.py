@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +17,7 @@ from inspect_cli.cli.common import (
     formatter,
     now,
     open_workspace,
+    opened_store,
     print_json,
     print_table,
     reason_lines,
@@ -72,7 +73,7 @@ def ingest(
             config = ws.config()
             # One writer at a time, as for the daily run: a second one exits 4.
             held.enter_context(ws.lock())
-            conn = held.enter_context(closing(ws.connect()))
+            conn = held.enter_context(opened_store(ws))
             log = held.enter_context(logging_to(ws.logs, sys.stderr, quiet=True))
         fmt = formatter(config)
         for path in files:

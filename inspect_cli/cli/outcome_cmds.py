@@ -15,6 +15,7 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     now,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
     stderr,
@@ -114,8 +115,7 @@ def record(
             _usage("give either an ORDER_ID or --from FILE")
         ws = open_workspace(workspace)
         today = parse_day(None)
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             if from_file is not None:
                 if any(v is not None for v in (result, inspector, day, findings, correction)):
                     _usage(
@@ -137,8 +137,6 @@ def record(
                 status = outcomes.record_outcome(
                     conn, single, today=today, now=now(), replace=replace
                 )
-        finally:
-            conn.close()
     if from_file is None:
         _print_single(output, order_id, status, single.result)
         return
@@ -234,8 +232,7 @@ def satisfaction_import(
 
     with user_errors():
         ws = open_workspace(workspace)
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             result = import_satisfaction(
                 conn,
                 file,
@@ -246,8 +243,6 @@ def satisfaction_import(
                 replace=replace,
                 sheet=sheet,
             )
-        finally:
-            conn.close()
     _print_file_result(output, result.as_dict())
 
 
@@ -279,8 +274,7 @@ def satisfaction_add(
     with user_errors():
         ws = open_workspace(workspace)
         scale = ws.config().satisfaction_scale
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             status = add_score(
                 conn,
                 order_id,
@@ -292,8 +286,6 @@ def satisfaction_add(
                 now=now(),
                 replace=replace,
             )
-        finally:
-            conn.close()
     if output is OutputFormat.json:
         print_json({"order_id": order_id, "score": score, "scale": scale, "status": status})
     else:

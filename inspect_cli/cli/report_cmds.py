@@ -14,6 +14,7 @@ from inspect_cli.cli.common import (
     DateOption,
     WorkspaceOption,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
     print_table,
@@ -155,8 +156,7 @@ def report(
             return
         if out is not None:
             raise MalformedOption("--out applies to `report board` only")
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             result = build_report(
                 conn,
                 name.value,
@@ -170,8 +170,6 @@ def report(
                 lang=language,
                 cost_cents=config.inspection_cost_cents,
             )
-        finally:
-            conn.close()
     if output is ReportFormat.json:
         print_json(result.to_json())
     elif output is ReportFormat.csv:
@@ -336,8 +334,7 @@ def _write_board(
         raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
         raise MalformedOption("report board covers every contractor; leave out --contractor")
-    conn = ws.connect()
-    try:
+    with opened_store(ws) as conn:
         path = write_board(
             conn,
             out,
@@ -349,8 +346,6 @@ def _write_board(
             scale=config.satisfaction_scale,
             cost_cents=config.inspection_cost_cents,
         )
-    finally:
-        conn.close()
     typer.echo(f"board report written to {path}", err=True)
 
 
@@ -379,8 +374,7 @@ def _signal_report(
         config = ws.config()
         chosen = parse_period(period, start, end)
         threshold, window = config.threshold_cents, config.split_window_days
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             if contractor is not None:
                 contractor = _match_contractor(conn, contractor)
             if name is ReportName.splits:
@@ -399,8 +393,6 @@ def _signal_report(
                     window_days=window,
                     contractor=contractor,
                 )
-        finally:
-            conn.close()
     if name is ReportName.splits:
         report = signals.splits_report(
             groups, period=chosen, threshold_cents=threshold, window_days=window

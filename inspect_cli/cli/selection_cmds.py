@@ -18,6 +18,7 @@ from inspect_cli.cli.common import (
     formatter,
     now,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
     read_seed,
@@ -60,15 +61,14 @@ def select(
         as_of = parse_day(day)
         config = ws.config()
         seed = ws.read_seed()
-        with ws.lock():
-            conn = ws.connect()
-            try:
-                with progress("select: deciding orders", on=output is OutputFormat.table):
-                    result = run_selection(
-                        conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
-                    )
-            finally:
-                conn.close()
+        with (
+            ws.lock(),
+            opened_store(ws) as conn,
+            progress("select: deciding orders", on=output is OutputFormat.table),
+        ):
+            result = run_selection(
+                conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
+            )
         if result.run_id is not None and result.hash is not None:
             _log_receipt(ws, receipt(result.run_id, result.hash))
     if output is OutputFormat.json:
@@ -187,7 +187,6 @@ def verify(
         inspect-cli verify -w ./control --seed-file revealed-seed.txt --receipts mails.txt
     """
     from inspect_cli.errors import InspectError, SeedError
-    from inspect_cli.store.daily import open_read_only
     from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
@@ -207,26 +206,26 @@ def verify(
             pasted = parse_receipts(text)
             if not pasted:
                 raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
-        conn = open_read_only(ws.store_path)
-        try:
-            with progress("verify: recomputing every decision", on=output is OutputFormat.table):
-                result = run_verify(conn, given or ws.read_seed(), pasted)
-            if files:
-                from inspect_cli.archive_check import check_files
-                from inspect_cli.verify import Problem
-
+        with opened_store(ws, read_only=True) as conn:
+            try:
                 with progress(
-                    "verify: reading the archived files", on=output is OutputFormat.table
+                    "verify: recomputing every decision", on=output is OutputFormat.table
                 ):
-                    found = check_files(conn, ws.archive, ws.config())
-                result = result.anchored(
-                    "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
-                )
-        except SeedError as e:
-            _log_verification(ws, f"verify failed: {e}")
-            raise
-        finally:
-            conn.close()
+                    result = run_verify(conn, given or ws.read_seed(), pasted)
+                if files:
+                    from inspect_cli.archive_check import check_files
+                    from inspect_cli.verify import Problem
+
+                    with progress(
+                        "verify: reading the archived files", on=output is OutputFormat.table
+                    ):
+                        found = check_files(conn, ws.archive, ws.config())
+                    result = result.anchored(
+                        "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
+                    )
+            except SeedError as e:
+                _log_verification(ws, f"verify failed: {e}")
+                raise
     outcome = "ok" if result.ok else f"failed: {len(result.problems)} problems"
     _log_verification(
         ws,
@@ -471,11 +470,8 @@ def export(
         chosen_lang = lang or ws.config().language
         if chosen_lang not in ("en", "nl", "fr"):
             raise MalformedOption(f"--lang must be en, nl or fr, got {chosen_lang!r}")
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             rows = inspection_list(conn, status=status.value, since=since_day)
-        finally:
-            conn.close()
         path = out or default_path(ws.exports, date.today(), fmt.value)
         try:
             with progress(f"export: writing {path.name}"):

@@ -13,6 +13,7 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     now,
     open_workspace,
+    opened_store,
     owner_only_files,
     read_seed,
     stderr,
@@ -91,12 +92,9 @@ def seed_reveal(workspace: WorkspaceOption = None) -> None:
     with user_errors():
         ws = open_workspace(workspace)
         seed = ws.read_seed()
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             stored = store.seed_commitment(conn)
             logged = store.record_event(conn, now(), "seed_revealed", stored or "")
-        finally:
-            conn.close()
     out = stdout()
     out.print(f"Seed: {seed}")
     out.print(f"Commitment (SHA-256): {seed_commitment(seed)}")
