@@ -44,6 +44,11 @@ WorkspaceOption = Annotated[
 ]
 
 
+# --format has one meaning everywhere: how a command writes its result on stdout. Two sets of
+# values, each defined once: table|json, and table|csv|json for commands that print a table
+# a spreadsheet can take. (export writes a file: its file type is --file-type.)
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -51,6 +56,18 @@ class OutputFormat(StrEnum):
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="table for people, json for scripts.")
+]
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+TableFormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", help="table for people; csv and json (same content) for tools."),
 ]
 DateOption = Annotated[
     str | None,

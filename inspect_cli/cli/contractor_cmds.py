@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
-
 import typer
 
 from inspect_cli.cli.app import app
 from inspect_cli.cli.common import (
+    TableFormat,
+    TableFormatOption,
     WorkspaceOption,
     formatter,
     open_workspace,
@@ -20,19 +19,10 @@ from inspect_cli.cli.common import (
 )
 
 
-class ContractorsFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 @app.command()
 def contractors(
     workspace: WorkspaceOption = None,
-    output: Annotated[
-        ContractorsFormat,
-        typer.Option("--format", help="table for people; csv and json (same content) for tools."),
-    ] = ContractorsFormat.table,
+    output: TableFormatOption = TableFormat.table,
 ) -> None:
     """List the contractor names seen, with their orders, grouped when they look like one firm.
 
@@ -55,7 +45,7 @@ def contractors(
         with opened_store(ws) as conn:
             seen = db.names_seen(conn)
         names, groups = group_names(seen, config.contractors)
-    if output is ContractorsFormat.json:
+    if output is TableFormat.json:
         print_json(
             {
                 "contractors": [
@@ -68,7 +58,7 @@ def contractors(
             }
         )
         return
-    if output is ContractorsFormat.csv:
+    if output is TableFormat.csv:
         import csv
         import io
 

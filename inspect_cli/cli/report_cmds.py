@@ -12,6 +12,8 @@ import typer
 from inspect_cli.cli.app import app
 from inspect_cli.cli.common import (
     DateOption,
+    TableFormat,
+    TableFormatOption,
     WorkspaceOption,
     open_workspace,
     opened_store,
@@ -50,12 +52,6 @@ class Language(StrEnum):
     en = "en"
     nl = "nl"
     fr = "fr"
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class SortKey(StrEnum):
@@ -102,10 +98,7 @@ def report(
             help="contractors: order of the rows (default failure_rate).", show_default=False
         ),
     ] = None,
-    output: Annotated[
-        ReportFormat,
-        typer.Option("--format", help="table for people; csv and json (same content) for tools."),
-    ] = ReportFormat.table,
+    output: TableFormatOption = TableFormat.table,
     lang: Annotated[
         Language | None,
         typer.Option(
@@ -170,9 +163,9 @@ def report(
                 lang=language,
                 cost_cents=config.inspection_cost_cents,
             )
-    if output is ReportFormat.json:
+    if output is TableFormat.json:
         print_json(result.to_json())
-    elif output is ReportFormat.csv:
+    elif output is TableFormat.csv:
         _print_csv(result)
     else:
         keep = _sorted_column(sort) if name is ReportName.contractors else None
@@ -359,7 +352,7 @@ def _signal_report(
     period: str | None,
     contractor: str | None,
     sort: SortKey | None,
-    output: ReportFormat,
+    output: TableFormat,
     lang: Language | None,
     workspace: Path | None,
 ) -> None:
@@ -397,7 +390,7 @@ def _signal_report(
         report = signals.splits_report(
             groups, period=chosen, threshold_cents=threshold, window_days=window
         )
-        if output is ReportFormat.json:
+        if output is TableFormat.json:
             print_json(
                 signals.splits_json(
                     groups, period=chosen, threshold_cents=threshold, window_days=window
@@ -407,7 +400,7 @@ def _signal_report(
         reports = [report]
     else:
         report = signals.signals_report(rows, period=chosen, threshold_cents=threshold)
-        if output is ReportFormat.json:
+        if output is TableFormat.json:
             print_json(
                 signals.signals_json(
                     rows, found, period=chosen, threshold_cents=threshold, window_days=window
@@ -416,13 +409,13 @@ def _signal_report(
             return
         # CSV holds one table: the contractors; the pairs are in the table view and JSON.
         reports = [report]
-        if output is ReportFormat.table:
+        if output is TableFormat.table:
             reports.append(signals.doubles_report(found.doubles, window_days=window))
     if contractor is not None:
         for r in reports:
             r.title += f", contractor {contractor}"
     for r in reports:
-        if output is ReportFormat.csv:
+        if output is TableFormat.csv:
             _print_csv(r)
         else:
             _print_table(r, config.csv_dialect, lang.value if lang else config.language)

@@ -416,7 +416,11 @@ def export(
     file_format: Annotated[
         FileFormat | None,
         typer.Option(
-            "--format", help="csv or xlsx (default: from --out, else csv).", show_default=False
+            "--file-type",
+            "--format",
+            help="csv or xlsx (default: from --out, else csv). --format is the older spelling "
+            "and still works.",
+            show_default=False,
         ),
     ] = None,
     dialect: Annotated[
@@ -452,7 +456,7 @@ def export(
 
     Example:
 
-        inspect-cli export -w ./control --format xlsx --status open
+        inspect-cli export -w ./control --file-type xlsx --status open
     """
     from datetime import date
 
@@ -464,7 +468,7 @@ def export(
         since_day = parse_day(since, "--since") if since is not None else None
         named = FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else None
         if file_format is FileFormat.csv and named is FileFormat.xlsx:
-            raise MalformedOption(f"--out {out} names an .xlsx file; leave out --format csv")
+            raise MalformedOption(f"--out {out} names an .xlsx file; leave out --file-type csv")
         fmt = file_format or named or FileFormat.csv
         chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
         chosen_lang = lang or ws.config().language
