@@ -55,3 +55,17 @@ def test_json_output_and_quick_steps_print_no_progress(cli, workspace, tmp_path,
     path.write_text(HEADER + "A1,J,10,2026-11-02\n", encoding="utf-8")
     result = cli("ingest", "-w", workspace.root, "--format", "json", path)
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_on_a_terminal_the_spinner_names_the_file_and_leaves_stdout_alone(
+    cli, workspace, tmp_path, terminal
+):
+    terminal(80)
+    path = tmp_path / "a.csv"
+    path.write_text(HEADER + "A1,J,10,2026-11-02\n", encoding="utf-8")
+    result = cli("ingest", "-w", workspace.root, path)
+    assert result.exit_code == 0, result.output
+    # Never "0 rows read": until the first rows are counted it says which file it reads.
+    assert "0 rows read" not in result.stderr
+    assert "ingest a.csv" in result.stderr
+    assert result.stdout.splitlines()[1].split() == ["a.csv", "1", "1", "0", "0", "0"]
