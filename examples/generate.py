@@ -1177,9 +1177,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files to")
     parser.add_argument("--orders", type=int, default=300, help="orders in all (default 300)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--shape", choices=[*SHAPES, "all"], default="all")
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 1))
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="random seed of the fictitious data: the same seed writes the same files (default 1)",
+    )
+    parser.add_argument(
+        "--shape",
+        choices=[*SHAPES, "all"],
+        default="all",
+        help="which contractor's file: be (Janssens, a Dutch CSV), en (Peeters, a CSV with "
+        "English headers), xlsx (Dubois, a French workbook), or all three (default)",
+    )
+    parser.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        default=DEFAULT_START,
+        help="first completion date, YYYY-MM-DD (default 2026-09-01)",
+    )
     parser.add_argument("--days", type=int, default=61, help="length of the period in days")
     parser.add_argument(
         "--loop",

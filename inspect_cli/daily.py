@@ -24,6 +24,7 @@ import os
 import shutil
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from inspect_cli.printable import escape_controls
 from inspect_cli.printable import excerpt as _excerpt
 
 if TYPE_CHECKING:
+    from inspect_cli.formatting import Formatter
     from inspect_cli.ingest import FileResult
     from inspect_cli.selection import RunResult
     from inspect_cli.workspace import Workspace
@@ -242,25 +244,40 @@ class DailyResult:
         """Selected orders amended to the threshold or below in this run, which stay selected."""
         return self.run.plan.kept_after_downward if self.run else []
 
-    def summary(self) -> str:
-        """The one line a coordinator reads in the cron mail."""
+    def summary(self, fmt: Formatter | None = None) -> str:
+        """The one line a coordinator reads in the cron mail, its numbers as the workspace's
+        reports write them (`fmt`; default English with a decimal point)."""
+        from inspect_cli.formatting import Formatter
+
+        n = (fmt or Formatter()).count
         rows = self.rows()
         selected = sum(self.selected.values())
-        per_reason = ", ".join(f"{k} {n}" for k, n in self.selected.items() if n)
-        lists = ", ".join(f"{e.path} ({e.rows})" for e in self.exports)
+        per_reason = ", ".join(f"{k} {n(c)}" for k, c in self.selected.items() if c)
+        lists = ", ".join(f"{e.path} ({n(e.rows)})" for e in self.exports)
         kept = ", ".join(self.kept())
+        waiting = self.count(WAITING)
         return (
-            f"daily {self.as_of.isoformat()}: {len(self.files)} files "
-            f"({self.count(ARCHIVED)} archived, {self.count(QUARANTINED)} quarantined, "
-            f"{self.count(LEFT)} failed"
-            + (f", {self.count(WAITING)} still being written" if self.count(WAITING) else "")
-            + f"); {rows['read']} rows ({rows['new']} new, "
-            f"{rows['unchanged']} unchanged, {rows['amended']} amended, "
-            f"{rows['rejected']} rejected); {selected} newly selected"
+            f"daily {self.as_of.isoformat()}: {n(len(self.files))} files "
+            f"({n(self.count(ARCHIVED))} archived, {n(self.count(QUARANTINED))} quarantined, "
+            f"{n(self.count(LEFT))} failed"
+            + (f", {n(waiting)} still being written" if waiting else "")
+            + f"); {n(rows['read'])} rows ({n(rows['new'])} new, "
+            f"{n(rows['unchanged'])} unchanged, {n(rows['amended'])} amended, "
+            f"{n(rows['rejected'])} rejected); {n(selected)} newly selected"
             + (f" ({per_reason})" if per_reason else "")
             + (f"; kept selected after a downward amendment: {kept}" if kept else "")
-            + f"; {self.open} open, {self.overdue} overdue; lists: {lists}"
+            + f"; {n(self.open)} open, {n(self.overdue)} overdue; lists: {lists}"
         )
+
+    def rejected_reasons(self) -> Counter[str]:
+        """Rows rejected in this run per reason, over all its quarantine files."""
+        from inspect_cli.quarantine import reason_counts
+
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            if f.result.quarantine:
+                counts.update(reason_counts(Path(f.result.quarantine)))
+        return counts
 
     def as_dict(self, fail_on_overdue: bool = False) -> dict[str, Any]:
         return {

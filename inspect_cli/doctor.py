@@ -47,7 +47,8 @@ def check_workspace(ws: Workspace) -> list[Check]:
         checks += _folders(ws)
         checks.append(_lock(ws))
         checks.append(_modes(ws))
-    checks.append(_inbox(ws))
+    running = any(c.name == "lock" and c.message.startswith("held") for c in checks)
+    checks.append(_inbox(ws, running))
     checks += _contractor_names(ws)
     return checks
 
@@ -242,16 +243,20 @@ def _lock(ws: Workspace) -> Check:
     return Check("lock", True, "free")
 
 
-def _inbox(ws: Workspace) -> Check:
+def _inbox(ws: Workspace, running: bool = False) -> Check:
+    """The files in the inbox: while a run holds the lock they are being imported now."""
     if not ws.inbox.is_dir():
         return Check("inbox", True, "no inbox to look in")
     waiting = inbox_files(ws.inbox)
     if not waiting:
         return Check("inbox", True, "no files waiting")
+    when = (
+        "being imported now (a run holds the lock)" if running else "waiting for the next daily run"
+    )
     return Check(
         "inbox",
         True,
-        f"{len(waiting)} file(s) waiting for the next daily run: "
+        f"{len(waiting)} file(s) {when}: "
         + ", ".join(p.name for p in waiting[:5])
         + (", …" if len(waiting) > 5 else ""),
     )

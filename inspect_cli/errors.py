@@ -57,10 +57,11 @@ class InvalidValue(InspectError):
         self.field = field
         self.reason = message
 
-    def for_options(self, options: Mapping[str, str]) -> InvalidValue:
-        """The same problem with its field named by the option that gave it, when there is one."""
+    def for_options(self, options: Mapping[str, str]) -> InspectError:
+        """The same problem with its field named by the option that gave it, when there is one:
+        then it is a bad option value, a usage error (exit 2)."""
         option = options.get(self.field or "")
-        return self if option is None else InvalidValue(f"{option} {self.reason}")
+        return self if option is None else MalformedOption(f"{option} {self.reason}")
 
 
 class MalformedOption(InspectError):

@@ -28,8 +28,9 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "ok: everything done, nothing needs attention",
     ExitCode.ERROR: "error: something failed, or `doctor` found a problem; the message says what",
     ExitCode.USAGE: (
-        "usage: the command line is wrong (unknown option, missing argument, a date not written "
-        "YYYY-MM-DD, a bad `--at`)"
+        "usage: the command line is wrong (unknown option, missing argument, any option value "
+        "the command cannot use: a date not written YYYY-MM-DD, `--period 2026-13`, an "
+        "unknown `--lang`, options that contradict each other)"
     ),
     ExitCode.REJECTED: "rows were rejected or whole files quarantined: look in `quarantine/`",
     ExitCode.LOCKED: "another run holds the workspace lock: this run did nothing",

@@ -20,7 +20,7 @@ import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -310,60 +310,57 @@ def _xlsx_bytes(
 ) -> bytes:
     """XLSX with real number and date cells; text cells are always strings, never formulas.
 
-    Written in openpyxl's streaming (write-only) mode: an inspection list can be long.
+    Written with XlsxWriter, which writes a long list several times faster than openpyxl
+    (benchmarks/README.md); openpyxl still reads the lists back (`record`).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    import xlsxwriter
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Inspections")
-    for c, width in enumerate(_COLUMN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
-    date_format = "dd/mm/yyyy" if dialect == "excel-be" else "yyyy-mm-dd"
-    bold = Font(bold=True)
+    raw = io.BytesIO()
+    # Strings stay strings: no formulas, numbers or links guessed from text.
+    workbook = xlsxwriter.Workbook(
+        raw,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    workbook.set_properties({"created": datetime(2000, 1, 1)})
+    sheet = workbook.add_worksheet("Inspections")
+    for c, width in enumerate(_COLUMN_WIDTHS):
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+    day_format = workbook.add_format(
+        {"num_format": "dd/mm/yyyy" if dialect == "excel-be" else "yyyy-mm-dd"}
+    )
+    money_format = workbook.add_format({"num_format": "#,##0.00"})
+    sheet.write_row(0, 0, headers, workbook.add_format({"bold": True}))
 
-    def header(name: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        return cell
+    def day(r: int, c: int, d: date) -> None:
+        sheet.write_datetime(r, c, datetime(d.year, d.month, d.day), day_format)
 
-    def day(d: date | None) -> WriteOnlyCell | None:
-        if d is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=d)
-        cell.number_format = date_format
-        return cell
+    def money(r: int, c: int, cents: int) -> None:
+        sheet.write_number(r, c, cents_to_decimal(cents), money_format)
 
-    def money(cents: int | None) -> WriteOnlyCell | None:
-        if cents is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=cents_to_decimal(cents))
-        cell.number_format = "#,##0.00"
-        return cell
+    def text(r: int, c: int, value: str) -> None:
+        # Text starting with "=" would read as a formula in Excel: neutralise it, and drop
+        # the control characters XML cannot hold. A carriage return becomes a line feed, as
+        # XML reads it back anyway (XlsxWriter would write it as "_x000D_").
+        cleaned = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+        sheet.write_string(r, c, cleaned.replace("\r\n", "\n").replace("\r", "\n"))
 
-    def text(value: str | None) -> WriteOnlyCell | None:
-        if value is None:
-            return None
-        # Text starting with "=" would become a formula and "#N/A" an error cell: neutralise,
-        # drop the control characters XML cannot hold, and force a string cell.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
-        cell.data_type = "s"
-        return cell
-
-    convert = [
+    write = [
         day if name in _DATE_FIELDS else money if name in _MONEY_FIELDS else text
         for name in _FIELD_NAMES
     ]
-    sheet.append([header(name) for name in headers])
-    for row in rows:
-        sheet.append([f(v) for f, v in zip(convert, row, strict=True)])
-    raw = io.BytesIO()
-    workbook.save(raw)
+    for r, row in enumerate(rows, start=1):
+        for c, (f, v) in enumerate(zip(write, row, strict=True)):
+            if v is not None:
+                f(r, c, v)
+    workbook.close()
     return _reproducible_zip(raw.getvalue())
 
 

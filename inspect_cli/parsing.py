@@ -58,7 +58,12 @@ def columns_of(found: list[str], profile: ContractorProfile | None, path: Path) 
     if "amount_excl_vat" not in columns and "amount_incl_vat" not in columns:
         missing.append("amount_excl_vat")
     if missing:
-        hint = "" if profile else " (or name the contractor with --contractor)"
+        hint = (
+            ""
+            if profile
+            else " (or name its contractor: `ingest --contractor NAME`, or in inspect-cli.toml "
+            f'[contractors."NAME"] files = ["{path.name}"], which `daily` reads too)'
+        )
         raise MissingColumns(
             f"{path}: missing required column(s): {', '.join(missing)}{hint}; "
             f"{columns_found(found)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import heapq
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -121,3 +122,12 @@ class Quarantine:
         if self._file is not None:
             file, self._file, self._writer = self._file, None, None
             file.close()
+
+
+def reason_counts(path: Path) -> Counter[str]:
+    """How many rows of a quarantine file were rejected for each reason (its ``problems``
+    cell), for a summary that shows a reason once with its count instead of once per row."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = f.readline()
+        delimiter = header[len("source_row")] if header.startswith("source_row") else ","
+        return Counter(row[1] for row in csv.reader(f, delimiter=delimiter) if len(row) > 1)

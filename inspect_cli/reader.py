@@ -247,7 +247,14 @@ def open_table(path: Path, sheet: str | None = None, chunksize: int = 100_000) -
         )
     if head.startswith(b"%PDF"):
         raise UnreadableFile(f"{path.name} is a PDF document, not a table")
-    return _open_csv(path, head, chunksize)
+    table = _open_csv(path, head, chunksize)
+    if path.suffix.lower() in (".xlsx", ".xlsm") and len(table.columns) < 2:
+        # A CSV named .xlsx is read as the CSV it is; one column of text is no table at all.
+        raise UnreadableFile(
+            f"{path.name} is not an XLSX file: a workbook is a zip package and this is plain "
+            "text; save it from Excel as .xlsx (or, if it is a CSV, name it .csv)"
+        )
+    return table
 
 
 def _read_head(path: Path) -> bytes:

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from inspect_cli.errors import InvalidValue
+from inspect_cli.errors import InvalidValue, MalformedOption
 from inspect_cli.formatting import Formatter, machine_text
 from inspect_cli.i18n import translate
 from inspect_cli.money import format_cents
@@ -77,12 +77,12 @@ def parse_period(period: str | None, start: str | None, end: str | None) -> Peri
     """--period 2026 | 2026-Q4 | 2026-11, or --from/--to as YYYY-MM-DD (either may be left out)."""
     if period is not None:
         if start is not None or end is not None:
-            raise InvalidValue("use either --period or --from/--to, not both")
+            raise MalformedOption("use either --period or --from/--to, not both")
         return _named_period(period.strip())
     first = _day(start, "--from")
     last = _day(end, "--to")
     if first and last and first > last:
-        raise InvalidValue(f"--from {first} is after --to {last}")
+        raise MalformedOption(f"--from {first} is after --to {last}")
     return Period(first, last)
 
 
@@ -103,7 +103,7 @@ def _named_period(text: str) -> Period:
             return Period(
                 date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
             )
-    raise InvalidValue(f"--period must look like 2026, 2026-Q4 or 2026-11, got {text!r}")
+    raise MalformedOption(f"--period must look like 2026, 2026-Q4 or 2026-11, got {text!r}")
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -112,7 +112,7 @@ def _day(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"{option} must be a date as YYYY-MM-DD, got {text!r}") from None
+        raise MalformedOption(f"{option} must be a date as YYYY-MM-DD, got {text!r}") from None
 
 
 # --- report shape ----------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def contractors(
 ) -> Report:
     """A scorecard row per contractor, worst failure rate first unless sorted otherwise."""
     if sort not in SORTS:
-        raise InvalidValue(f"--sort must be one of {', '.join(SORTS)}, got {sort!r}")
+        raise MalformedOption(f"--sort must be one of {', '.join(SORTS)}, got {sort!r}")
     groups = group_scores(scores, scale, "contractor")
     rows = []
     for c in counts:
@@ -828,7 +828,7 @@ def build_report(
     if name not in REPORTS:
         raise InvalidValue(f"unknown report {name!r}; reports are: {', '.join(REPORTS)}")
     if sort is not None and name != "contractors":
-        raise InvalidValue("--sort applies to `report contractors` only")
+        raise MalformedOption("--sort applies to `report contractors` only")
     if contractor is not None:
         contractor = _match_contractor(conn, contractor)
     scope = db.Scope(

@@ -38,6 +38,15 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
+def _no_progress_lines(monkeypatch: pytest.MonkeyPatch):
+    """Progress lines come after a second of work, which depends on the machine: tests that
+    check stderr must not. tests/test_cli_progress.py turns them on."""
+    from inspect_cli.cli import progress
+
+    monkeypatch.setattr(progress, "FIRST_LINE_AFTER", 3600.0)
+
+
+@pytest.fixture(autouse=True)
 def _umask_restored():
     """Commands set the process umask (owner-only files); a test process runs many."""
     umask = os.umask(0o022)
@@ -65,3 +74,20 @@ def cli(runner: CliRunner):
         return runner.invoke(app, [str(a) for a in args], input=input)
 
     return invoke
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch):
+    """Make the CLI's output consoles act as a terminal this many columns wide, without
+    colours: ``terminal(80)``. Without it, output is piped (as under cron)."""
+
+    from rich.console import Console
+
+    # TERM=dumb would turn colours off but also fix the width at 80.
+    monkeypatch.setattr(Console, "_detect_color_system", lambda self: None)
+
+    def at(columns: int) -> None:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+        monkeypatch.setenv("COLUMNS", str(columns))
+
+    return at

@@ -88,7 +88,7 @@ def test_the_board_report_speaks_the_workspace_language(examples, tmp_path):
 
 def test_the_board_report_needs_a_file(examples):
     result = invoke("report", "board", "-w", examples.root)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: report board needs --out FILE.html\n"
 
 

@@ -59,7 +59,20 @@ def test_a_day_on_the_examples(workspace, cli):
     files = examples(workspace)
     result = cli("daily", "-w", workspace.root, "--date", DAY)
     assert result.exit_code == 3, result.output  # the examples hold bad rows on purpose
-    summary, receipt = result.stdout.splitlines()
+    summary, *advice, receipt = result.stdout.splitlines()
+    # The mail says why rows were refused, each reason once with its count, and what to do.
+    assert advice == [
+        "Rows rejected, by reason:",
+        "  3 rows: amount_excl_vat: empty",
+        "  3 rows: completed_on: impossible date: '31/02/2026'",
+        "  3 rows: amount_excl_vat: not an amount: 'abc'",
+        "  2 rows: order_id: JAN-2026-00013 appears in rows 14, 49 with different values",
+        "  2 rows: order_id: DUB-2026-00059 appears in rows 18, 60 with different values",
+        "  … 1 other reason (2 rows), all in the quarantine file",
+        f"Next step: open the quarantine file(s) in {workspace.quarantine}, correct the rows "
+        f"(the problems column says what is wrong) and put the file in {workspace.inbox}: it "
+        "imports like the original, and only its rows.",
+    ]
     assert re.fullmatch(r"run 1 hash [0-9a-f]{64}", receipt)
     assert summary.startswith(
         f"daily {DAY}: {len(files)} files ({len(files)} archived, 0 quarantined, 0 failed); "
@@ -219,9 +232,15 @@ def test_not_on_a_terminal_plain_lines_and_no_escape_codes(workspace, no_color):
     log = (workspace.logs / "inspect-cli.log").read_text()
     for text in (done.stdout, done.stderr, log):
         assert ANSI not in text
-    summary, receipt = done.stdout.splitlines()  # one line each, never wrapped to COLUMNS
+    summary, *advice, receipt = done.stdout.splitlines()  # never wrapped to COLUMNS
     assert re.fullmatch(r"run 1 hash [0-9a-f]{64}", receipt)
     assert summary.startswith(f"daily {DAY}: 2 files")
+    assert advice[0] == "Files quarantined (1):"
+    assert advice[1].startswith("  b.bin is not a text table: it contains binary data")
+    assert advice[3:5] == [
+        "Rows rejected, by reason:",
+        "  1 row: amount_excl_vat: not an amount: 'x'",
+    ]
     assert done.stderr and all(PLAIN_LINE.match(line) for line in done.stderr.splitlines())
     assert all(PLAIN_LINE.match(line) for line in log.splitlines())
     assert log.splitlines()[-1].split(" ", 2)[1:] == ["WARNING", summary]
@@ -429,3 +448,22 @@ def test_missing_inbox_is_one_error_line(workspace, cli):
         f"Error: {workspace.inbox} is missing: the workspace is incomplete; "
         "run `inspect-cli doctor`\n"
     )
+
+
+def test_quiet_mail_gives_reasons_counts_and_the_next_step(workspace, cli):
+    rows = "".join(f"R{i},J,,2026-11-02\n" for i in range(8))
+    drop(workspace, "a.csv", HEADER + rows + "A1,J,12.00,2026-11-02\n")
+    drop(workspace, "nobody.csv", "order_id,amount\n1,2\n")
+    result = cli("daily", "-w", workspace.root, "--date", DAY, "--quiet")
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == [
+        "Files quarantined (1):",
+        f"  {workspace.inbox / 'nobody.csv'}: missing required column(s): contractor (or name "
+        "its contractor: `ingest --contractor NAME`, or in inspect-cli.toml "
+        '[contractors."NAME"] files = ["nobody.csv"], which `daily` reads too); columns found: '
+        "order_id, amount",
+    ]
+    assert lines[3].startswith("Next step: fix each file (or its profile in inspect-cli.toml)")
+    assert lines[4:6] == ["Rows rejected, by reason:", "  8 rows: amount_excl_vat: empty"]
+    assert lines[6].startswith("Next step: open the quarantine file(s) in ")

@@ -77,3 +77,24 @@ def test_bad_options(cli, workspace, tmp_path):
     result = cli("export", "-w", workspace.root, "--out", blocked / "list.csv")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write {blocked / 'list.csv'}: ")
+
+
+def test_file_type_and_its_older_spelling_format_write_the_same_workbook(cli, workspace, tmp_path):
+    selected(workspace, tmp_path)
+    new, old = tmp_path / "new.bin", tmp_path / "old.bin"
+    assert cli("export", "-w", workspace.root, "--out", new, "--file-type", "xlsx").exit_code == 0
+    assert cli("export", "-w", workspace.root, "--out", old, "--format", "xlsx").exit_code == 0
+    assert new.read_bytes() == old.read_bytes()
+    sheet = openpyxl.load_workbook(new.rename(tmp_path / "new.xlsx")).active
+    assert [c.value for c in sheet[2]][:2] == ["A-1", "above_threshold"]
+    assert sheet["J2"].value == 1234.5 and sheet["J2"].number_format == "#,##0.00"
+    assert sheet["K2"].is_date and sheet["K2"].number_format == "dd/mm/yyyy"
+
+
+def test_an_xlsx_name_with_file_type_csv_is_a_usage_error(cli, workspace, tmp_path):
+    selected(workspace, tmp_path)
+    out = tmp_path / "list.xlsx"
+    result = cli("export", "-w", workspace.root, "--out", out, "--file-type", "csv")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: --out {out} names an .xlsx file; leave out --file-type csv\n"
+    assert not out.exists()

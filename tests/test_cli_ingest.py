@@ -78,3 +78,40 @@ def test_a_second_writer_gets_the_lock_code_and_imports_nothing(cli, workspace, 
     assert "another inspect-cli run holds the lock" in result.stderr
     conn = workspace.connect()
     assert conn.execute("SELECT COUNT(*) FROM orders").fetchone() == (0,)
+
+
+def test_identical_reasons_are_grouped_with_their_count(cli, workspace, tmp_path):
+    rows = "".join(f"A{i},J,abc,2026-11-02\n" for i in range(1, 1201))
+    path = write(tmp_path / "a.csv", HEADER + rows + "B1,J,10,31/02/2026\nB2,J,10,2026-11-02\n")
+    result = cli("ingest", "-w", workspace.root, path)
+    assert result.exit_code == 3
+    (quarantine,) = workspace.quarantine.glob("a-*.csv")
+    # excel-be, the workspace's dialect: counts group thousands as the reports do.
+    assert result.stdout.splitlines()[1].split() == ["a.csv", "1.202", "1", "0", "0", "1.201"]
+    assert result.stdout.splitlines()[2:] == [
+        f"a.csv: 1.201 rejected rows in {quarantine}",
+        "  1.200 rows: amount_excl_vat: not an amount: 'abc'",
+        "  1 row: completed_on: impossible date: '31/02/2026'",
+    ]
+    # The quarantine file keeps one line per row.
+    assert len(quarantine.read_text(encoding="utf-8-sig").splitlines()) == 1 + 1201
+
+
+def test_a_text_file_named_xlsx_is_not_an_xlsx_file(cli, workspace, tmp_path):
+    path = write(tmp_path / "orders.xlsx", "hello\n")
+    result = cli("ingest", "-w", workspace.root, path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: orders.xlsx is not an XLSX file: a workbook is a zip package and this is plain "
+        "text; save it from Excel as .xlsx (or, if it is a CSV, name it .csv)\n"
+    )
+
+
+def test_a_file_without_contractor_points_to_the_option_and_the_profile(cli, workspace, tmp_path):
+    path = write(tmp_path / "bonnen.csv", "order_id,amount\n1,2\n")
+    result = cli("ingest", "-w", workspace.root, path)
+    assert result.exit_code == 1
+    assert (
+        "(or name its contractor: `ingest --contractor NAME`, or in inspect-cli.toml "
+        '[contractors."NAME"] files = ["bonnen.csv"], which `daily` reads too)'
+    ) in result.stderr

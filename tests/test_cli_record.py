@@ -118,23 +118,27 @@ def test_no_access_says_the_order_stays_open(cli, selected):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
         (
             ("HB-005", "--result", "ok", "--inspector", "An", "--date", "2026-11-10"),
             "Error: HB-005 was not selected for inspection\n",
+            1,
         ),
         (
             ("HB-999", "--result", "ok", "--inspector", "An", "--date", "2026-11-10"),
             "Error: unknown order 'HB-999'\n",
+            1,
         ),
         (
             ("HB-004", "--result", "ok", "--inspector", "An", "--date", "2099-01-01"),
             "Error: --date 2099-01-01 is in the future (today is ",
+            2,
         ),
         (
             ("HB-004", "--result", "ok", "--inspector", "An", "--correction", "12,345"),
             "Error: --correction: ",
+            2,
         ),
         (
             ("HB-004", "--result", "ok", "--inspector", " ", "--date", "2026-11-10"),
@@ -146,9 +150,10 @@ def test_no_access_says_the_order_stays_open(cli, selected):
         ),
     ],
 )
-def test_one_outcome_refused(cli, selected, args, message):
+def test_one_outcome_refused(cli, selected, args, message, code):
+    """A mistake on the command line exits 2; an order that cannot take the outcome, 1."""
     result = cli("record", "-w", selected.root, *args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr.startswith(message)
 
 

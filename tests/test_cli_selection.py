@@ -37,7 +37,8 @@ def test_select_prints_the_run_summary(cli, workspace, tmp_path):
         "  not selected                      1",
         "  decided                           3",
         "2 to inspect, due on 2026-12-11.",
-        "Realised sample rate so far: 0.00% (0 of 1; 95% interval 0.00% to 97.50%), target 2.00%.",
+        # The workspace's dialect is excel-be: a decimal comma, as in `report`.
+        "Realised sample rate so far: 0,00% (0 of 1; 95% interval 0,00% to 97,50%), target 2,00%.",
         f"run 1 hash {lines[0].rsplit(' ', 1)[1]}",
     ]
     assert len(decisions(workspace)) == 3

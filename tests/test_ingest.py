@@ -212,8 +212,9 @@ def test_missing_required_columns_imports_nothing(workspace, tmp_path):
     path = write(tmp_path / "cols.csv", "order_id,amount\nA1,10\n")
     result = ingest(workspace, path)
     assert result.error == (
-        f"{path}: missing required column(s): contractor (or name the contractor with "
-        "--contractor); columns found: order_id, amount"
+        f"{path}: missing required column(s): contractor (or name its contractor: `ingest "
+        '--contractor NAME`, or in inspect-cli.toml [contractors."NAME"] files = ["cols.csv"], '
+        "which `daily` reads too); columns found: order_id, amount"
     )
     assert orders(workspace) == {}
     conn = workspace.connect()

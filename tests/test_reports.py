@@ -34,7 +34,7 @@ import pytest
 from conftest import NOW, SEED, TODAY
 from helpers import OUTCOMES, build_fixed
 
-from inspect_cli.errors import InvalidValue
+from inspect_cli.errors import InvalidValue, MalformedOption
 from inspect_cli.outcomes import Outcome, record_outcome
 from inspect_cli.reports import (
     SUMMARY_COLUMNS,
@@ -109,7 +109,7 @@ def test_from_and_to_may_each_be_left_open():
     ],
 )
 def test_bad_periods_are_refused(period, start, end, message):
-    with pytest.raises(InvalidValue) as e:
+    with pytest.raises(MalformedOption) as e:
         parse_period(period, start, end)
     assert str(e.value) == message
 
@@ -307,7 +307,7 @@ def test_contractors_sort(fixed, sort, order):
 
 
 def test_sort_is_for_the_contractors_report_only(fixed):
-    with pytest.raises(InvalidValue, match="--sort applies to `report contractors` only"):
+    with pytest.raises(MalformedOption, match="--sort applies to `report contractors` only"):
         report(fixed, "summary", sort="orders")
 
 

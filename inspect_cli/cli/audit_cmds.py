@@ -13,11 +13,18 @@ from inspect_cli.cli.common import (
     OutputFormat,
     WorkspaceOption,
     open_workspace,
+    opened_store,
     print_json,
+    read_seed,
     user_errors,
 )
 
-audit_app = typer.Typer(help="What an external auditor takes away.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="What an external auditor takes away.\n\n"
+    "Example:\n\n"
+    "    inspect-cli audit pack -w ./control /media/usb/audit-2026",
+    no_args_is_help=True,
+)
 app.add_typer(audit_app, name="audit")
 
 
@@ -47,29 +54,18 @@ def pack(
         inspect-cli audit pack -w ./control /media/usb/audit-2026
     """
     from inspect_cli.audit_package import write_package
-    from inspect_cli.errors import InspectError
     from inspect_cli.selection import check_seed
-    from inspect_cli.store import open_read_only
     from inspect_cli.store import selections as db
 
     with user_errors():
         ws = open_workspace(workspace)
-        conn = open_read_only(ws.store_path)
-        try:
-            seed = None
-            if seed_file is not None:
-                try:
-                    seed = seed_file.read_text(encoding="utf-8").strip()
-                except OSError as e:
-                    message = f"cannot read the seed file {seed_file}: {e.strerror}"
-                    raise InspectError(message) from None
-            elif db.seed_revealed(conn):
+        with opened_store(ws, read_only=True) as conn:
+            seed = read_seed(None, seed_file)
+            if seed is None and db.seed_revealed(conn):
                 seed = ws.read_seed()
             if seed is not None:
                 check_seed(conn, seed)
             made = write_package(conn, ws.archive, folder, seed)
-        finally:
-            conn.close()
     if output is OutputFormat.json:
         print_json(
             {

@@ -25,8 +25,12 @@ from inspect_cli.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from rich.console import Console
 
+    from inspect_cli.config import Config
+    from inspect_cli.formatting import Formatter
     from inspect_cli.workspace import Workspace
 
 WorkspaceOption = Annotated[
@@ -40,6 +44,11 @@ WorkspaceOption = Annotated[
 ]
 
 
+# --format has one meaning everywhere: how a command writes its result on stdout. Two sets of
+# values, each defined once: table|json, and table|csv|json for commands that print a table
+# a spreadsheet can take. (export writes a file: its file type is --file-type.)
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -47,6 +56,18 @@ class OutputFormat(StrEnum):
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="table for people, json for scripts.")
+]
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+TableFormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", help="table for people; csv and json (same content) for tools."),
 ]
 DateOption = Annotated[
     str | None,
@@ -113,6 +134,23 @@ def open_workspace(path: Path | None) -> Workspace:
     return find_workspace(path)
 
 
+@contextmanager
+def opened_store(ws: Workspace, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    """The workspace's store for the time of a block, closed however the block ends.
+
+    read_only opens an existing store without migrating or creating it (verify, audit)."""
+    if read_only:
+        from inspect_cli.store import open_read_only
+
+        conn = open_read_only(ws.store_path)
+    else:
+        conn = ws.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 def owner_only_files() -> None:
     """Make every file this command creates readable by its owner only (umask 077).
 
@@ -177,13 +215,27 @@ def _escaping_console() -> type[Console]:
     return EscapingConsole
 
 
+# Off a terminal (cron mail, a pipe, a file) lines are as long as their content: nothing wraps.
+UNBOUNDED_WIDTH = 10_000
+
+
 def _console(stream: Any) -> Console:
-    return _escaping_console()(
-        file=stream,
-        no_color="NO_COLOR" in os.environ,
-        highlight=False,
-        soft_wrap=not stream.isatty(),
-    )
+    console = _escaping_console()(file=stream, no_color="NO_COLOR" in os.environ, highlight=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+        console.width = UNBOUNDED_WIDTH
+    return console
+
+
+def print_table(console: Console, table: Any) -> None:
+    """A table as the terminal fits it; off a terminal at its natural width with no trailing
+    spaces, so that a mail or a pipe never breaks a name over lines nor cuts it."""
+    if console.is_terminal:
+        console.print(table, soft_wrap=False)
+        return
+    with console.capture() as captured:
+        console.print(table, soft_wrap=False)
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def shown(text: str) -> str:
@@ -209,3 +261,34 @@ def print_json(data: Any) -> None:
     from inspect_cli.printable import escape_json
 
     typer.echo(escape_json(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
+
+
+def formatter(config: Config | None = None) -> Formatter:
+    """Numbers for people as the workspace's reports show them (its language and CSV dialect);
+    without a workspace, English with a decimal point."""
+    from inspect_cli.formatting import Formatter
+
+    if config is None:
+        return Formatter()
+    return Formatter(config.language, config.csv_dialect)
+
+
+# A summary lists this many rejection reasons; the quarantine file has every row.
+SHOWN_REASONS = 5
+
+
+def reason_lines(counts: Counter[str], fmt: Formatter) -> list[str]:
+    """The most frequent rejection reasons, each once with its number of rows."""
+    lines = [
+        f"  {fmt.count(n)} {'row' if n == 1 else 'rows'}: {reason}"
+        for reason, n in counts.most_common(SHOWN_REASONS)
+    ]
+    others = counts.most_common()[SHOWN_REASONS:]
+    if others:
+        rows = sum(n for _, n in others)
+        lines.append(
+            f"  … {fmt.count(len(others))} other reason{'s' if len(others) > 1 else ''} "
+            f"({fmt.count(rows)} {'row' if rows == 1 else 'rows'}), "
+            "all in the quarantine file"
+        )
+    return lines

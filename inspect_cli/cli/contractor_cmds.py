@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
-
 import typer
 
 from inspect_cli.cli.app import app
-from inspect_cli.cli.common import WorkspaceOption, open_workspace, print_json, stdout, user_errors
-
-
-class ContractorsFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+from inspect_cli.cli.common import (
+    TableFormat,
+    TableFormatOption,
+    WorkspaceOption,
+    formatter,
+    open_workspace,
+    opened_store,
+    print_json,
+    print_table,
+    stdout,
+    user_errors,
+)
 
 
 @app.command()
 def contractors(
     workspace: WorkspaceOption = None,
-    output: Annotated[
-        ContractorsFormat,
-        typer.Option("--format", help="table for people; csv and json (same content) for tools."),
-    ] = ContractorsFormat.table,
+    output: TableFormatOption = TableFormat.table,
 ) -> None:
     """List the contractor names seen, with their orders, grouped when they look like one firm.
 
@@ -43,13 +42,10 @@ def contractors(
     with user_errors():
         ws = open_workspace(workspace)
         config = ws.config()
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             seen = db.names_seen(conn)
-        finally:
-            conn.close()
         names, groups = group_names(seen, config.contractors)
-    if output is ContractorsFormat.json:
+    if output is TableFormat.json:
         print_json(
             {
                 "contractors": [
@@ -62,7 +58,7 @@ def contractors(
             }
         )
         return
-    if output is ContractorsFormat.csv:
+    if output is TableFormat.csv:
         import csv
         import io
 
@@ -76,17 +72,21 @@ def contractors(
     from rich.table import Table
 
     console = stdout()
-    table = Table(box=None)
-    table.add_column("contractor")
+    fmt = formatter(config)
+    table = Table(box=None, pad_edge=False)
+    # A name is never cut: on a narrow terminal it folds, off a terminal it is whole.
+    table.add_column("contractor", overflow="fold")
     table.add_column("orders", justify="right")
     table.add_column("group", justify="right")
     for n in names:
-        table.add_row(neutralise(n.name), str(n.orders), str(n.group or ""))
+        table.add_row(
+            neutralise(n.name), fmt.count(n.orders), fmt.count(n.group) if n.group else ""
+        )
     if names:
-        console.print(table)
+        print_table(console, table)
     console.print(
-        f"{len(names)} contractor name(s); "
-        f"{len(groups)} group(s) of names that look like one firm.",
+        f"{fmt.count(len(names))} contractor name(s); "
+        f"{fmt.count(len(groups))} group(s) of names that look like one firm.",
         markup=False,
     )
     if groups:

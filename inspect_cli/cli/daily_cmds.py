@@ -5,29 +5,36 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from inspect_cli.cli.app import app
 from inspect_cli.cli.common import (
+    SHOWN_REASONS,
     DateOption,
     FormatOption,
     OutputFormat,
     WorkspaceOption,
+    formatter,
     now,
     open_workspace,
     parse_day,
     print_json,
+    reason_lines,
     shown,
-    stderr,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 from inspect_cli.errors import InspectError, from_host
 from inspect_cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from inspect_cli.daily import DailyResult
+    from inspect_cli.formatting import Formatter
+    from inspect_cli.workspace import Workspace
 
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")
@@ -67,6 +74,7 @@ def daily(
     with user_errors():
         ws = open_workspace(workspace)
         as_of = parse_day(day)
+        fmt = formatter(ws.config())
         with ws.lock(), logging_to(ws.logs, sys.stderr, quiet=quiet) as log:
             try:
                 result = run_daily(
@@ -74,7 +82,7 @@ def daily(
                     as_of=as_of,
                     now=now(),
                     log=log,
-                    file_progress=_file_progress(quiet or output is OutputFormat.json),
+                    file_progress=_file_progress(quiet or output is OutputFormat.json, fmt),
                 )
             except InspectError as e:
                 log.error("daily run stopped: %s", e, extra=FILE_ONLY)
@@ -90,39 +98,56 @@ def daily(
             if line:
                 log.info("receipt: %s", line, extra=FILE_ONLY)
             code = result.exit_code(fail_on_overdue)
-            log.log(20 if code is ExitCode.OK else 30, result.summary(), extra=FILE_ONLY)
+            log.log(20 if code is ExitCode.OK else 30, result.summary(fmt), extra=FILE_ONLY)
     if output is OutputFormat.json:
         if not (quiet and code is ExitCode.OK):
             print_json({**result.as_dict(fail_on_overdue), **made})
     else:
         if not (quiet and code is ExitCode.OK):
-            typer.echo(shown(result.summary()))
+            typer.echo(shown(result.summary(fmt)))
+            for advice in _what_to_do(result, ws, fmt):
+                typer.echo(shown(advice))
         # The receipt leaves the building the day the run is made, also under cron --quiet.
         if line:
             typer.echo(line)
     raise typer.Exit(int(code))
 
 
-def _file_progress(off: bool) -> Callable | None:
-    """A transient row counter per file on a terminal; None under cron or in a pipe."""
-    console = stderr()
-    if off or not console.is_terminal:
+def _what_to_do(result: DailyResult, ws: Workspace, fmt: Formatter) -> list[str]:
+    """For the cron mail: why rows and files were refused, at most a few lines, and the next
+    step, so that the coordinator need not open the log to act."""
+    from inspect_cli.daily import QUARANTINED
+
+    lines = []
+    refused = [f for f in result.files if f.status == QUARANTINED]
+    if refused:
+        lines.append(f"Files quarantined ({fmt.count(len(refused))}):")
+        for f in refused[:SHOWN_REASONS]:
+            lines.append(f"  {f.result.error}")
+        if len(refused) > SHOWN_REASONS:
+            lines.append(f"  … {fmt.count(len(refused) - SHOWN_REASONS)} more in {ws.quarantine}")
+        lines.append(
+            f"Next step: fix each file (or its profile in {ws.config_path.name}) as its "
+            f"reason says (.reason.txt beside it in {ws.quarantine}), then move it back to "
+            f"{ws.inbox}."
+        )
+    counts = result.rejected_reasons()
+    if counts:
+        lines.append("Rows rejected, by reason:")
+        lines.extend(reason_lines(counts, fmt))
+        lines.append(
+            f"Next step: open the quarantine file(s) in {ws.quarantine}, correct the rows (the "
+            f"problems column says what is wrong) and put the file in {ws.inbox}: it imports "
+            "like the original, and only its rows."
+        )
+    return lines
+
+
+def _file_progress(off: bool, fmt: Formatter) -> Callable | None:
+    """Rows read per file on stderr; None under --quiet (cron mails any output) or for JSON."""
+    if off:
         return None
-
-    @contextmanager
-    def bar(name: str) -> Iterator[Callable[[int], None]]:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn(f"{name}: {{task.completed:,}} rows read"),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(name, total=None)
-            yield lambda n: progress.advance(task, n)
-
-    return bar
+    return lambda name: progress(f"ingest {name}", "rows read", fmt=fmt)
 
 
 def _at(value: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,14 +14,22 @@ from inspect_cli.cli.common import (
     FormatOption,
     OutputFormat,
     WorkspaceOption,
+    formatter,
     now,
     open_workspace,
+    opened_store,
     print_json,
+    print_table,
+    reason_lines,
     stderr,
     stdout,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 from inspect_cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from inspect_cli.formatting import Formatter
 
 
 @app.command()
@@ -65,21 +73,24 @@ def ingest(
             config = ws.config()
             # One writer at a time, as for the daily run: a second one exits 4.
             held.enter_context(ws.lock())
-            conn = held.enter_context(closing(ws.connect()))
+            conn = held.enter_context(opened_store(ws))
             log = held.enter_context(logging_to(ws.logs, sys.stderr, quiet=True))
-        advance = held.enter_context(_progress(output))
+        fmt = formatter(config)
         for path in files:
-            result = ingest_file(
-                conn,
-                path,
-                config,
-                quarantine_dir=ws.quarantine,
-                now=now(),
-                contractor=contractor,
-                sheet=sheet,
-                dry_run=dry_run,
-                progress=advance,
-            )
+            with progress(
+                f"ingest {path.name}", "rows read", fmt=fmt, on=output is OutputFormat.table
+            ) as advance:
+                result = ingest_file(
+                    conn,
+                    path,
+                    config,
+                    quarantine_dir=ws.quarantine,
+                    now=now(),
+                    contractor=contractor,
+                    sheet=sheet,
+                    dry_run=dry_run,
+                    progress=advance,
+                )
             results.append(result)
             if not dry_run and result.error is None:
                 log.info(
@@ -97,29 +108,38 @@ def ingest(
     if output is OutputFormat.json:
         print_json({"dry_run": dry_run, "files": [r.as_dict() for r in results]})
     else:
-        _print_table(results, dry_run)
+        _print_table(results, dry_run, fmt)
     if any(r.error for r in results):
         raise typer.Exit(ExitCode.ERROR)
     if any(r.rejected for r in results):
         raise typer.Exit(ExitCode.REJECTED)
 
 
-def _print_table(results, dry_run: bool) -> None:
+def _print_table(results, dry_run: bool, fmt: Formatter) -> None:
     from rich.table import Table
 
-    table = Table(title="Dry run: nothing stored" if dry_run else None, box=None)
+    from inspect_cli.quarantine import reason_counts
+
+    table = Table(title="Dry run: nothing stored" if dry_run else None, box=None, pad_edge=False)
     for name in ("file", "read", "new", "unchanged", "amended", "rejected"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+        if name == "file":
+            # A file name is never cut: on a narrow terminal it folds over lines.
+            table.add_column(name, overflow="fold")
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for r in results:
         if r.error:
             continue
         table.add_row(
             Path(r.file).name,
-            *(str(getattr(r, k)) for k in ("read", "new", "unchanged", "amended", "rejected")),
+            *(
+                fmt.count(getattr(r, k))
+                for k in ("read", "new", "unchanged", "amended", "rejected")
+            ),
         )
     out = stdout()
     if table.row_count:
-        out.print(table)
+        print_table(out, table)
     if dry_run:
         for r in results:
             if not r.error:
@@ -129,36 +149,18 @@ def _print_table(results, dry_run: bool) -> None:
     for r in results:
         if r.not_completed:
             name = Path(r.file).name
-            out.print(f"{name}: {r.not_completed} orders not completed yet (stored, decided later)")
+            out.print(
+                f"{name}: {fmt.count(r.not_completed)} orders not completed yet "
+                "(stored, decided later)",
+                markup=False,
+            )
         if r.quarantine:
-            out.print(f"{Path(r.file).name}: {r.rejected} rejected rows in {r.quarantine}")
+            out.print(
+                f"{Path(r.file).name}: {fmt.count(r.rejected)} rejected rows in {r.quarantine}",
+                markup=False,
+            )
+            for line in reason_lines(reason_counts(Path(r.quarantine)), fmt):
+                out.print(line, markup=False)
     for r in results:
         if r.error:
             stderr().print(f"Error: {r.error}", markup=False, soft_wrap=True)
-
-
-class _progress:
-    """A row counter on stderr while files import, only on a terminal and for table output."""
-
-    def __init__(self, output: OutputFormat) -> None:
-        self._bar = None
-        if output is OutputFormat.table and stderr().is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn
-
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.completed:,} rows read"),
-                console=stderr(),
-                transient=True,
-            )
-
-    def __enter__(self):
-        if self._bar is None:
-            return None
-        self._bar.start()
-        task = self._bar.add_task("ingest", total=None)
-        return lambda n: self._bar.advance(task, n)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()

@@ -14,6 +14,7 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     now,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
     stderr,
@@ -25,7 +26,10 @@ from inspect_cli.exit_codes import ExitCode
 from inspect_cli.result_codes import Result
 
 satisfaction_app = typer.Typer(
-    help="Tenant satisfaction scores: import survey exports or add one score.",
+    help="Tenant satisfaction scores: import survey exports or add one score.\n\n"
+    "Example:\n\n\b\n"
+    "    inspect-cli satisfaction import -w ./control survey-2026-q4.xlsx\n"
+    '    inspect-cli satisfaction add -w ./control HB-1042 --score 8 --comment "vlot geholpen"',
     no_args_is_help=True,
 )
 app.add_typer(satisfaction_app, name="satisfaction")
@@ -114,8 +118,7 @@ def record(
             _usage("give either an ORDER_ID or --from FILE")
         ws = open_workspace(workspace)
         today = parse_day(None)
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             if from_file is not None:
                 if any(v is not None for v in (result, inspector, day, findings, correction)):
                     _usage(
@@ -140,8 +143,6 @@ def record(
                     )
                 except InvalidValue as e:
                     raise e.for_options(_OPTIONS) from None
-        finally:
-            conn.close()
     if from_file is None:
         _print_single(output, order_id, status, single.result)
         return
@@ -150,6 +151,7 @@ def record(
 
 def _one_outcome(order_id, result, inspector, day, findings, correction):
     from inspect_cli.amounts import parse_amount
+    from inspect_cli.errors import MalformedOption
     from inspect_cli.outcomes import Outcome
 
     if result is None or inspector is None:
@@ -159,7 +161,7 @@ def _one_outcome(order_id, result, inspector, day, findings, correction):
         try:
             cents = parse_amount(correction)
         except ValueError as e:
-            raise InvalidValue(f"--correction: {e}") from None
+            raise MalformedOption(f"--correction: {e}") from None
     return Outcome(
         order_id=order_id.strip(),
         result=result.value,
@@ -236,8 +238,7 @@ def satisfaction_import(
 
     with user_errors():
         ws = open_workspace(workspace)
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             result = import_satisfaction(
                 conn,
                 file,
@@ -248,8 +249,6 @@ def satisfaction_import(
                 replace=replace,
                 sheet=sheet,
             )
-        finally:
-            conn.close()
     _print_file_result(output, result.as_dict())
 
 
@@ -281,23 +280,21 @@ def satisfaction_add(
     with user_errors():
         ws = open_workspace(workspace)
         scale = ws.config().satisfaction_scale
-        conn = ws.connect()
-        try:
-            status = add_score(
-                conn,
-                order_id,
-                score,
-                scale=scale,
-                responded_on=parse_day(day),
-                comment=comment,
-                today=parse_day(None),
-                now=now(),
-                replace=replace,
-            )
-        except InvalidValue as e:
-            raise e.for_options(_OPTIONS) from None
-        finally:
-            conn.close()
+        with opened_store(ws) as conn:
+            try:
+                status = add_score(
+                    conn,
+                    order_id,
+                    score,
+                    scale=scale,
+                    responded_on=parse_day(day),
+                    comment=comment,
+                    today=parse_day(None),
+                    now=now(),
+                    replace=replace,
+                )
+            except InvalidValue as e:
+                raise e.for_options(_OPTIONS) from None
     if output is OutputFormat.json:
         print_json({"order_id": order_id, "score": score, "scale": scale, "status": status})
     else:

@@ -12,15 +12,19 @@ import typer
 from inspect_cli.cli.app import app
 from inspect_cli.cli.common import (
     DateOption,
+    TableFormat,
+    TableFormatOption,
     WorkspaceOption,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
+    print_table,
     shown,
     stdout,
     user_errors,
 )
-from inspect_cli.errors import InvalidValue
+from inspect_cli.errors import MalformedOption
 
 if TYPE_CHECKING:
     from datetime import date
@@ -48,12 +52,6 @@ class Language(StrEnum):
     en = "en"
     nl = "nl"
     fr = "fr"
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class SortKey(StrEnum):
@@ -100,10 +98,7 @@ def report(
             help="contractors: order of the rows (default failure_rate).", show_default=False
         ),
     ] = None,
-    output: Annotated[
-        ReportFormat,
-        typer.Option("--format", help="table for people; csv and json (same content) for tools."),
-    ] = ReportFormat.table,
+    output: TableFormatOption = TableFormat.table,
     lang: Annotated[
         Language | None,
         typer.Option(
@@ -153,9 +148,8 @@ def report(
             _write_board(ws, config, chosen, today, language, out, contractor)
             return
         if out is not None:
-            raise InvalidValue("--out applies to `report board` only")
-        conn = ws.connect()
-        try:
+            raise MalformedOption("--out applies to `report board` only")
+        with opened_store(ws) as conn:
             result = build_report(
                 conn,
                 name.value,
@@ -169,14 +163,20 @@ def report(
                 lang=language,
                 cost_cents=config.inspection_cost_cents,
             )
-        finally:
-            conn.close()
-    if output is ReportFormat.json:
+    if output is TableFormat.json:
         print_json(result.to_json())
-    elif output is ReportFormat.csv:
+    elif output is TableFormat.csv:
         _print_csv(result)
     else:
-        _print_table(result, config.csv_dialect, language)
+        keep = _sorted_column(sort) if name is ReportName.contractors else None
+        _print_table(result, config.csv_dialect, language, keep)
+
+
+def _sorted_column(sort: SortKey | None) -> str | None:
+    """The column `report contractors --sort` orders by, which a narrow table keeps."""
+    if sort is None:
+        return "failure_rate"
+    return {"spend": "spend_eur", "corrections": "corrections_eur"}.get(sort.value, sort.value)
 
 
 def _print_csv(result: Report) -> None:
@@ -198,19 +198,17 @@ def _print_csv(result: Report) -> None:
     typer.echo(out.getvalue(), nl=False)
 
 
-def _print_table(result: Report, dialect: str, lang: str) -> None:
+def _print_table(result: Report, dialect: str, lang: str, keep: str | None = None) -> None:
     console = stdout()
     table = (
         _figures(result, dialect, lang)
         if result.single
-        else _fitted(result, dialect, lang, console)
+        else _fitted(result, dialect, lang, console, keep)
     )
-    # The shared console does not wrap when not on a terminal; a table must fit its width
-    # anyway (cron mail), so wrapping is asked for here.
-    console.print(result.title, markup=False, highlight=False, soft_wrap=False)
-    console.print(table, soft_wrap=False)
+    console.print(result.title, markup=False, highlight=False)
+    print_table(console, table)
     for note in result.notes:
-        console.print(note, markup=False, highlight=False, soft_wrap=False)
+        console.print(note, markup=False, highlight=False)
 
 
 def _figures(result: Report, dialect: str, lang: str) -> Table:
@@ -239,12 +237,16 @@ def _figures(result: Report, dialect: str, lang: str) -> Table:
     return table
 
 
-def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
+def _fitted(
+    result: Report, dialect: str, lang: str, console: Console, keep: str | None = None
+) -> Table:
     """A table that fits the terminal, never by cutting a value.
 
     Numbers and values with their interval keep their natural width while optional columns
-    (highest drop first) can still be left out; text may wrap at spaces. Only when nothing
-    optional is left do intervals wrap too. Spare room goes to intervals, then to text.
+    (highest drop first) can still be left out, except `keep`, the column the rows are sorted
+    by; text may wrap at spaces. Only when nothing optional is left do intervals wrap too.
+    Spare room goes to intervals, then to text. Off a terminal the console is unbounded:
+    every column is shown at its natural width.
     """
     from dataclasses import replace
 
@@ -263,8 +265,11 @@ def _fitted(result: Report, dialect: str, lang: str, console: Console) -> Table:
         # box=None: two spaces between columns and none at the edges (pad_edge=False).
         return console.width - sum(widths[c.key] for c in columns) - 2 * (len(columns) - 1)
 
-    while spare(preferred) < 0 and any(c.drop for c in columns):
-        columns.remove(max(columns, key=lambda c: c.drop))
+    optional = [c for c in columns if c.drop and c.key != keep]
+    while spare(preferred) < 0 and optional:
+        dropped = max(optional, key=lambda c: c.drop)
+        optional.remove(dropped)
+        columns.remove(dropped)
     widths = preferred if spare(preferred) >= 0 else least
     room = max(spare(widths), 0)
     for c in sorted(columns, key=lambda c: c.kind == "text"):
@@ -319,11 +324,10 @@ def _write_board(
     from inspect_cli.board import write_board
 
     if out is None:
-        raise InvalidValue("report board needs --out FILE.html")
+        raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
-        raise InvalidValue("report board covers every contractor; leave out --contractor")
-    conn = ws.connect()
-    try:
+        raise MalformedOption("report board covers every contractor; leave out --contractor")
+    with opened_store(ws) as conn:
         path = write_board(
             conn,
             out,
@@ -335,8 +339,6 @@ def _write_board(
             scale=config.satisfaction_scale,
             cost_cents=config.inspection_cost_cents,
         )
-    finally:
-        conn.close()
     typer.echo(f"board report written to {path}", err=True)
 
 
@@ -350,24 +352,22 @@ def _signal_report(
     period: str | None,
     contractor: str | None,
     sort: SortKey | None,
-    output: ReportFormat,
+    output: TableFormat,
     lang: Language | None,
     workspace: Path | None,
 ) -> None:
     """Split groups, or signals per contractor with the possible double billings."""
     from inspect_cli import signals
-    from inspect_cli.errors import InvalidValue
     from inspect_cli.reports import _match_contractor, parse_period
 
     with user_errors():
         if sort is not None:
-            raise InvalidValue("--sort applies to `report contractors` only")
+            raise MalformedOption("--sort applies to `report contractors` only")
         ws = open_workspace(workspace)
         config = ws.config()
         chosen = parse_period(period, start, end)
         threshold, window = config.threshold_cents, config.split_window_days
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             if contractor is not None:
                 contractor = _match_contractor(conn, contractor)
             if name is ReportName.splits:
@@ -386,13 +386,11 @@ def _signal_report(
                     window_days=window,
                     contractor=contractor,
                 )
-        finally:
-            conn.close()
     if name is ReportName.splits:
         report = signals.splits_report(
             groups, period=chosen, threshold_cents=threshold, window_days=window
         )
-        if output is ReportFormat.json:
+        if output is TableFormat.json:
             print_json(
                 signals.splits_json(
                     groups, period=chosen, threshold_cents=threshold, window_days=window
@@ -402,7 +400,7 @@ def _signal_report(
         reports = [report]
     else:
         report = signals.signals_report(rows, period=chosen, threshold_cents=threshold)
-        if output is ReportFormat.json:
+        if output is TableFormat.json:
             print_json(
                 signals.signals_json(
                     rows, found, period=chosen, threshold_cents=threshold, window_days=window
@@ -411,13 +409,13 @@ def _signal_report(
             return
         # CSV holds one table: the contractors; the pairs are in the table view and JSON.
         reports = [report]
-        if output is ReportFormat.table:
+        if output is TableFormat.table:
             reports.append(signals.doubles_report(found.doubles, window_days=window))
     if contractor is not None:
         for r in reports:
             r.title += f", contractor {contractor}"
     for r in reports:
-        if output is ReportFormat.csv:
+        if output is TableFormat.csv:
             _print_csv(r)
         else:
             _print_table(r, config.csv_dialect, lang.value if lang else config.language)

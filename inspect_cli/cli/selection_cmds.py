@@ -15,16 +15,20 @@ from inspect_cli.cli.common import (
     OutputFormat,
     SeedFileOption,
     WorkspaceOption,
+    formatter,
     now,
     open_workspace,
+    opened_store,
     parse_day,
     print_json,
     read_seed,
     stdout,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 
 if TYPE_CHECKING:
+    from inspect_cli.formatting import Formatter
     from inspect_cli.selection import RunResult
     from inspect_cli.verify import Verification
 
@@ -57,20 +61,20 @@ def select(
         as_of = parse_day(day)
         config = ws.config()
         seed = ws.read_seed()
-        with ws.lock():
-            conn = ws.connect()
-            try:
-                result = run_selection(
-                    conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
-                )
-            finally:
-                conn.close()
+        with (
+            ws.lock(),
+            opened_store(ws) as conn,
+            progress("select: deciding orders", on=output is OutputFormat.table),
+        ):
+            result = run_selection(
+                conn, seed=seed, config=config, as_of=as_of, now=now(), dry_run=dry_run
+            )
         if result.run_id is not None and result.hash is not None:
             _log_receipt(ws, receipt(result.run_id, result.hash))
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
-        _print_run(result)
+        _print_run(result, formatter(config))
         if result.run_id is not None and result.hash is not None:
             typer.echo(receipt(result.run_id, result.hash))
 
@@ -80,15 +84,11 @@ def _log_receipt(ws: Any, line: str) -> None:
     _log_verification(ws, f"receipt: {line}")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str, fmt: Formatter) -> str:
+    return f"{fmt.count(n)} {noun}{'' if n == 1 else 's'}"
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.2f}%"
-
-
-def _print_run(result: RunResult) -> None:
+def _print_run(result: RunResult, fmt: Formatter) -> None:
     out = stdout()
     counts = result.plan.counts
     if result.dry_run:
@@ -106,28 +106,35 @@ def _print_run(result: RunResult) -> None:
     if counts.get("split_above_threshold"):
         labels["split_above_threshold"] = "split above threshold"
     for key, label in labels.items():
-        out.print(f"  {label:<26}{counts[key]:>9,}")
-    out.print(f"  {'decided':<26}{result.decided:>9,}")
+        out.print(f"  {label:<26}{fmt.count(counts[key]):>9}")
+    out.print(f"  {'decided':<26}{fmt.count(result.decided):>9}")
     if result.selected:
-        out.print(f"{len(result.selected):,} to inspect, due on {result.due_on}.")
+        out.print(f"{fmt.count(len(result.selected))} to inspect, due on {result.due_on}.")
     if result.plan.kept_after_downward:
         kept = result.plan.kept_after_downward
-        listed = ", ".join(kept[:20]) + (f", … {len(kept) - 20} more" if len(kept) > 20 else "")
-        out.print(f"Kept selected after a downward amendment: {len(kept)} ({listed})", markup=False)
+        more = f", … {fmt.count(len(kept) - 20)} more" if len(kept) > 20 else ""
+        listed = ", ".join(kept[:20]) + more
+        out.print(
+            f"Kept selected after a downward amendment: {fmt.count(len(kept))} ({listed})",
+            markup=False,
+        )
     if result.left_pending:
         out.print(
-            f"Left for a later run: {_count(result.left_pending, 'order')} "
+            f"Left for a later run: {_count(result.left_pending, 'order', fmt)} "
             f"completed after {result.as_of}."
         )
     realised = result.realised
     if realised.rate is None:
-        out.print(f"Realised sample rate: no orders drawn yet; target {realised.target}.")
+        out.print(
+            f"Realised sample rate: no orders drawn yet; target {fmt.percent(realised.target, 2)}."
+        )
     else:
         lo, hi = realised.interval
         out.print(
-            f"Realised sample rate so far: {_percent(realised.rate)} "
-            f"({realised.sampled:,} of {realised.population:,}; 95% interval "
-            f"{_percent(lo)} to {_percent(hi)}), target {_percent(float(realised.target))}."
+            f"Realised sample rate so far: {fmt.percent(realised.rate, 2)} "
+            f"({fmt.count(realised.sampled)} of {fmt.count(realised.population)}; 95% interval "
+            f"{fmt.percent(lo, 2)} to {fmt.percent(hi, 2)}), "
+            f"target {fmt.percent(realised.target, 2)}."
         )
 
 
@@ -182,7 +189,6 @@ def verify(
         inspect-cli verify -w ./control --seed-file revealed-seed.txt --receipts mails.txt
     """
     from inspect_cli.errors import InspectError, SeedError
-    from inspect_cli.store import open_read_only
     from inspect_cli.verify import parse_receipts
     from inspect_cli.verify import verify as run_verify
 
@@ -202,22 +208,26 @@ def verify(
             pasted = parse_receipts(text)
             if not pasted:
                 raise InspectError(f"{receipts}: no line holds a run id and a 64-hex hash")
-        conn = open_read_only(ws.store_path)
-        try:
-            result = run_verify(conn, given or ws.read_seed(), pasted)
-            if files:
-                from inspect_cli.archive_check import check_files
-                from inspect_cli.verify import Problem
+        with opened_store(ws, read_only=True) as conn:
+            try:
+                with progress(
+                    "verify: recomputing every decision", on=output is OutputFormat.table
+                ):
+                    result = run_verify(conn, given or ws.read_seed(), pasted)
+                if files:
+                    from inspect_cli.archive_check import check_files
+                    from inspect_cli.verify import Problem
 
-                found = check_files(conn, ws.archive, ws.config())
-                result = result.anchored(
-                    "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
-                )
-        except SeedError as e:
-            _log_verification(ws, f"verify failed: {e}")
-            raise
-        finally:
-            conn.close()
+                    with progress(
+                        "verify: reading the archived files", on=output is OutputFormat.table
+                    ):
+                        found = check_files(conn, ws.archive, ws.config())
+                    result = result.anchored(
+                        "files", [Problem("file", p.message, p.run_id, p.order_id) for p in found]
+                    )
+            except SeedError as e:
+                _log_verification(ws, f"verify failed: {e}")
+                raise
     outcome = "ok" if result.ok else f"failed: {len(result.problems)} problems"
     _log_verification(
         ws,
@@ -227,7 +237,7 @@ def verify(
     if output is OutputFormat.json:
         print_json(result.to_json())
     else:
-        _print_verification(result)
+        _print_verification(result, formatter(ws.config()))
         if not result.anchors:
             typer.echo(
                 "Note: without --receipts or --files, verify can only check that the store is "
@@ -246,11 +256,13 @@ def _verify_package(folder: Path, seed: str | None, output: OutputFormat) -> Non
     if output is OutputFormat.json:
         print_json({"ok": not problems, "package": str(folder), "problems": problems})
     elif problems:
-        typer.echo(f"FAILED: {_count(len(problems), 'problem')} in the package {folder}:")
+        fmt = formatter()
+        typer.echo(f"FAILED: {_count(len(problems), 'problem', fmt)} in the package {folder}:")
         for line in problems[:SHOWN_PROBLEMS]:
             typer.echo(f"  {line}")
         if len(problems) > SHOWN_PROBLEMS:
-            typer.echo(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more (--format json)")
+            more = fmt.count(len(problems) - SHOWN_PROBLEMS)
+            typer.echo(f"  … and {more} more (--format json)")
     else:
         typer.echo(f"OK: the package {folder} checks out.")
     if problems:
@@ -271,22 +283,24 @@ def _log_verification(ws: Any, line: str) -> None:
         pass
 
 
-def _print_verification(result: Verification) -> None:
+def _print_verification(result: Verification, fmt: Formatter) -> None:
     out = stdout()
     if result.ok:
         out.print(
-            f"OK: all {_count(result.decisions, 'decision')} reproduce and the chain of "
-            f"{_count(result.runs, 'run')} is intact (seed commitment {result.seed_commitment})."
+            f"OK: all {_count(result.decisions, 'decision', fmt)} reproduce and the chain of "
+            f"{_count(result.runs, 'run', fmt)} is intact "
+            f"(seed commitment {result.seed_commitment})."
         )
         return
     out.print(
-        f"FAILED: {_count(len(result.problems), 'problem')} in "
-        f"{_count(result.decisions, 'decision')} and {_count(result.runs, 'run')}:"
+        f"FAILED: {_count(len(result.problems), 'problem', fmt)} in "
+        f"{_count(result.decisions, 'decision', fmt)} and {_count(result.runs, 'run', fmt)}:"
     )
     for problem in result.problems[:SHOWN_PROBLEMS]:
         out.print(f"  {problem.message}", markup=False)
     if len(result.problems) > SHOWN_PROBLEMS:
-        out.print(f"  … and {len(result.problems) - SHOWN_PROBLEMS:,} more (--format json)")
+        more = fmt.count(len(result.problems) - SHOWN_PROBLEMS)
+        out.print(f"  … and {more} more (--format json)")
 
 
 @app.command()
@@ -437,7 +451,11 @@ def export(
     file_format: Annotated[
         FileFormat | None,
         typer.Option(
-            "--format", help="csv or xlsx (default: from --out, else csv).", show_default=False
+            "--file-type",
+            "--format",
+            help="csv or xlsx (default: from --out, else csv). --format is the older spelling "
+            "and still works.",
+            show_default=False,
         ),
     ] = None,
     dialect: Annotated[
@@ -473,31 +491,33 @@ def export(
 
     Example:
 
-        inspect-cli export -w ./control --format xlsx --status open
+        inspect-cli export -w ./control --file-type xlsx --status open
     """
     from datetime import date
 
-    from inspect_cli.errors import InvalidValue
+    from inspect_cli.errors import InvalidValue, MalformedOption
     from inspect_cli.export import default_path, inspection_list, write_export
 
     with user_errors():
         ws = open_workspace(workspace)
         since_day = parse_day(since, "--since") if since is not None else None
-        fmt = file_format or (
-            FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else FileFormat.csv
-        )
+        named = FileFormat.xlsx if out is not None and out.suffix.lower() == ".xlsx" else None
+        if file_format is FileFormat.csv and named is FileFormat.xlsx:
+            raise MalformedOption(f"--out {out} names an .xlsx file; leave out --file-type csv")
+        fmt = file_format or named or FileFormat.csv
         chosen_dialect = dialect.value if dialect else ws.config().csv_dialect
         chosen_lang = lang or ws.config().language
         if chosen_lang not in ("en", "nl", "fr"):
-            raise InvalidValue(f"--lang must be en, nl or fr, got {chosen_lang!r}")
-        conn = ws.connect()
-        try:
+            raise MalformedOption(f"--lang must be en, nl or fr, got {chosen_lang!r}")
+        with opened_store(ws) as conn:
             rows = inspection_list(conn, status=status.value, since=since_day)
-        finally:
-            conn.close()
         path = out or default_path(ws.exports, date.today(), fmt.value)
         try:
-            write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
+            with progress(f"export: writing {path.name}"):
+                write_export(rows, path, fmt=fmt.value, dialect=chosen_dialect, lang=chosen_lang)
         except OSError as e:
             raise InvalidValue(f"cannot write {path}: {e.strerror or e}") from None
-    stdout().print(f"Wrote {_count(len(rows), 'order')} ({status.value}) to {path}", markup=False)
+    stdout().print(
+        f"Wrote {_count(len(rows), 'order', formatter(ws.config()))} ({status.value}) to {path}",
+        markup=False,
+    )

@@ -13,6 +13,7 @@ from inspect_cli.cli.common import (
     WorkspaceOption,
     now,
     open_workspace,
+    opened_store,
     owner_only_files,
     read_seed,
     stderr,
@@ -20,7 +21,14 @@ from inspect_cli.cli.common import (
     user_errors,
 )
 
-seed_app = typer.Typer(help="The sampling seed (for the auditor).", no_args_is_help=True)
+seed_app = typer.Typer(
+    help="The sampling seed (for the auditor).\n\n"
+    "At period end the seed is revealed, and the auditor checks the sample with it.\n\n"
+    "Example:\n\n\b\n"
+    "    inspect-cli seed reveal -w ./control\n"
+    "    inspect-cli verify -w ./control --seed -    (the auditor types the revealed seed)",
+    no_args_is_help=True,
+)
 app.add_typer(seed_app, name="seed")
 
 
@@ -84,12 +92,9 @@ def seed_reveal(workspace: WorkspaceOption = None) -> None:
     with user_errors():
         ws = open_workspace(workspace)
         seed = ws.read_seed()
-        conn = ws.connect()
-        try:
+        with opened_store(ws) as conn:
             stored = store.seed_commitment(conn)
             logged = store.record_event(conn, now(), "seed_revealed", stored or "")
-        finally:
-            conn.close()
     out = stdout()
     out.print(f"Seed: {seed}")
     out.print(f"Commitment (SHA-256): {seed_commitment(seed)}")
