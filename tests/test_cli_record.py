@@ -143,10 +143,12 @@ def test_no_access_says_the_order_stays_open(cli, selected):
         (
             ("HB-004", "--result", "ok", "--inspector", " ", "--date", "2026-11-10"),
             "Error: --inspector must name who inspected\n",
+            2,
         ),
         (
             ("HB-004", "--result", "ok", "--inspector", "An", "--correction", "-5"),
             "Error: --correction must not be negative\n",
+            2,
         ),
     ],
 )
@@ -252,7 +254,7 @@ def test_help_has_an_example(cli):
 
 
 def test_a_score_outside_the_scale_names_the_option(cli, selected):
-    """The domain names the field (score); the command names its option."""
+    """The domain names the field (score); the command names its option: a usage error."""
     result = cli("satisfaction", "add", "-w", selected.root, "HB-001", "--score", "11")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: --score must be from 1 to 10 (satisfaction_scale), got 11\n"
