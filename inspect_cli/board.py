@@ -8,8 +8,8 @@ through the language's catalogue (:mod:`i18n`) and every figure through
 :mod:`formatting`.
 
 The verification statement cites the seed commitment, the latest run and its full hash, and
-the last verification in the audit log. The report does not verify by itself: that needs the
-seed, which the report has no business reading, and it writes to the audit log.
+the result of `verify` run while the report was written (the command runs it when the
+workspace holds the seed, and passes the result in as a `Verified`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,17 @@ satisfaction is turned around (top score minus score) so that further out is alw
 
 
 @dataclass(frozen=True)
+class Verified:
+    """The result of `verify` run while the report was written."""
+
+    at: str
+    ok: bool
+    decisions: int
+    runs: int
+    problems: int
+
+
+@dataclass(frozen=True)
 class BoardInput:
     """What the board report is about and the workspace parameters it shows."""
 
@@ -51,6 +62,7 @@ class BoardInput:
     target_rate: Decimal
     scale: int
     cost_cents: int | None
+    verified: Verified | None = None
 
 
 def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]:
@@ -202,6 +214,7 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
         "satisfaction": satisfaction,
         "months": months,
         "head": head,
+        "verified": given.verified,
         "charts": charts_made,
         "radars": radars,
         "radar_axes": [_(title) for _key, title in RADAR_AXES],

@@ -272,5 +272,36 @@ def test_summary_shows_cost_and_benefit(sampled):
 def test_the_board_report_of_an_empty_workspace(workspace, tmp_path):
     page = board(workspace, tmp_path / "board.html", "--lang", "nl")
     assert "Nog geen selectieronde." in page
-    assert "Nog geen verificatie in het auditlogboek." in page
+    assert "Geverifieerd bij het opmaken van dit rapport" in page
     assert page.count('<svg class="chart"') == 4  # months, sample rate, failure rates, satisfaction
+
+
+def test_the_board_report_states_the_verify_it_ran(examples, tmp_path):
+    """verify runs while the report is written: its result is on the page, in its language."""
+    page = board(examples, tmp_path / "board.html")
+    decisions = stored(examples, "SELECT COUNT(*) FROM decisions")[0][0]
+    assert (
+        "Verified while writing this report" in page
+        and f"(decisions: {decisions}, runs: 1)" in page
+    )
+
+
+def test_the_board_report_says_when_verify_fails_or_cannot_run(workspace, tmp_path):
+    """A store changed behind the chain's back is reported as a failed verification; a copy
+    without the seed says it was not verified."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,contractor,amount_excl_vat,completed_on\nA-1,Janssens,1500.00,2026-11-20\n",
+        encoding="utf-8",
+    )
+    assert invoke("ingest", "-w", workspace.root, path).exit_code == 0
+    assert invoke("select", "-w", workspace.root, "--date", "2026-11-27").exit_code == 0
+    conn = workspace.connect()
+    with conn:
+        conn.execute("UPDATE decisions SET amount_cents = 90000, selected = 0, reason = NULL")
+    conn.close()
+    page = board(workspace, tmp_path / "failed.html")
+    assert "Verification FAILED while writing this report" in page
+    workspace.seed_path.unlink()
+    page = board(workspace, tmp_path / "no-seed.html", "--lang", "fr")
+    assert "Non vérifié lors de l'établissement de ce rapport" in html.unescape(page)

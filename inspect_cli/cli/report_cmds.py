@@ -15,6 +15,7 @@ from inspect_cli.cli.common import (
     TableFormat,
     TableFormatOption,
     WorkspaceOption,
+    now,
     open_workspace,
     opened_store,
     parse_day,
@@ -24,6 +25,7 @@ from inspect_cli.cli.common import (
     stdout,
     user_errors,
 )
+from inspect_cli.cli.progress import progress
 from inspect_cli.errors import MalformedOption
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from inspect_cli.board import Verified
     from inspect_cli.config import Config
     from inspect_cli.reports import Column, Period, Report
     from inspect_cli.workspace import Workspace
@@ -327,6 +330,7 @@ def _write_board(
         raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
         raise MalformedOption("report board covers every contractor; leave out --contractor")
+    verified = _verify_for_board(ws)
     with opened_store(ws) as conn:
         path = write_board(
             conn,
@@ -338,8 +342,28 @@ def _write_board(
             target_rate=config.sample_rate,
             scale=config.satisfaction_scale,
             cost_cents=config.inspection_cost_cents,
+            verified=verified,
         )
     typer.echo(f"board report written to {path}", err=True)
+
+
+def _verify_for_board(ws: Workspace) -> Verified | None:
+    """`verify` with the workspace's seed, for the board report's verification statement;
+    None when the workspace does not hold the seed (an auditor's copy, a restored backup)."""
+    from inspect_cli.board import Verified
+    from inspect_cli.errors import SeedError
+    from inspect_cli.verify import verify
+
+    if not ws.seed_path.is_file():
+        return None
+    at = now().isoformat(timespec="seconds")
+    with opened_store(ws, read_only=True) as conn:
+        try:
+            with progress("report board: verifying the selection"):
+                result = verify(conn, ws.read_seed(), None)
+        except SeedError:
+            return Verified(at, ok=False, decisions=0, runs=0, problems=1)
+    return Verified(at, result.ok, result.decisions, result.runs, len(result.problems))
 
 
 # --- report splits and report signals ----------------------------------------------------------

@@ -350,14 +350,12 @@ def months(conn: sqlite3.Connection, scope: Scope) -> list[MonthRow]:
 
 @dataclass(frozen=True)
 class ChainHead:
-    """The latest selection run and the last verification in the audit log."""
+    """The seed commitment and the latest selection run, which the board report cites."""
 
     seed_commitment: str | None
     run_id: int | None
     run_at: str | None
     run_hash: str | None
-    verified_at: str | None
-    verify_detail: str | None
 
 
 def chain_head(conn: sqlite3.Connection) -> ChainHead:
@@ -368,10 +366,7 @@ def chain_head(conn: sqlite3.Connection) -> ChainHead:
     ).fetchone() or (None, None, None, None)
     found = conn.execute("SELECT value FROM meta WHERE key = 'seed_commitment'").fetchone()
     commitment = found[0] if found else run[0]
-    verified = conn.execute(
-        "SELECT at, detail FROM audit_log WHERE event = 'verify' ORDER BY rowid DESC LIMIT 1"
-    ).fetchone() or (None, None)
-    return ChainHead(commitment, run[1], run[2], run[3], verified[0], verified[1])
+    return ChainHead(commitment, run[1], run[2], run[3])
 
 
 # --- split orders and signals ------------------------------------------------------------------
