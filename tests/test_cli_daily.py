@@ -141,6 +141,11 @@ def test_quiet_prints_the_receipt_of_a_day_with_a_new_run(workspace, cli):
     drop(workspace, "b.csv", HEADER + "B1,J,1500.00,2026-11-02\n")
     data = json.loads(cli("daily", "-w", workspace.root, "--date", DAY, "--format", "json").stdout)
     assert data["run_id"] == 2 and re.fullmatch("[0-9a-f]{64}", data["run_hash"])
+    # Quiet JSON, too, carries the receipt of a day that needs nothing else.
+    drop(workspace, "c.csv", HEADER + "C1,J,1500.00,2026-11-02\n")
+    quiet = cli("daily", "-w", workspace.root, "--date", DAY, "--format", "json", "--quiet")
+    assert quiet.exit_code == 0
+    assert list(json.loads(quiet.stdout)) == ["run_id", "run_hash"]
 
 
 def test_quiet_still_speaks_when_rows_are_rejected(workspace, cli):

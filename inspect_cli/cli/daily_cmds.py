@@ -37,7 +37,12 @@ if TYPE_CHECKING:
     from inspect_cli.workspace import Workspace
 
 QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print nothing when all is well (for cron).")
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing when all is well but the receipt of a new selection run (for cron).",
+    ),
 ]
 
 
@@ -100,8 +105,11 @@ def daily(
             code = result.exit_code(fail_on_overdue)
             log.log(20 if code is ExitCode.OK else 30, result.summary(fmt), extra=FILE_ONLY)
     if output is OutputFormat.json:
+        # Under --quiet, a day that needs nothing but made a run still prints its receipt.
         if not (quiet and code is ExitCode.OK):
             print_json({**result.as_dict(fail_on_overdue), **made})
+        elif made:
+            print_json(made)
     else:
         if not (quiet and code is ExitCode.OK):
             typer.echo(shown(result.summary(fmt)))
@@ -182,10 +190,9 @@ def cron(
         f"# inspect-cli daily run for {ws.root}, Monday to Friday at {hour:02d}:{minute:02d}"
     )
     typer.echo("# Install: run `crontab -e` and paste these lines (this command edits nothing).")
-    typer.echo("# cron mails any output to MAILTO; --quiet prints only when something needs")
-    typer.echo(
-        f"# attention (exit code not 0). Every run is logged in {ws.logs / 'inspect-cli.log'}"
-    )
+    typer.echo("# cron mails any output to MAILTO; --quiet prints the receipt of a new")
+    typer.echo("# selection run (for the auditor) and otherwise only what needs attention")
+    typer.echo(f"# (exit code not 0). Every run is logged in {ws.logs / 'inspect-cli.log'}")
     typer.echo(f"{minute} {hour} * * 1-5 {line}")
 
 
