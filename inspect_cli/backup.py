@@ -35,8 +35,9 @@ responsible for the control), because whoever knows it can predict the random sa
 1. Create the workspace folder with its working folders:
        mkdir -p WS/inbox WS/archive WS/exports WS/quarantine WS/logs
 2. Copy inspect-cli.sqlite and inspect-cli.toml from this folder into WS.
-3. Put the seed back, readable by its owner only:
-       printf '%s\\n' 'THE-SEED' > WS/seed.secret && chmod 600 WS/seed.secret
+3. Put the seed back, readable by its owner only, typed (or pasted) at the terminal so that it
+   stays out of the shell history; end with Ctrl-D:
+       (umask 077 && cat > WS/seed.secret)
 4. Check the workspace; doctor compares the seed with the stored commitment:
        inspect-cli doctor -w WS
 5. Files that arrived after this backup was made are not in it: put them in WS/inbox again

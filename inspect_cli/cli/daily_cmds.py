@@ -206,9 +206,11 @@ def _program() -> list[str]:
 
 @app.command()
 def doctor(workspace: WorkspaceOption = None, output: FormatOption = OutputFormat.table) -> None:
-    """Check the workspace: config, store integrity and schema, seed, folders, lock, inbox.
+    """Check the workspace: config, store integrity and schema, seed, folders, file modes,
+    lock, inbox, and contractor names that look like formulas.
 
-    Reads only and repairs nothing. Exit 0 when healthy, 1 with a line per problem.
+    Reads only and repairs nothing. Exit 0 when healthy (warnings included), 1 with a line
+    per problem, each saying what to do.
 
     Example:
 
