@@ -65,7 +65,7 @@ PARSE_PHASES = [
     ("inspect_cli.parsing", "parse_orders"),
     ("inspect_cli.parsing", "_stripped"),
     ("inspect_cli.parsing", "_amounts"),
-    ("inspect_cli.parsing", "parse_dates"),
+    ("inspect_cli.parsing", "read_dates"),
     ("inspect_cli.parsing", "_id_hashes"),
     ("inspect_cli.parsing", "_staged_columns"),
 ]

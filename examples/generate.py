@@ -696,7 +696,8 @@ EXPORT_COLUMNS = (
     "findings",
     "correction_eur",
 )
-"""The header `inspect-cli export` writes (inspect_cli/export.py COLUMNS)."""
+"""The header `inspect-cli export` wrote before its last column, the amount decided on, was added
+(inspect_cli/export.py COLUMNS): the bundled list shows that `record` still reads such lists."""
 SURVEY_COLUMNS = ("Bonnummer", "Score", "Datum", "Opmerking")
 INSPECTORS = ("An Claes", "Koen Wouters", "Sofie Maes")
 FINAL = ("ok", "minor", "major", "not_done")

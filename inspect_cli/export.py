@@ -39,8 +39,9 @@ COLUMNS = INSPECTION_FIELDS
 
 
 class InspectionRow(NamedTuple):
-    """One line of the inspection list. The last five fields are the inspector's to fill in;
-    they carry the recorded outcome only for orders already inspected (``--status all``).
+    """One line of the inspection list. The five fields before the last are the inspector's to
+    fill in; they carry the recorded outcome only for orders already inspected (``--status
+    all``). The last is the amount the selection decided on.
 
     A named tuple, not a dataclass: a list can hold a hundred thousand rows, and a tuple is
     built in one step instead of field by field."""
@@ -63,10 +64,11 @@ class InspectionRow(NamedTuple):
     result: str | None = None
     findings: str | None = None
     correction_cents: int | None = None
+    decided_cents: int | None = None
 
 
 _DATE_FIELDS = frozenset({"completed_on", "selected_on", "due_on", "inspected_on"})
-_MONEY_FIELDS = frozenset({"amount_cents", "correction_cents"})
+_MONEY_FIELDS = frozenset({"amount_cents", "correction_cents", "decided_cents"})
 _FIELD_NAMES = InspectionRow._fields
 
 

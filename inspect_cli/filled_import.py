@@ -105,9 +105,7 @@ def open_filled_table(
     except OSError as e:
         raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}") from None
     # A returned inspection list may have its headers in Dutch or French (export --lang).
-    synonyms = (
-        list_header_fields(INSPECTION_FIELDS) if set(fields) <= set(INSPECTION_FIELDS) else None
-    )
+    synonyms = list_header_fields(tuple(fields)) if set(fields) <= set(INSPECTION_FIELDS) else None
     columns = map_columns(table.columns, synonyms, fields=tuple(fields))
     missing = missing_required(columns, list(required))
     if missing:

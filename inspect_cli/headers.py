@@ -52,8 +52,12 @@ INSPECTION_FIELDS: tuple[str, ...] = (
     "result",
     "findings",
     "correction_eur",
+    "amount_decided_eur",
 )
-"""Columns of the inspection list as exported and handed back filled in (DESIGN §5)."""
+"""Columns of the inspection list as exported and handed back filled in (DESIGN §5). The last
+one is the amount the selection decided on (``amount_excl_vat`` is the order's amount today,
+which a later amendment may have changed); it comes last so that the columns before it keep
+their places for scripts and for `record`."""
 
 SATISFACTION_FIELDS: tuple[str, ...] = ("order_id", "score", "responded_on", "comment")
 """Columns of a tenant satisfaction survey export (DESIGN §6), as its import seeks them."""
@@ -388,6 +392,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "constatations",
         "remarques",
         "observations",
+    ),
+    "amount_decided_eur": (
+        "amount decided",
+        "amount decided eur",
+        "bedrag beslist",
+        "bedrag beslist eur",
+        "montant decide",
+        "montant decide eur",
     ),
     "correction_eur": (
         "correction eur",

@@ -107,7 +107,7 @@ def test_columns_are_the_published_contract():
         "order_id", "reason", "contractor", "dwelling_id", "address", "postcode",
         "municipality", "category", "description", "amount_excl_vat", "completed_on",
         "selected_on", "due_on", "inspector", "inspected_on", "result", "findings",
-        "correction_eur",
+        "correction_eur", "amount_decided_eur",
     )  # fmt: skip
 
 
@@ -119,9 +119,9 @@ def test_excel_be_csv(selected: Workspace, tmp_path: Path):
         list(COLUMNS),
         ["A-1", "above_threshold", "Janssens", "W-17", "Kerkstraat 1", "9000", "Gent",
          "sanitair", 'Lek; kraan "oud"', "1000,01", "20/11/2026", "27/11/2026", "11/12/2026",
-         "", "", "", "", ""],
+         "", "", "", "", "", "1000,01"],
         ["B-2", "above_threshold", "Dubois", "", "", "", "", "", "", "1500,00", "19/11/2026",
-         "27/11/2026", "11/12/2026", "", "", "", "", ""],
+         "27/11/2026", "11/12/2026", "", "", "", "", "", "1500,00"],
     ]  # fmt: skip
 
 
@@ -148,7 +148,8 @@ def test_xlsx_has_number_and_date_cells(selected: Workspace, tmp_path: Path):
         datetime(2026, 11, 27),
         datetime(2026, 12, 11),
     )
-    assert values[1][13:] == (None,) * 5
+    assert values[1][13:18] == (None,) * 5
+    assert values[1][18] == pytest.approx(1000.01)  # the amount decided on, a number cell
     amount, completed = sheet["J2"], sheet["K2"]
     assert (amount.data_type, amount.number_format) == ("n", "#,##0.00")
     assert (completed.is_date, completed.number_format) == (True, "dd/mm/yyyy")
@@ -172,7 +173,7 @@ def test_rows_are_ordered_by_due_date_then_order_id(tmp_path: Path):
 
     def record(order_id: str, due: str) -> tuple:
         text = (order_id, "above_threshold", "Janssens", None, None, None, None, None, None)
-        return (*text, 150000, "2026-11-20", "2026-11-27", due, None, None, None, None, None)
+        return (*text, 150000, "2026-11-20", "2026-11-27", due, *(None,) * 5, 150000)
 
     records = [record("B", "2026-12-11"), record("C", "2026-12-01"), record("A", "2026-12-11")]
     built = build_list(list(zip(*records, strict=True))).rows()
@@ -327,3 +328,36 @@ def test_write_is_atomic_and_overwrites(tmp_path: Path):
     assert path.read_text(encoding="utf-8").splitlines() == [",".join(COLUMNS)]
     assert [p.name for p in path.parent.iterdir()] == ["list.csv"]
     assert path.read_bytes().endswith(b"\r\n")
+
+
+def test_the_list_shows_today_s_amount_and_the_amount_decided_on(
+    workspace: Workspace, tmp_path: Path
+):
+    """An order selected at EUR 1,500.00 and amended to EUR 800.00 since: the list gives
+    amount_excl_vat as the order stands today and amount_decided_eur as the run saw it."""
+    ingest(
+        workspace, write_orders(tmp_path / "a.csv", [("K-1", "Janssens", "1500.00", "2026-11-20")])
+    )
+    select(workspace)
+    ingest(
+        workspace, write_orders(tmp_path / "b.csv", [("K-1", "Janssens", "800.00", "2026-11-20")])
+    )
+    select(workspace)
+    path = write_export(
+        inspection_rows_of(workspace), tmp_path / "list.csv", fmt="csv", dialect="standard"
+    )
+    header, row = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    listed = dict(zip(header, row, strict=True))
+    assert (listed["order_id"], listed["amount_excl_vat"], listed["amount_decided_eur"]) == (
+        "K-1",
+        "800.00",
+        "1500.00",
+    )
+
+
+def inspection_rows_of(ws: Workspace) -> list[InspectionRow]:
+    conn = ws.connect()
+    try:
+        return inspection_rows(conn, status="all")
+    finally:
+        conn.close()

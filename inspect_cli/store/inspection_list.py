@@ -23,6 +23,7 @@ LIST_FIELDS = (
     "result",
     "findings",
     "correction_cents",
+    "decided_cents",
 )
 
 # The selected decision of each order (there is at most one), its order's current values and,
@@ -31,7 +32,7 @@ _LIST_SELECT = """
     SELECT d.order_id, d.reason, o.contractor, o.dwelling_id, o.address, o.postcode,
            o.municipality, o.category, o.description, o.amount_cents, o.completed_on,
            r.as_of AS selected_on, d.due_on, f.inspector, f.inspected_on, f.result, f.findings,
-           f.correction_cents
+           f.correction_cents, d.amount_cents AS decided_cents
       FROM {decisions}
       JOIN orders o ON o.order_id = d.order_id
       JOIN selection_runs r ON r.run_id = d.run_id
