@@ -294,14 +294,9 @@ def _check_decisions(
                 )
             outcomes = [want[i] for i in range(start, end)]
         due = due_of[run_id]
-        stored = list(
-            zip(d.reasons[start:end], d.selected[start:end], d.due_on[start:end], strict=True)
-        )
-        recomputed = [
-            (o[1], int(o[0]), due if o[0] else None) if o else s
-            for o, s in zip(outcomes, stored, strict=True)
-        ]
-        if recomputed != stored:
+        if not _agree(
+            outcomes, d.reasons[start:end], d.selected[start:end], d.due_on[start:end], due
+        ):
             for i, o in enumerate(outcomes, start):
                 if o is not None:
                     problems.extend(_difference(d, i, o, due))
@@ -311,6 +306,25 @@ def _check_decisions(
                 selected_at[order_id] = d.amounts[i] if d.selected[i] else None
     problems.sort(key=lambda p: (p.run_id or 0, p.order_id or ""))
     return problems
+
+
+def _agree(
+    outcomes: list[Outcome | None],
+    reasons: list[str | None],
+    selected: list[int],
+    due_on: list[str | None],
+    due: str,
+) -> bool:
+    """Whether a run's stored decisions are the recomputed outcomes, with the run's due date on
+    exactly the selected ones: whole columns compared at once (a stored ``selected`` of 1 or 0
+    equals the outcome's True or False). False sends the run to the decision-by-decision
+    comparison, which names each difference; so does an order the rule gave no decision (its
+    problem is already reported)."""
+    return (
+        None not in outcomes
+        and outcomes == list(zip(selected, reasons, strict=True))
+        and due_on == [due if flag else None for flag in selected]
+    )
 
 
 def _decided_again(
