@@ -450,7 +450,7 @@ def run_selection(
     if dry_run:
         with db.snapshot(conn), speedups.helper(many) as helper:
             amended = run.read_amended(conn)
-            plan, _ = run.plan(conn, seed, amended, hashed=False, helper=helper)
+            plan = run.plan(conn, seed, amended, helper=helper)
             return run.result(conn, plan, None, dry_run=True)
     with (
         speedups.helper(many) as helper,
@@ -458,31 +458,37 @@ def run_selection(
         store.transaction(conn),
     ):
         amended = run.read_amended(conn)
-        # The new orders are read and the plan (tickets, the rule and the run hash, Python) drawn
-        # in a thread, through a connection of its own, while SQLite, which lets go of the
-        # interpreter while it works, copies each new order into a "not selected" decision; the
-        # orders the rule selects are marked once the plan is there. Both cores work. This
+        # The new orders are read and the plan (tickets and the rule, Python) drawn in a thread,
+        # through a connection of its own, while SQLite, which lets go of the interpreter while
+        # it works, copies each new order into a "not selected" decision; then the thread works
+        # out the run hash while SQLite marks the orders the rule selects. Both cores work. This
         # transaction holds the write lock, so the thread reads exactly the state it started
         # from.
-        with (
-            store.reader(conn) as reader,
-            speedups.beside(run.plan, reader, seed, amended, hashed=True, helper=helper) as planned,
-        ):
-            # Working out the due date (which loads the holiday calendar) overlaps the read.
-            due_on = run.due_on
-            written = db.insert_new_decisions(
-                conn, run.run_id, as_of=run.day, decided=[order_id for order_id, _, _ in amended]
-            )
-            plan, digest = planned()
-        new = plan.considered - len(plan.amended)
-        again = set(plan.again)
-        chosen = [d for d in plan.selected if d[0] not in again]
-        marked = sum(
-            db.mark_selected(
-                conn, run.run_id, [d[0] for d in chosen if d[3] == reason], reason, due_on
-            )
-            for reason in (ABOVE_THRESHOLD, SPLIT_ABOVE_THRESHOLD, RANDOM_SAMPLE)
-        )
+        with store.reader(conn) as reader:
+            with speedups.beside(run.plan, reader, seed, amended, helper=helper) as planned:
+                # Working out the due date (which loads the holiday calendar) overlaps the read.
+                due_on = run.due_on
+                written = db.insert_new_decisions(
+                    conn,
+                    run.run_id,
+                    as_of=run.day,
+                    decided=[order_id for order_id, _, _ in amended],
+                )
+                plan = planned()
+            new = plan.considered - len(plan.amended)
+            again = set(plan.again)
+            chosen = [d for d in plan.selected if d[0] not in again]
+            to_mark = {
+                reason: [d[0] for d in chosen if d[3] == reason]
+                for reason in (ABOVE_THRESHOLD, SPLIT_ABOVE_THRESHOLD, RANDOM_SAMPLE)
+            }
+            # The lists are made first: the hash's JSON holds the interpreter while it writes.
+            with speedups.beside(run.digest, reader, plan) as hashed:
+                marked = sum(
+                    db.mark_selected(conn, run.run_id, order_ids, reason, due_on)
+                    for reason, order_ids in to_mark.items()
+                )
+                digest = hashed()
         if (written, marked) != (new, len(chosen)):
             # Both sides read the same pending orders; a difference is a bug, and raising here
             # rolls the whole run back.
@@ -528,11 +534,9 @@ class _Run:
         seed: str,
         amended: list[tuple[str, int, int | None]],
         *,
-        hashed: bool,
         helper: speedups.Helper | None = None,
-    ) -> tuple[Plan, str | None]:
-        """Read the new pending orders and decide them with the amended ones; with `hashed`,
-        also the run hash when the run is to be recorded."""
+    ) -> Plan:
+        """Read the new pending orders and decide them with the amended ones."""
         order_ids, amounts = db.pending_new(
             conn, self.day, [order_id for order_id, _, _ in amended]
         )
@@ -550,10 +554,16 @@ class _Run:
             helper=helper,
             split=split,
         )
-        if not hashed or not (plan.order_ids or plan.kept_after_downward):
-            return plan, None
+        return plan
+
+    def digest(self, conn: sqlite3.Connection, plan: Plan) -> str | None:
+        """The run hash of `plan`, None when the run is not recorded (it decides nothing and
+        notes no downward amendment); reads the imports the run pins."""
+        if not (plan.order_ids or plan.kept_after_downward):
+            return None
+        config = self.config
         self.imports = db.imports_since_last_run(conn)
-        digest = run_hash(
+        return run_hash(
             run_id=self.run_id,
             created_at=self.created_at,
             as_of=self.day,
@@ -570,7 +580,6 @@ class _Run:
             split_window_days=config.split_window_days,
             split_groups=plan.split_groups,
         )
-        return plan, digest
 
     def split_input(self, conn: sqlite3.Connection) -> SplitInput:
         """The split groups among the stored orders completed by the run's day, and which of
