@@ -156,6 +156,17 @@ def test_a_changed_due_date_and_a_second_decision_are_detected(history: Workspac
     ]
 
 
+def test_a_due_date_on_an_unselected_decision_is_detected(history: Workspace):
+    """Only the selected decisions of a run carry its due date; verify compares whole columns
+    first, so a single stray date must still send the run to the one-by-one comparison."""
+    unlucky = ids_by_ticket(20, hit=False, prefix="U-")[5]
+    tamper(history, f"UPDATE decisions SET due_on = '2026-12-07' WHERE order_id = '{unlucky}'")
+    problems = [p for p in check(history).problems if p.kind == "decision"]
+    assert [p.message for p in problems] == [
+        f"order {unlucky} (run 1): stored due date 2026-12-07, recomputed None"
+    ]
+
+
 def test_an_edited_run_is_detected(history: Workspace):
     # Raising the threshold after the fact would turn the 1000.01 order into "not above".
     tamper(history, "UPDATE selection_runs SET threshold_cents = 200000 WHERE run_id = 1")
