@@ -36,9 +36,11 @@ from inspect_cli.splits import (
     DoubleBilling,
     SplitGroup,
     candidates_from_text,
+    double_billing_starts,
     find_double_billings,
     find_split_groups,
     group_of_order,
+    split_group_starts,
 )
 from inspect_cli.stats import binomial_upper_tail
 from inspect_cli.store import reports as db
@@ -87,6 +89,45 @@ class Findings:
     groups: list[SplitGroup]
     doubles: list[DoubleBilling]
 
+    def counts(self) -> FindingCounts:
+        groups: dict[str, int] = {}
+        for g in self.groups:
+            groups[g.contractor] = groups.get(g.contractor, 0) + 1
+        doubles: dict[str, int] = {}
+        for d in self.doubles:
+            doubles[d.contractor] = doubles.get(d.contractor, 0) + 1
+        return FindingCounts(groups, doubles)
+
+
+@dataclass(frozen=True)
+class FindingCounts:
+    """Split groups and possible double billings that start in a period, per contractor."""
+
+    groups: dict[str, int]
+    doubles: dict[str, int]
+
+    def counts(self) -> FindingCounts:
+        return self
+
+
+def count_findings(
+    orders: Candidates, *, period: Period, threshold_cents: int, window_days: int
+) -> FindingCounts:
+    """What `findings` finds, counted per contractor without building a group or a pair:
+    the signals' CSV shows only these counts."""
+    names = orders.contractor_codes()[0]
+
+    def per_contractor(contractors: np.ndarray, first_days: np.ndarray) -> dict[str, int]:
+        counted = np.bincount(contractors[_in_period(first_days, period)], minlength=len(names))
+        return {name: int(n) for name, n in zip(names, counted.tolist(), strict=True) if n}
+
+    return FindingCounts(
+        per_contractor(
+            *split_group_starts(orders, threshold_cents=threshold_cents, window_days=window_days)
+        ),
+        per_contractor(*double_billing_starts(orders, window_days=window_days)),
+    )
+
 
 def stored_candidates(
     conn: sqlite3.Connection,
@@ -95,14 +136,22 @@ def stored_candidates(
     window_days: int,
     contractor: str | None = None,
     at_most_cents: int | None = None,
+    order_ids: bool = True,
 ) -> Candidates:
     """The stored orders that split groups and double billings starting in the period can
     hold, which include the period's orders for the signals: every order before the period's
     end (where a group starts depends on the orders before it) and a window after it, so that a
-    group starting on its last day is whole (later orders cannot change it)."""
+    group starting on its last day is whole (later orders cannot change it). Without
+    `order_ids` the candidates have no ids: enough to count groups and pairs."""
     until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
     return candidates_from_text(
-        *db.split_candidates(conn, until=until, contractor=contractor, at_most_cents=at_most_cents)
+        *db.split_candidates(
+            conn,
+            until=until,
+            contractor=contractor,
+            at_most_cents=at_most_cents,
+            order_ids=order_ids,
+        )
     )
 
 
@@ -363,7 +412,7 @@ class ContractorSignals:
 
 def contractor_signals(
     profiles: list[AmountProfile],
-    findings: Findings,
+    findings: Findings | FindingCounts,
     *,
     min_orders: int = MIN_ORDERS,
     alpha: float = ALPHA,
@@ -376,12 +425,8 @@ def contractor_signals(
     tested = [p for p in profiles if p.orders >= min_orders]
     compared = [p for p in tested if all_orders - p.orders >= min_orders]
     bar = alpha / max(1, len(compared))
-    groups: dict[str, int] = {}
-    for g in findings.groups:
-        groups[g.contractor] = groups.get(g.contractor, 0) + 1
-    doubles: dict[str, int] = {}
-    for d in findings.doubles:
-        doubles[d.contractor] = doubles.get(d.contractor, 0) + 1
+    counted = findings.counts()
+    groups, doubles = counted.groups, counted.doubles
     result = []
     for p in tested:
         others = all_orders - p.orders
@@ -566,15 +611,26 @@ def build_signals(
     threshold_cents: int,
     window_days: int,
     contractor: str | None = None,
+    details: bool = True,
 ) -> tuple[list[ContractorSignals], Findings]:
     """Signals of every contractor in the period (the others are the comparison even when one
-    contractor is asked for), and the findings behind their counts."""
-    orders = stored_candidates(conn, period=period, window_days=window_days)
-    found = findings(
-        orders, period=period, threshold_cents=threshold_cents, window_days=window_days
+    contractor is asked for), and the findings behind their counts; without `details` the
+    findings are counted only, and none are returned."""
+    orders = stored_candidates(conn, period=period, window_days=window_days, order_ids=details)
+    found = (
+        findings(orders, period=period, threshold_cents=threshold_cents, window_days=window_days)
+        if details
+        else Findings([], [])
+    )
+    counted = (
+        found.counts()
+        if details
+        else count_findings(
+            orders, period=period, threshold_cents=threshold_cents, window_days=window_days
+        )
     )
     profiles = amount_profiles(orders, period=period, threshold_cents=threshold_cents)
-    signals = contractor_signals(profiles, found)
+    signals = contractor_signals(profiles, counted)
     if contractor is not None:
         signals = [s for s in signals if s.contractor == contractor]
         found = Findings(

@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -135,6 +135,7 @@ class Candidates:
     """Completed orders above zero as arrays, one position per order: what the rules read."""
 
     order_ids: Sequence[str]
+    """Empty when they were not read (see `candidates_from_text`)."""
     places: list[Place]
     """Every (contractor, dwelling id, address, postcode) seen, as first written."""
     place: np.ndarray
@@ -143,6 +144,11 @@ class Candidates:
     """Per order: completion day, counted from 1970-01-01."""
     amounts: np.ndarray
     """Per order: amount in cents."""
+
+    @cached_property
+    def id_array(self) -> np.ndarray:
+        """The order ids as an array of objects, to pick many by position at once."""
+        return np.array(self.order_ids, dtype=object)
 
     @cached_property
     def group_codes(self) -> tuple[list[Place], np.ndarray]:
@@ -227,20 +233,25 @@ def _parse_place(raw: str) -> Place:
 
 
 def candidates_from_text(
-    order_ids: str, places: str, completed_on: str, amounts: str
+    order_ids: str | None, places: str, completed_on: str, amounts: str
 ) -> Candidates:
     """Candidates from four columns, each joined into one text with VALUE_SEP: order ids,
     places (contractor, FIELD_SEP, then the dwelling id, or ADDRESS_MARK + address + FIELD_SEP +
     postcode, or nothing), ISO completion dates, amounts in cents. A million orders leave
     SQLite as four values instead of a million rows. Only dwelling ids are known for orders
-    that have one: their addresses are not needed to group them."""
-    if not order_ids:
+    that have one: their addresses are not needed to group them.
+
+    `order_ids` None: the ids were not read (to count groups and pairs, not to list them), and
+    the candidates have none."""
+    if not amounts:
         return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
-    ids = order_ids.split(VALUE_SEP)
     raws = places.split(VALUE_SEP)
     dates = completed_on.split(VALUE_SEP)
     cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
-    if not len(ids) == len(raws) == len(dates) == len(cents):
+    ids = [] if order_ids is None else order_ids.split(VALUE_SEP)
+    if not len(raws) == len(dates) == len(cents) or (
+        order_ids is not None and len(ids) != len(cents)
+    ):
         raise InvalidValue(
             "a stored order id, contractor or address contains the control character U+001E; "
             "correct it in the contractor's file and ingest it again"
@@ -256,6 +267,7 @@ def candidates_from_text(
     )
 
 
+@cache
 def _iso(day: int) -> str:
     return date.fromordinal(int(day) + DAY_ZERO).isoformat()
 
@@ -271,32 +283,82 @@ def _as_candidates(orders: Candidates | OrderColumns) -> Candidates:
     return orders if isinstance(orders, Candidates) else candidates(orders)
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """The split groups as runs of the eligible orders sorted by (contractor and dwelling,
+    completion day, order id): group k is rows[anchors[k]:ends[k]]."""
+
+    rows: np.ndarray
+    """Positions in the candidates, in sorted order."""
+    codes: np.ndarray
+    days: np.ndarray
+    running: np.ndarray
+    """Amounts summed up to each sorted row (running[0] = 0)."""
+    anchors: np.ndarray
+    ends: np.ndarray
+
+
+def _id_ranks(ids: list[str]) -> np.ndarray:
+    """Each id's position in sorted order: the tie-break of orders completed on one day."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(
+        len(ids)
+    )
+    return ranks
+
+
+def _split_spans(
+    c: Candidates, *, threshold_cents: int, window_days: int, by_id: bool = True
+) -> _Spans:
+    """Where the split groups are, by the rule in this module's docstring, without building
+    them: the anchors of the walk are taken from arrays, only the walk itself is a loop.
+    Without `by_id` orders of one day keep the candidates' order (counting needs no ids)."""
+    codes = c.group_codes[1]
+    keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
+    rows = np.flatnonzero(keep)
+    codes, days = codes[rows], c.days[rows]
+    keys = (days, codes)
+    if by_id and len(rows):
+        keys = (_id_ranks(c.id_array[rows].tolist()), days, codes)
+    order = np.lexsort(keys)
+    rows, codes, days = rows[order], codes[order], days[order]
+    n = len(rows)
+    ends = _group_ends(codes, days, window_days)
+    running = np.concatenate(([0], np.cumsum(c.amounts[rows])))
+    crossing = above_threshold(running[ends] - running[:n], threshold_cents)
+    # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
+    next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
+    next_anchor = np.append(next_anchor, n).tolist()
+    end_of = ends.tolist()
+    anchors = []
+    anchor = next_anchor[0]
+    while anchor < n:
+        anchors.append(anchor)
+        anchor = next_anchor[end_of[anchor]]
+    starts = np.array(anchors, dtype=np.int64)
+    return _Spans(rows, codes, days, running, starts, ends[starts])
+
+
 def find_split_groups(
     orders: Candidates | OrderColumns, *, threshold_cents: int, window_days: int
 ) -> list[SplitGroup]:
     """Every split group among the orders, by the rule in this module's docstring, sorted by
     contractor, first completion date and dwelling."""
     c = _as_candidates(orders)
-    places, codes = c.group_codes
-    keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
-    rows = np.flatnonzero(keep)
-    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
-    order = np.lexsort((days, codes))
-    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
-    n = len(rows)
-    ends = _group_ends(codes, days, window_days)
-    running = np.concatenate(([0], np.cumsum(amounts)))
-    crossing = above_threshold(running[ends] - running[:n], threshold_cents)
-    # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
-    next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
-    next_anchor = np.append(next_anchor, n)
+    places = c.group_codes[0]
+    s = _split_spans(c, threshold_cents=threshold_cents, window_days=window_days)
+    ids = c.id_array[s.rows].tolist()
     groups = []
-    anchor = int(next_anchor[0]) if n else 0
-    while anchor < n:
-        end = int(ends[anchor])
-        place = places[int(codes[anchor])]
-        member_days = days[anchor:end].tolist()
-        ids = [c.order_ids[r] for r in rows[anchor:end].tolist()]
+    for anchor, end, code, first, last, total in zip(
+        s.anchors.tolist(),
+        s.ends.tolist(),
+        s.codes[s.anchors].tolist(),
+        s.days[s.anchors].tolist(),
+        s.days[s.ends - 1].tolist(),
+        (s.running[s.ends] - s.running[s.anchors]).tolist(),
+        strict=True,
+    ):
+        place = places[code]
         groups.append(
             SplitGroup(
                 contractor=place.contractor,
@@ -304,24 +366,29 @@ def find_split_groups(
                 dwelling_id=place.dwelling_id,
                 address=place.address,
                 postcode=place.postcode,
-                order_ids=tuple(i for _, i in sorted(zip(member_days, ids, strict=True))),
-                first_on=_iso(member_days[0]),
-                last_on=_iso(member_days[-1]),
-                total_cents=int(running[end] - running[anchor]),
+                order_ids=tuple(ids[anchor:end]),
+                first_on=_iso(first),
+                last_on=_iso(last),
+                total_cents=total,
             )
         )
-        anchor = int(next_anchor[end])
     groups.sort(key=lambda g: (g.contractor, g.first_on, g.dwelling))
     return groups
 
 
-def find_double_billings(
-    orders: Candidates | OrderColumns, *, window_days: int
-) -> list[DoubleBilling]:
-    """Pairs of orders of one contractor at one dwelling with the same amount, completed within
-    `window_days` of each other; each order is paired with the next of its amount."""
-    c = _as_candidates(orders)
-    places, codes = c.group_codes
+def split_group_starts(
+    orders: Candidates, *, threshold_cents: int, window_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per split group, its contractor (a position in `contractor_codes`) and first completion
+    day: what counting them per contractor and period needs, without their order ids."""
+    s = _split_spans(orders, threshold_cents=threshold_cents, window_days=window_days, by_id=False)
+    return orders.contractor_codes()[1][s.rows[s.anchors]], s.days[s.anchors]
+
+
+def _double_pairs(c: Candidates, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates sorted by (contractor and dwelling, amount, day), and the sorted
+    positions k whose order pairs with the one at k + 1."""
+    codes = c.group_codes[1]
     rows = np.flatnonzero(codes >= 0)
     codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
     order = np.lexsort((days, amounts, codes))
@@ -331,24 +398,43 @@ def find_double_billings(
         & (amounts[1:] == amounts[:-1])
         & (days[1:] - days[:-1] <= window_days)
     )
+    return rows, np.flatnonzero(pair)
+
+
+def find_double_billings(
+    orders: Candidates | OrderColumns, *, window_days: int
+) -> list[DoubleBilling]:
+    """Pairs of orders of one contractor at one dwelling with the same amount, completed within
+    `window_days` of each other; each order is paired with the next of its amount."""
+    c = _as_candidates(orders)
+    places, codes = c.group_codes
+    rows, at = _double_pairs(c, window_days)
     found = []
-    for k in np.flatnonzero(pair).tolist():
-        place = places[int(codes[k])]
+    for first, second in zip(rows[at].tolist(), rows[at + 1].tolist(), strict=True):
+        place = places[int(codes[first])]
         found.append(
             DoubleBilling(
                 contractor=place.contractor,
                 dwelling=place.key or "",
                 dwelling_id=place.dwelling_id,
                 address=place.address,
-                amount_cents=int(amounts[k]),
-                first_order_id=c.order_ids[int(rows[k])],
-                first_on=_iso(days[k]),
-                second_order_id=c.order_ids[int(rows[k + 1])],
-                second_on=_iso(days[k + 1]),
+                amount_cents=int(c.amounts[first]),
+                first_order_id=c.order_ids[first],
+                first_on=_iso(int(c.days[first])),
+                second_order_id=c.order_ids[second],
+                second_on=_iso(int(c.days[second])),
             )
         )
     found.sort(key=lambda d: (d.contractor, d.first_on, d.dwelling, d.first_order_id))
     return found
+
+
+def double_billing_starts(orders: Candidates, *, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per possible double billing, its contractor (a position in `contractor_codes`) and the
+    first order's completion day, without their order ids."""
+    rows, at = _double_pairs(orders, window_days)
+    first = rows[at]
+    return orders.contractor_codes()[1][first], orders.days[first]
 
 
 def group_of_order(groups: Sequence[SplitGroup], order_id: str) -> SplitGroup | None:

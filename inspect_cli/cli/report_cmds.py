@@ -409,6 +409,8 @@ def _signal_report(
                     threshold_cents=threshold,
                     window_days=window,
                     contractor=contractor,
+                    # CSV holds one table: the contractors, with counts of groups and pairs.
+                    details=output is not TableFormat.csv,
                 )
     if name is ReportName.splits:
         report = signals.splits_report(
