@@ -29,6 +29,7 @@ make two pairs.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -307,6 +308,20 @@ def _id_ranks(ids: list[str]) -> np.ndarray:
     return ranks
 
 
+def _sort_order(*keys: np.ndarray) -> np.ndarray:
+    """What `np.lexsort` gives for keys listed most significant first, ties kept in place:
+    one sort of the keys packed into one integer (several times faster) when they fit."""
+    n = len(keys[0])
+    spans = [(int(k.min()), int(k.max()) - int(k.min()) + 1) if n else (0, 1) for k in keys]
+    if math.prod(size for _, size in spans) * max(n, 1) >= 1 << 62:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(n, dtype=np.int64)
+    for k, (low, size) in zip(keys, spans, strict=True):
+        packed = packed * size + (k - low)
+    # The position as last key: every packed value differs, so the fastest sort is as stable.
+    return np.argsort(packed * n + np.arange(n))
+
+
 def _split_spans(
     c: Candidates, *, threshold_cents: int, window_days: int, by_id: bool = True
 ) -> _Spans:
@@ -317,10 +332,10 @@ def _split_spans(
     keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
     rows = np.flatnonzero(keep)
     codes, days = codes[rows], c.days[rows]
-    keys = (days, codes)
+    keys = (codes, days)
     if by_id and len(rows):
-        keys = (_id_ranks(c.id_array[rows].tolist()), days, codes)
-    order = np.lexsort(keys)
+        keys = (codes, days, _id_ranks(c.id_array[rows].tolist()))
+    order = _sort_order(*keys)
     rows, codes, days = rows[order], codes[order], days[order]
     n = len(rows)
     ends = _group_ends(codes, days, window_days)
@@ -391,7 +406,7 @@ def _double_pairs(c: Candidates, window_days: int) -> tuple[np.ndarray, np.ndarr
     codes = c.group_codes[1]
     rows = np.flatnonzero(codes >= 0)
     codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
-    order = np.lexsort((days, amounts, codes))
+    order = _sort_order(codes, amounts, days)
     rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
     pair = (
         (codes[1:] == codes[:-1])
