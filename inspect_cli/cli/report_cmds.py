@@ -330,27 +330,34 @@ def _write_board(
     out: Path | None,
     contractor: str | None,
 ) -> None:
-    """Write the board report; jinja2 and the chart code are imported here only."""
-    from inspect_cli.board import write_board
+    """Write the board report; jinja2 and the chart code are imported here only.
+
+    A thread reads the board's figures through a connection of its own while `verify` runs
+    here: its reads are SQLite's work, which leaves the interpreter to verify."""
+    from inspect_cli import speedups, store
+    from inspect_cli.board import BoardInput, board_context, write_page
 
     if out is None:
         raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
         raise MalformedOption("report board covers every contractor; leave out --contractor")
-    verified = _verify_for_board(ws)
-    with opened_store(ws) as conn:
-        path = write_board(
-            conn,
-            out,
-            period=period,
-            today=today,
-            lang=lang,
-            threshold_cents=config.threshold_cents,
-            target_rate=config.sample_rate,
-            scale=config.satisfaction_scale,
-            cost_cents=config.inspection_cost_cents,
-            verified=verified,
-        )
+    given = BoardInput(
+        period=period,
+        today=today,
+        lang=lang,
+        threshold_cents=config.threshold_cents,
+        target_rate=config.sample_rate,
+        scale=config.satisfaction_scale,
+        cost_cents=config.inspection_cost_cents,
+    )
+    with (
+        opened_store(ws) as conn,
+        store.reader(conn) as other,
+        speedups.beside(board_context, other, given) as figures,
+    ):
+        verified = _verify_for_board(ws)
+        context = {**figures(), "verified": verified}
+    path = write_page(out, context)
     typer.echo(f"board report written to {path}", err=True)
 
 
