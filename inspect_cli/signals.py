@@ -23,15 +23,18 @@ import math
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from inspect_cli import speedups, store
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
 from inspect_cli.rule import above_threshold
 from inspect_cli.splits import (
     DAY_ZERO,
+    CandidateParts,
     Candidates,
     DoubleBilling,
     SplitGroup,
@@ -44,6 +47,7 @@ from inspect_cli.splits import (
 )
 from inspect_cli.stats import binomial_upper_tail
 from inspect_cli.store import reports as db
+from inspect_cli.store.selections import snapshot
 
 MIN_ORDERS = 50
 """Fewer orders in the period: no signals for that contractor (a share of 3 in 20 says little)."""
@@ -56,6 +60,8 @@ BENFORD_MIN_AMOUNTS = 3000
 NIGRINI_RANGES = ((0.0012, "close"), (0.0018, "acceptable"), (0.0022, "marginal"))
 """Upper bounds (inclusive) of Nigrini's first-two-digit conformity ranges; above: nonconformity."""
 TOO_FEW_AMOUNTS = "too few amounts"
+READ_PARTS = 4
+"""The stored orders are read in this many parts, each parsed while the next is read."""
 BENFORD = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 """Expected share of each first-two-digit pair under Benford's law."""
 
@@ -144,15 +150,29 @@ def stored_candidates(
     group starting on its last day is whole (later orders cannot change it). Without
     `order_ids` the candidates have no ids: enough to count groups and pairs."""
     until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
-    return candidates_from_text(
-        *db.split_candidates(
-            conn,
-            until=until,
-            contractor=contractor,
-            at_most_cents=at_most_cents,
-            order_ids=order_ids,
-        )
+    read = partial(
+        db.split_candidates,
+        until=until,
+        contractor=contractor,
+        at_most_cents=at_most_cents,
+        order_ids=order_ids,
     )
+    if contractor is not None:
+        return candidates_from_text(*read(conn))
+    # A thread reads the orders part by part through a connection of its own, in one read
+    # transaction (one state of the store), while each part read is parsed here: SQLite and
+    # the interpreter work at once. Two reads at once would not be faster.
+    parts = CandidateParts()
+    with store.reader(conn) as other, snapshot(other):
+        texts = None
+        for rowids in db.order_parts(other, READ_PARTS):
+            with speedups.beside(read, other, rowids=rowids) as following:
+                if texts is not None:
+                    parts.add(*texts)
+                texts = following()
+        if texts is not None:
+            parts.add(*texts)
+    return parts.candidates()
 
 
 def findings(

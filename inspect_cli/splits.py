@@ -244,28 +244,56 @@ def candidates_from_text(
 
     `order_ids` None: the ids were not read (to count groups and pairs, not to list them), and
     the candidates have none."""
-    if not amounts:
-        return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
-    raws = places.split(VALUE_SEP)
-    dates = completed_on.split(VALUE_SEP)
-    cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
-    ids = [] if order_ids is None else order_ids.split(VALUE_SEP)
-    if not len(raws) == len(dates) == len(cents) or (
-        order_ids is not None and len(ids) != len(cents)
-    ):
-        raise InvalidValue(
-            "a stored order id, contractor or address contains the control character U+001E; "
-            "correct it in the contractor's file and ingest it again"
+    parts = CandidateParts()
+    parts.add(order_ids, places, completed_on, amounts)
+    return parts.candidates()
+
+
+class CandidateParts:
+    """Candidates read in parts (texts as `candidates_from_text` takes them, one part of the
+    orders after another), so that one part is parsed while the next is read."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._position: dict[str, int] = {}
+        self._day_of: dict[str, int] = {}
+        self._arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, order_ids: str | None, places: str, completed_on: str, amounts: str) -> None:
+        if not amounts:
+            return
+        raws = places.split(VALUE_SEP)
+        dates = completed_on.split(VALUE_SEP)
+        cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
+        ids = [] if order_ids is None else order_ids.split(VALUE_SEP)
+        if not len(raws) == len(dates) == len(cents) or (
+            order_ids is not None and len(ids) != len(cents)
+        ):
+            raise InvalidValue(
+                "a stored order id, contractor or address contains the control character "
+                "U+001E; correct it in the contractor's file and ingest it again"
+            )
+        position, day_of = self._position, self._day_of
+        for raw in dict.fromkeys(raws):
+            position.setdefault(raw, len(position))
+        for d in set(dates).difference(day_of):
+            day_of[d] = date.fromisoformat(d).toordinal() - DAY_ZERO
+        self._ids += ids
+        self._arrays.append(
+            (
+                np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
+                np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
+                cents,
+            )
         )
-    position = {raw: i for i, raw in enumerate(dict.fromkeys(raws))}
-    day_of = {d: date.fromisoformat(d).toordinal() - DAY_ZERO for d in set(dates)}
-    return Candidates(
-        ids,
-        [_parse_place(raw) for raw in position],
-        np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
-        np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
-        cents,
-    )
+
+    def candidates(self) -> Candidates:
+        if not self._arrays:
+            return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
+        place, days, cents = (np.concatenate(column) for column in zip(*self._arrays, strict=True))
+        return Candidates(
+            self._ids, [_parse_place(raw) for raw in self._position], place, days, cents
+        )
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, fields
+from itertools import pairwise
 from typing import Any
 
 MANDATORY = ("above_threshold", "amended_above_threshold", "split_above_threshold")
@@ -379,6 +380,7 @@ def split_candidates(
     contractor: str | None = None,
     at_most_cents: int | None = None,
     order_ids: bool = True,
+    rowids: tuple[int, int] | None = None,
 ) -> tuple[str | None, str, str, str]:
     """Completed orders above zero (and at most `at_most_cents`, when given: split groups need
     no larger ones), completed on or before `until`, as four texts whose values
@@ -388,7 +390,8 @@ def split_candidates(
     One row leaves SQLite instead of one per order, which is most of the cost of the split
     report. No lower date bound: a split group depends on the orders before it. Without
     `order_ids` the first text is None: counting groups needs no ids, and reading them is a
-    third of the read.
+    third of the read. `rowids` (after, up to): only the orders stored in that range, one part
+    of them (see `order_parts`).
     """
     clauses = ["completed_on IS NOT NULL", "amount_cents > 0"]
     params: list[Any] = []
@@ -401,6 +404,9 @@ def split_candidates(
     if at_most_cents is not None:
         clauses.append("amount_cents <= ?")
         params.append(at_most_cents)
+    if rowids is not None:
+        clauses.append("rowid > ? AND rowid <= ?")
+        params.extend(rowids)
     row = conn.execute(
         f"""
         SELECT {"group_concat(order_id, char(30))" if order_ids else "NULL"},
@@ -414,6 +420,14 @@ def split_candidates(
     ).fetchone()
     ids, *rest = (value or "" for value in row)
     return (ids if order_ids else None, *rest)  # type: ignore[return-value]
+
+
+def order_parts(conn: sqlite3.Connection, parts: int) -> list[tuple[int, int]]:
+    """The orders' rowids cut into about equal ranges (after, up to), first to last."""
+    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+    cuts = [last * i // parts for i in range(parts + 1)]
+    cuts[0] = -1
+    return list(pairwise(cuts))
 
 
 def order_places(
