@@ -12,7 +12,13 @@ from pathlib import Path
 
 from inspect_cli.reports import Period
 from inspect_cli.signals import count_findings, findings
-from inspect_cli.splits import OrderColumns, candidates, candidates_from_text, find_split_groups
+from inspect_cli.splits import (
+    OrderColumns,
+    candidates,
+    candidates_from_text,
+    find_double_billings,
+    find_split_groups,
+)
 from inspect_cli.workspace import Workspace
 
 THRESHOLD = 100_000
@@ -141,3 +147,19 @@ def test_signals_csv_counts_what_json_lists(cli, workspace: Workspace, tmp_path:
         assert int(counted[name]["double_billings"]) == row["double_billings"]
     assert sum(r["split_groups"] for r in listed.values()) > 0
     assert sum(r["double_billings"] for r in listed.values()) > 0
+
+
+def test_amounts_too_large_to_pack_into_one_sort_key_pair_up_the_same():
+    big = 10**17  # with 100 days and four orders, too wide for one 64-bit key
+    data = OrderColumns(
+        order_ids=["B2", "B1", "C1", "C2"],
+        contractors=["Janssens"] * 4,
+        dwelling_ids=["W1"] * 4,
+        addresses=[None] * 4,
+        postcodes=[None] * 4,
+        completed_on=["2026-11-05", "2026-11-01", "2026-08-01", "2026-11-09"],
+        amounts_cents=[big, big, 5, 5],
+    )
+    [pair] = find_double_billings(data, window_days=WINDOW)
+    assert (pair.first_order_id, pair.second_order_id) == ("B1", "B2")
+    assert pair.amount_cents == big
