@@ -278,7 +278,12 @@ def render(context: dict[str, Any]) -> str:
 
 def write_board(conn: sqlite3.Connection, out: Path, **given: Any) -> Path:
     """Write the board report atomically (a temporary file renamed into place)."""
-    html = render(board_context(conn, BoardInput(**given)))
+    return write_page(out, board_context(conn, BoardInput(**given)))
+
+
+def write_page(out: Path, context: dict[str, Any]) -> Path:
+    """Write the page of a `board_context` atomically (a temporary file renamed into place)."""
+    html = render(context)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_text(html, encoding="utf-8")

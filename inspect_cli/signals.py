@@ -23,25 +23,31 @@ import math
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from inspect_cli import speedups, store
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
 from inspect_cli.rule import above_threshold
 from inspect_cli.splits import (
     DAY_ZERO,
+    CandidateParts,
     Candidates,
     DoubleBilling,
     SplitGroup,
     candidates_from_text,
+    double_billing_starts,
     find_double_billings,
     find_split_groups,
     group_of_order,
+    split_group_starts,
 )
 from inspect_cli.stats import binomial_upper_tail
 from inspect_cli.store import reports as db
+from inspect_cli.store.selections import snapshot
 
 MIN_ORDERS = 50
 """Fewer orders in the period: no signals for that contractor (a share of 3 in 20 says little)."""
@@ -54,6 +60,8 @@ BENFORD_MIN_AMOUNTS = 3000
 NIGRINI_RANGES = ((0.0012, "close"), (0.0018, "acceptable"), (0.0022, "marginal"))
 """Upper bounds (inclusive) of Nigrini's first-two-digit conformity ranges; above: nonconformity."""
 TOO_FEW_AMOUNTS = "too few amounts"
+READ_PARTS = 4
+"""The stored orders are read in this many parts, each parsed while the next is read."""
 BENFORD = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 """Expected share of each first-two-digit pair under Benford's law."""
 
@@ -87,6 +95,45 @@ class Findings:
     groups: list[SplitGroup]
     doubles: list[DoubleBilling]
 
+    def counts(self) -> FindingCounts:
+        groups: dict[str, int] = {}
+        for g in self.groups:
+            groups[g.contractor] = groups.get(g.contractor, 0) + 1
+        doubles: dict[str, int] = {}
+        for d in self.doubles:
+            doubles[d.contractor] = doubles.get(d.contractor, 0) + 1
+        return FindingCounts(groups, doubles)
+
+
+@dataclass(frozen=True)
+class FindingCounts:
+    """Split groups and possible double billings that start in a period, per contractor."""
+
+    groups: dict[str, int]
+    doubles: dict[str, int]
+
+    def counts(self) -> FindingCounts:
+        return self
+
+
+def count_findings(
+    orders: Candidates, *, period: Period, threshold_cents: int, window_days: int
+) -> FindingCounts:
+    """What `findings` finds, counted per contractor without building a group or a pair:
+    the signals' CSV shows only these counts."""
+    names = orders.contractor_codes()[0]
+
+    def per_contractor(contractors: np.ndarray, first_days: np.ndarray) -> dict[str, int]:
+        counted = np.bincount(contractors[_in_period(first_days, period)], minlength=len(names))
+        return {name: int(n) for name, n in zip(names, counted.tolist(), strict=True) if n}
+
+    return FindingCounts(
+        per_contractor(
+            *split_group_starts(orders, threshold_cents=threshold_cents, window_days=window_days)
+        ),
+        per_contractor(*double_billing_starts(orders, window_days=window_days)),
+    )
+
 
 def stored_candidates(
     conn: sqlite3.Connection,
@@ -95,15 +142,37 @@ def stored_candidates(
     window_days: int,
     contractor: str | None = None,
     at_most_cents: int | None = None,
+    order_ids: bool = True,
 ) -> Candidates:
     """The stored orders that split groups and double billings starting in the period can
     hold, which include the period's orders for the signals: every order before the period's
     end (where a group starts depends on the orders before it) and a window after it, so that a
-    group starting on its last day is whole (later orders cannot change it)."""
+    group starting on its last day is whole (later orders cannot change it). Without
+    `order_ids` the candidates have no ids: enough to count groups and pairs."""
     until = None if period.end is None else (period.end + timedelta(days=window_days)).isoformat()
-    return candidates_from_text(
-        *db.split_candidates(conn, until=until, contractor=contractor, at_most_cents=at_most_cents)
+    read = partial(
+        db.split_candidates,
+        until=until,
+        contractor=contractor,
+        at_most_cents=at_most_cents,
+        order_ids=order_ids,
     )
+    if contractor is not None:
+        return candidates_from_text(*read(conn))
+    # A thread reads the orders part by part through a connection of its own, in one read
+    # transaction (one state of the store), while each part read is parsed here: SQLite and
+    # the interpreter work at once. Two reads at once would not be faster.
+    parts = CandidateParts()
+    with store.reader(conn) as other, snapshot(other):
+        texts = None
+        for rowids in db.order_parts(other, READ_PARTS):
+            with speedups.beside(read, other, rowids=rowids) as following:
+                if texts is not None:
+                    parts.add(*texts)
+                texts = following()
+        if texts is not None:
+            parts.add(*texts)
+    return parts.candidates()
 
 
 def findings(
@@ -363,7 +432,7 @@ class ContractorSignals:
 
 def contractor_signals(
     profiles: list[AmountProfile],
-    findings: Findings,
+    findings: Findings | FindingCounts,
     *,
     min_orders: int = MIN_ORDERS,
     alpha: float = ALPHA,
@@ -376,12 +445,8 @@ def contractor_signals(
     tested = [p for p in profiles if p.orders >= min_orders]
     compared = [p for p in tested if all_orders - p.orders >= min_orders]
     bar = alpha / max(1, len(compared))
-    groups: dict[str, int] = {}
-    for g in findings.groups:
-        groups[g.contractor] = groups.get(g.contractor, 0) + 1
-    doubles: dict[str, int] = {}
-    for d in findings.doubles:
-        doubles[d.contractor] = doubles.get(d.contractor, 0) + 1
+    counted = findings.counts()
+    groups, doubles = counted.groups, counted.doubles
     result = []
     for p in tested:
         others = all_orders - p.orders
@@ -566,15 +631,26 @@ def build_signals(
     threshold_cents: int,
     window_days: int,
     contractor: str | None = None,
+    details: bool = True,
 ) -> tuple[list[ContractorSignals], Findings]:
     """Signals of every contractor in the period (the others are the comparison even when one
-    contractor is asked for), and the findings behind their counts."""
-    orders = stored_candidates(conn, period=period, window_days=window_days)
-    found = findings(
-        orders, period=period, threshold_cents=threshold_cents, window_days=window_days
+    contractor is asked for), and the findings behind their counts; without `details` the
+    findings are counted only, and none are returned."""
+    orders = stored_candidates(conn, period=period, window_days=window_days, order_ids=details)
+    found = (
+        findings(orders, period=period, threshold_cents=threshold_cents, window_days=window_days)
+        if details
+        else Findings([], [])
+    )
+    counted = (
+        found.counts()
+        if details
+        else count_findings(
+            orders, period=period, threshold_cents=threshold_cents, window_days=window_days
+        )
     )
     profiles = amount_profiles(orders, period=period, threshold_cents=threshold_cents)
-    signals = contractor_signals(profiles, found)
+    signals = contractor_signals(profiles, counted)
     if contractor is not None:
         signals = [s for s in signals if s.contractor == contractor]
         found = Findings(

@@ -29,12 +29,13 @@ make two pairs.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -135,6 +136,7 @@ class Candidates:
     """Completed orders above zero as arrays, one position per order: what the rules read."""
 
     order_ids: Sequence[str]
+    """Empty when they were not read (see `candidates_from_text`)."""
     places: list[Place]
     """Every (contractor, dwelling id, address, postcode) seen, as first written."""
     place: np.ndarray
@@ -143,6 +145,11 @@ class Candidates:
     """Per order: completion day, counted from 1970-01-01."""
     amounts: np.ndarray
     """Per order: amount in cents."""
+
+    @cached_property
+    def id_array(self) -> np.ndarray:
+        """The order ids as an array of objects, to pick many by position at once."""
+        return np.array(self.order_ids, dtype=object)
 
     @cached_property
     def group_codes(self) -> tuple[list[Place], np.ndarray]:
@@ -227,35 +234,69 @@ def _parse_place(raw: str) -> Place:
 
 
 def candidates_from_text(
-    order_ids: str, places: str, completed_on: str, amounts: str
+    order_ids: str | None, places: str, completed_on: str, amounts: str
 ) -> Candidates:
     """Candidates from four columns, each joined into one text with VALUE_SEP: order ids,
     places (contractor, FIELD_SEP, then the dwelling id, or ADDRESS_MARK + address + FIELD_SEP +
     postcode, or nothing), ISO completion dates, amounts in cents. A million orders leave
     SQLite as four values instead of a million rows. Only dwelling ids are known for orders
-    that have one: their addresses are not needed to group them."""
-    if not order_ids:
-        return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
-    ids = order_ids.split(VALUE_SEP)
-    raws = places.split(VALUE_SEP)
-    dates = completed_on.split(VALUE_SEP)
-    cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
-    if not len(ids) == len(raws) == len(dates) == len(cents):
-        raise InvalidValue(
-            "a stored order id, contractor or address contains the control character U+001E; "
-            "correct it in the contractor's file and ingest it again"
+    that have one: their addresses are not needed to group them.
+
+    `order_ids` None: the ids were not read (to count groups and pairs, not to list them), and
+    the candidates have none."""
+    parts = CandidateParts()
+    parts.add(order_ids, places, completed_on, amounts)
+    return parts.candidates()
+
+
+class CandidateParts:
+    """Candidates read in parts (texts as `candidates_from_text` takes them, one part of the
+    orders after another), so that one part is parsed while the next is read."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._position: dict[str, int] = {}
+        self._day_of: dict[str, int] = {}
+        self._arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, order_ids: str | None, places: str, completed_on: str, amounts: str) -> None:
+        if not amounts:
+            return
+        raws = places.split(VALUE_SEP)
+        dates = completed_on.split(VALUE_SEP)
+        cents = np.fromstring(amounts, dtype=np.int64, sep=VALUE_SEP)
+        ids = [] if order_ids is None else order_ids.split(VALUE_SEP)
+        if not len(raws) == len(dates) == len(cents) or (
+            order_ids is not None and len(ids) != len(cents)
+        ):
+            raise InvalidValue(
+                "a stored order id, contractor or address contains the control character "
+                "U+001E; correct it in the contractor's file and ingest it again"
+            )
+        position, day_of = self._position, self._day_of
+        for raw in dict.fromkeys(raws):
+            position.setdefault(raw, len(position))
+        for d in set(dates).difference(day_of):
+            day_of[d] = date.fromisoformat(d).toordinal() - DAY_ZERO
+        self._ids += ids
+        self._arrays.append(
+            (
+                np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
+                np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
+                cents,
+            )
         )
-    position = {raw: i for i, raw in enumerate(dict.fromkeys(raws))}
-    day_of = {d: date.fromisoformat(d).toordinal() - DAY_ZERO for d in set(dates)}
-    return Candidates(
-        ids,
-        [_parse_place(raw) for raw in position],
-        np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
-        np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
-        cents,
-    )
+
+    def candidates(self) -> Candidates:
+        if not self._arrays:
+            return Candidates([], [], *(np.empty(0, dtype=np.int64) for _ in range(3)))
+        place, days, cents = (np.concatenate(column) for column in zip(*self._arrays, strict=True))
+        return Candidates(
+            self._ids, [_parse_place(raw) for raw in self._position], place, days, cents
+        )
 
 
+@cache
 def _iso(day: int) -> str:
     return date.fromordinal(int(day) + DAY_ZERO).isoformat()
 
@@ -271,32 +312,96 @@ def _as_candidates(orders: Candidates | OrderColumns) -> Candidates:
     return orders if isinstance(orders, Candidates) else candidates(orders)
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """The split groups as runs of the eligible orders sorted by (contractor and dwelling,
+    completion day, order id): group k is rows[anchors[k]:ends[k]]."""
+
+    rows: np.ndarray
+    """Positions in the candidates, in sorted order."""
+    codes: np.ndarray
+    days: np.ndarray
+    running: np.ndarray
+    """Amounts summed up to each sorted row (running[0] = 0)."""
+    anchors: np.ndarray
+    ends: np.ndarray
+
+
+def _id_ranks(ids: list[str]) -> np.ndarray:
+    """Each id's position in sorted order: the tie-break of orders completed on one day."""
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(
+        len(ids)
+    )
+    return ranks
+
+
+def _sort_order(*keys: np.ndarray) -> np.ndarray:
+    """What `np.lexsort` gives for keys listed most significant first, ties kept in place:
+    one sort of the keys packed into one integer (several times faster) when they fit."""
+    n = len(keys[0])
+    spans = [(int(k.min()), int(k.max()) - int(k.min()) + 1) if n else (0, 1) for k in keys]
+    if math.prod(size for _, size in spans) * max(n, 1) >= 1 << 62:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(n, dtype=np.int64)
+    for k, (low, size) in zip(keys, spans, strict=True):
+        packed = packed * size + (k - low)
+    # The position as last key: every packed value differs, so the fastest sort is as stable.
+    return np.argsort(packed * n + np.arange(n))
+
+
+def _split_spans(
+    c: Candidates, *, threshold_cents: int, window_days: int, by_id: bool = True
+) -> _Spans:
+    """Where the split groups are, by the rule in this module's docstring, without building
+    them: the anchors of the walk are taken from arrays, only the walk itself is a loop.
+    Without `by_id` orders of one day keep the candidates' order (counting needs no ids)."""
+    codes = c.group_codes[1]
+    keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
+    rows = np.flatnonzero(keep)
+    codes, days = codes[rows], c.days[rows]
+    keys = (codes, days)
+    if by_id and len(rows):
+        keys = (codes, days, _id_ranks(c.id_array[rows].tolist()))
+    order = _sort_order(*keys)
+    rows, codes, days = rows[order], codes[order], days[order]
+    n = len(rows)
+    ends = _group_ends(codes, days, window_days)
+    running = np.concatenate(([0], np.cumsum(c.amounts[rows])))
+    crossing = above_threshold(running[ends] - running[:n], threshold_cents)
+    # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
+    next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
+    next_anchor = np.append(next_anchor, n).tolist()
+    end_of = ends.tolist()
+    anchors = []
+    anchor = next_anchor[0]
+    while anchor < n:
+        anchors.append(anchor)
+        anchor = next_anchor[end_of[anchor]]
+    starts = np.array(anchors, dtype=np.int64)
+    return _Spans(rows, codes, days, running, starts, ends[starts])
+
+
 def find_split_groups(
     orders: Candidates | OrderColumns, *, threshold_cents: int, window_days: int
 ) -> list[SplitGroup]:
     """Every split group among the orders, by the rule in this module's docstring, sorted by
     contractor, first completion date and dwelling."""
     c = _as_candidates(orders)
-    places, codes = c.group_codes
-    keep = (codes >= 0) & ~above_threshold(c.amounts, threshold_cents)
-    rows = np.flatnonzero(keep)
-    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
-    order = np.lexsort((days, codes))
-    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
-    n = len(rows)
-    ends = _group_ends(codes, days, window_days)
-    running = np.concatenate(([0], np.cumsum(amounts)))
-    crossing = above_threshold(running[ends] - running[:n], threshold_cents)
-    # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
-    next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
-    next_anchor = np.append(next_anchor, n)
+    places = c.group_codes[0]
+    s = _split_spans(c, threshold_cents=threshold_cents, window_days=window_days)
+    ids = c.id_array[s.rows].tolist()
     groups = []
-    anchor = int(next_anchor[0]) if n else 0
-    while anchor < n:
-        end = int(ends[anchor])
-        place = places[int(codes[anchor])]
-        member_days = days[anchor:end].tolist()
-        ids = [c.order_ids[r] for r in rows[anchor:end].tolist()]
+    for anchor, end, code, first, last, total in zip(
+        s.anchors.tolist(),
+        s.ends.tolist(),
+        s.codes[s.anchors].tolist(),
+        s.days[s.anchors].tolist(),
+        s.days[s.ends - 1].tolist(),
+        (s.running[s.ends] - s.running[s.anchors]).tolist(),
+        strict=True,
+    ):
+        place = places[code]
         groups.append(
             SplitGroup(
                 contractor=place.contractor,
@@ -304,15 +409,39 @@ def find_split_groups(
                 dwelling_id=place.dwelling_id,
                 address=place.address,
                 postcode=place.postcode,
-                order_ids=tuple(i for _, i in sorted(zip(member_days, ids, strict=True))),
-                first_on=_iso(member_days[0]),
-                last_on=_iso(member_days[-1]),
-                total_cents=int(running[end] - running[anchor]),
+                order_ids=tuple(ids[anchor:end]),
+                first_on=_iso(first),
+                last_on=_iso(last),
+                total_cents=total,
             )
         )
-        anchor = int(next_anchor[end])
     groups.sort(key=lambda g: (g.contractor, g.first_on, g.dwelling))
     return groups
+
+
+def split_group_starts(
+    orders: Candidates, *, threshold_cents: int, window_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per split group, its contractor (a position in `contractor_codes`) and first completion
+    day: what counting them per contractor and period needs, without their order ids."""
+    s = _split_spans(orders, threshold_cents=threshold_cents, window_days=window_days, by_id=False)
+    return orders.contractor_codes()[1][s.rows[s.anchors]], s.days[s.anchors]
+
+
+def _double_pairs(c: Candidates, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates sorted by (contractor and dwelling, amount, day), and the sorted
+    positions k whose order pairs with the one at k + 1."""
+    codes = c.group_codes[1]
+    rows = np.flatnonzero(codes >= 0)
+    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
+    order = _sort_order(codes, amounts, days)
+    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
+    pair = (
+        (codes[1:] == codes[:-1])
+        & (amounts[1:] == amounts[:-1])
+        & (days[1:] - days[:-1] <= window_days)
+    )
+    return rows, np.flatnonzero(pair)
 
 
 def find_double_billings(
@@ -322,33 +451,33 @@ def find_double_billings(
     `window_days` of each other; each order is paired with the next of its amount."""
     c = _as_candidates(orders)
     places, codes = c.group_codes
-    rows = np.flatnonzero(codes >= 0)
-    codes, days, amounts = codes[rows], c.days[rows], c.amounts[rows]
-    order = np.lexsort((days, amounts, codes))
-    rows, codes, days, amounts = rows[order], codes[order], days[order], amounts[order]
-    pair = (
-        (codes[1:] == codes[:-1])
-        & (amounts[1:] == amounts[:-1])
-        & (days[1:] - days[:-1] <= window_days)
-    )
+    rows, at = _double_pairs(c, window_days)
     found = []
-    for k in np.flatnonzero(pair).tolist():
-        place = places[int(codes[k])]
+    for first, second in zip(rows[at].tolist(), rows[at + 1].tolist(), strict=True):
+        place = places[int(codes[first])]
         found.append(
             DoubleBilling(
                 contractor=place.contractor,
                 dwelling=place.key or "",
                 dwelling_id=place.dwelling_id,
                 address=place.address,
-                amount_cents=int(amounts[k]),
-                first_order_id=c.order_ids[int(rows[k])],
-                first_on=_iso(days[k]),
-                second_order_id=c.order_ids[int(rows[k + 1])],
-                second_on=_iso(days[k + 1]),
+                amount_cents=int(c.amounts[first]),
+                first_order_id=c.order_ids[first],
+                first_on=_iso(int(c.days[first])),
+                second_order_id=c.order_ids[second],
+                second_on=_iso(int(c.days[second])),
             )
         )
     found.sort(key=lambda d: (d.contractor, d.first_on, d.dwelling, d.first_order_id))
     return found
+
+
+def double_billing_starts(orders: Candidates, *, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per possible double billing, its contractor (a position in `contractor_codes`) and the
+    first order's completion day, without their order ids."""
+    rows, at = _double_pairs(orders, window_days)
+    first = rows[at]
+    return orders.contractor_codes()[1][first], orders.days[first]
 
 
 def group_of_order(groups: Sequence[SplitGroup], order_id: str) -> SplitGroup | None:

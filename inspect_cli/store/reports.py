@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, fields
+from itertools import pairwise
 from typing import Any
 
 MANDATORY = ("above_threshold", "amended_above_threshold", "split_above_threshold")
@@ -378,14 +379,19 @@ def split_candidates(
     until: str | None = None,
     contractor: str | None = None,
     at_most_cents: int | None = None,
-) -> tuple[str, str, str, str]:
+    order_ids: bool = True,
+    rowids: tuple[int, int] | None = None,
+) -> tuple[str | None, str, str, str]:
     """Completed orders above zero (and at most `at_most_cents`, when given: split groups need
     no larger ones), completed on or before `until`, as four texts whose values
     are joined by char(30): order ids; places (contractor, char(31), then the dwelling id, or
     char(29) + address + char(31) + postcode, or nothing); completion dates; amounts in cents.
 
     One row leaves SQLite instead of one per order, which is most of the cost of the split
-    report. No lower date bound: a split group depends on the orders before it.
+    report. No lower date bound: a split group depends on the orders before it. Without
+    `order_ids` the first text is None: counting groups needs no ids, and reading them is a
+    third of the read. `rowids` (after, up to): only the orders stored in that range, one part
+    of them (see `order_parts`).
     """
     clauses = ["completed_on IS NOT NULL", "amount_cents > 0"]
     params: list[Any] = []
@@ -398,9 +404,12 @@ def split_candidates(
     if at_most_cents is not None:
         clauses.append("amount_cents <= ?")
         params.append(at_most_cents)
+    if rowids is not None:
+        clauses.append("rowid > ? AND rowid <= ?")
+        params.extend(rowids)
     row = conn.execute(
         f"""
-        SELECT group_concat(order_id, char(30)),
+        SELECT {"group_concat(order_id, char(30))" if order_ids else "NULL"},
                group_concat(contractor || char(31) || coalesce(
                    dwelling_id, char(29) || address || char(31) || postcode, ''), char(30)),
                group_concat(completed_on, char(30)),
@@ -409,7 +418,16 @@ def split_candidates(
         """,
         params,
     ).fetchone()
-    return tuple(value or "" for value in row)  # type: ignore[return-value]
+    ids, *rest = (value or "" for value in row)
+    return (ids if order_ids else None, *rest)  # type: ignore[return-value]
+
+
+def order_parts(conn: sqlite3.Connection, parts: int) -> list[tuple[int, int]]:
+    """The orders' rowids cut into about equal ranges (after, up to), first to last."""
+    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+    cuts = [last * i // parts for i in range(parts + 1)]
+    cuts[0] = -1
+    return list(pairwise(cuts))
 
 
 def order_places(
