@@ -259,7 +259,16 @@ class CandidateParts:
         self._day_of: dict[str, int] = {}
         self._arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, order_ids: str | None, places: str, completed_on: str, amounts: str) -> None:
+    def add(
+        self,
+        order_ids: str | None,
+        places: str,
+        completed_on: str,
+        amounts: str,
+        contractor: str | None = None,
+    ) -> None:
+        """One part of the orders; with `contractor` all are that contractor's, and `places`
+        holds only their dwelling parts (what follows FIELD_SEP in a place)."""
         if not amounts:
             return
         raws = places.split(VALUE_SEP)
@@ -274,14 +283,14 @@ class CandidateParts:
                 "U+001E; correct it in the contractor's file and ingest it again"
             )
         position, day_of = self._position, self._day_of
-        for raw in dict.fromkeys(raws):
-            position.setdefault(raw, len(position))
+        prefix = "" if contractor is None else contractor + FIELD_SEP
+        at = {raw: position.setdefault(prefix + raw, len(position)) for raw in dict.fromkeys(raws)}
         for d in set(dates).difference(day_of):
             day_of[d] = date.fromisoformat(d).toordinal() - DAY_ZERO
         self._ids += ids
         self._arrays.append(
             (
-                np.fromiter(map(position.__getitem__, raws), dtype=np.int64, count=len(raws)),
+                np.fromiter(map(at.__getitem__, raws), dtype=np.int64, count=len(raws)),
                 np.fromiter(map(day_of.__getitem__, dates), dtype=np.int64, count=len(dates)),
                 cents,
             )
