@@ -380,13 +380,13 @@ def _split_spans(
     crossing = above_threshold(running[ends] - running[:n], threshold_cents)
     # next_anchor[j]: the first crossing anchor at or after row j (n when none is left).
     next_anchor = np.minimum.accumulate(np.where(crossing, np.arange(n), n)[::-1])[::-1]
-    next_anchor = np.append(next_anchor, n).tolist()
-    end_of = ends.tolist()
+    next_anchor = np.append(next_anchor, n)
+    # Indexed item by item: a walk visits one row per group, far fewer than the rows.
     anchors = []
-    anchor = next_anchor[0]
+    anchor = int(next_anchor[0])
     while anchor < n:
         anchors.append(anchor)
-        anchor = next_anchor[end_of[anchor]]
+        anchor = int(next_anchor[ends[anchor]])
     starts = np.array(anchors, dtype=np.int64)
     return _Spans(rows, codes, days, running, starts, ends[starts])
 
