@@ -7,8 +7,18 @@ import random
 from pathlib import Path
 
 from inspect_cli.reports import parse_period
-from inspect_cli.signals import stored_candidates, stored_split_groups
-from inspect_cli.splits import candidates_from_text, find_double_billings, find_split_groups
+from inspect_cli.signals import (
+    splits_csv_records,
+    splits_report,
+    stored_candidates,
+    stored_split_groups,
+)
+from inspect_cli.splits import (
+    SplitGroup,
+    candidates_from_text,
+    find_double_billings,
+    find_split_groups,
+)
 from inspect_cli.store.reports import split_candidates
 
 HEADER = "Work order,Contractor,Dwelling,Address,Postal code,City,Net amount,Completion date\n"
@@ -54,3 +64,35 @@ def test_reading_contractor_by_contractor_finds_what_one_read_finds(cli, workspa
     assert [g.dwelling_id for g in groups] == [g.dwelling_id for g in expected]
     assert len(pairs) > 10
     assert pairs == expected_pairs
+
+
+def test_split_csv_records_are_those_of_the_report():
+    groups = [
+        SplitGroup("=Janssens", "id:w1", "W1", "Kerkstraat 1", "2000", ("A-1", "A-2"),
+                   "2026-11-01", "2026-11-09", 150_001),
+        SplitGroup("Peeters, Zn", "address:x|2000", None, "Kerk 1", "2000", ("P-1", "P-2", "P-3"),
+                   "2026-11-02", "2026-11-02", 100_001),
+        SplitGroup("Claes", "id:w2", "W2", None, None, ("C-1", "C-2"),
+                   "2026-11-03", "2026-11-20", 123_456),
+    ]  # fmt: skip
+    report = splits_report(groups, period=parse_period(None, None, None), threshold_cents=100_000,
+                           window_days=30)  # fmt: skip
+    assert splits_csv_records(groups) == report.csv_records()
+    assert splits_csv_records(groups)[2] == [
+        "Claes", "W2", "", "", "2", "C-1 C-2", "2026-11-03", "2026-11-20", "1234.56"
+    ]  # fmt: skip
+
+
+def test_report_splits_csv_quotes_and_neutralises(cli, workspace, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        HEADER + '1,"=Peeters, Zn",W1,Street 1,2000,Antwerpen,600.00,2026-11-02\n'
+        '2,"=Peeters, Zn",W1,Street 1,2000,Antwerpen,500.00,2026-11-03\n',
+        encoding="utf-8",
+    )
+    assert cli("ingest", "-w", workspace.root, path).exit_code == 0
+    result = cli("report", "splits", "--format", "csv", "-w", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        '"\'=Peeters, Zn",W1,Street 1,2000,2,1 2,2026-11-02,2026-11-03,1100.00'
+    )

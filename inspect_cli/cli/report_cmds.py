@@ -183,7 +183,12 @@ def _sorted_column(sort: SortKey | None) -> str | None:
 
 
 def _print_csv(result: Report) -> None:
-    """Standard CSV (comma, decimal point) with the report's keys as header.
+    """Standard CSV (comma, decimal point) with the report's keys as header."""
+    _write_csv([c.key for c in result.columns], result.csv_records())
+
+
+def _write_csv(keys: list[str], records: list[list[str]]) -> None:
+    """Standard CSV of records as `Report.csv_records` gives them, under a header of keys.
 
     Text that a spreadsheet would run as a formula (a contractor named "=...") gets a leading
     quote, as in the export: managers open these files in Excel.
@@ -195,8 +200,8 @@ def _print_csv(result: Report) -> None:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in result.columns])
-    for record in result.csv_records():
+    writer.writerow(keys)
+    for record in records:
         fields = [neutralise(v) for v in record]
         # A row of several fields without a comma, quote or line break is written as csv would
         # write it, without its scan of every character: the order ids of `report splits`
@@ -427,6 +432,9 @@ def _signal_report(
                     details=output is not TableFormat.csv,
                 )
     if name is ReportName.splits:
+        if output is TableFormat.csv:
+            _write_csv([c.key for c in signals.SPLIT_COLUMNS], signals.splits_csv_records(groups))
+            return
         report = signals.splits_report(
             groups, period=chosen, threshold_cents=threshold, window_days=window
         )
