@@ -26,9 +26,11 @@ from inspect_cli.contractors import firm_key
 from inspect_cli.errors import InspectError
 from inspect_cli.headers import column_fields
 from inspect_cli.inputs import check_regular_file
+from inspect_cli.money import format_cents
 from inspect_cli.parse_worker import OrderFile, ParsedChunks, parsed_chunks
 from inspect_cli.parsed import Repeated
 from inspect_cli.quarantine import Quarantine
+from inspect_cli.rule import above_threshold
 from inspect_cli.store import orders as order_store
 
 Progress = Callable[[int], None]
@@ -119,7 +121,9 @@ def ingest_file(
             ]
             import_id = order_store.begin_import(conn, "orders", path.name, digest, now)
             order_store.create_staging(conn)
-            target = _Import(conn, import_id, now, chunks, result, quarantine)
+            target = _Import(
+                conn, import_id, now, chunks, result, quarantine, config.threshold_cents
+            )
             repeats = _stage_file(target, progress)
             _reject_conflicts(target, repeats)
             _reject_foreign(target, repeats)
@@ -161,6 +165,7 @@ class _Import:
     chunks: ParsedChunks
     result: FileResult
     quarantine: Quarantine
+    threshold_cents: int
     new: int = 0
     unsettled: int = 0  # staged rows left for merge_staged: repeated or known ids
 
@@ -211,11 +216,17 @@ def _reject_foreign(target: _Import, repeats: Repeated) -> None:
     target.unsettled -= len(foreign)
     missing = [row for row, *_ in foreign if row not in repeats.cells]
     cells = {**repeats.cells, **(target.chunks.cells_of(missing) if missing else {})}
-    for row, order_id, contractor, stored, file_name in foreign:
+    for row, order_id, contractor, stored, file_name, amount in foreign:
         reason = (
             f"order_id: {order_id} is already stored for contractor {stored!r} (from "
             f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
         )
+        if above_threshold(amount, target.threshold_cents):
+            # A mandatory inspection is at stake: the coordinator must see that first.
+            reason += (
+                f"; this order (EUR {format_cents(amount)}) is above the threshold: its "
+                "mandatory inspection waits for this fix"
+            )
         target.quarantine.add(row, cells[row], reason)
     target.result.rejected += len(foreign)
 

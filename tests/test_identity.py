@@ -72,6 +72,7 @@ def test_a_then_b_the_same_day(cli, workspace, tmp_path):
     (row,) = quarantined(second)
     assert_names_both(row["problems"], CLAES, PEETERS)
     assert "(from peeters.csv)" in row["problems"]
+    assert "mandatory inspection" not in row["problems"]  # Claes' EUR 300 is not above it
     assert row["contractor"] == CLAES
     assert cli("select", "-w", workspace.root, "--date", TODAY.isoformat()).exit_code == 0
     assert_peeters_inspected(inspection_list(cli, workspace, tmp_path))
@@ -96,6 +97,10 @@ def test_b_then_a_is_quarantined_then_imported_with_a_prefix(cli, workspace, tmp
     (row,) = quarantined(second)
     assert_names_both(row["problems"], PEETERS, CLAES)
     assert "(from claes.csv)" in row["problems"]
+    assert row["problems"].endswith(
+        "; this order (EUR 1500.00) is above the threshold: its mandatory inspection waits for "
+        "this fix"
+    )
     with open(workspace.config_path, "a", encoding="utf-8") as f:
         f.write(f'\n[contractors."{PEETERS}"]\nid_prefix = "DP-"\n')
     third = ingest(cli, workspace, file_a(tmp_path))
@@ -200,7 +205,8 @@ def test_another_spelling_of_one_firm_is_told_to_become_an_alias(cli, workspace,
     assert quarantined(result)[0]["problems"].endswith(
         "this row is from 'DAKWERKEN PEETERS'; if both names are one firm, make one an alias of "
         'the other in inspect-cli.toml, e.g. [contractors."Dakwerken Peeters BV"] aliases = '
-        '["DAKWERKEN PEETERS"], then import the file again'
+        '["DAKWERKEN PEETERS"], then import the file again; this order (EUR 1500.00) is above '
+        "the threshold: its mandatory inspection waits for this fix"
     )
     with open(workspace.config_path, "a", encoding="utf-8") as f:
         f.write(f'\n[contractors."{PEETERS}"]\naliases = ["DAKWERKEN PEETERS"]\n')

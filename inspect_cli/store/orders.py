@@ -237,13 +237,14 @@ def drop_new_orders(conn: sqlite3.Connection, order_ids: list[str], import_id: i
     return conn.execute(f"DELETE FROM orders WHERE {new}", params).rowcount
 
 
-def take_foreign_rows(conn: sqlite3.Connection) -> list[tuple[int, str, str, str, str]]:
+def take_foreign_rows(conn: sqlite3.Connection) -> list[tuple[int, str, str, str, str, int]]:
     """Take out of the staging table the rows whose order id is stored with another
     contractor: an order number is never shared by two contractors, so such a row is never an
     amendment. Returns (file row, order id, row's contractor, stored contractor, file the
-    stored values came from) per row, in file order."""
+    stored values came from, the row's amount in cents) per row, in file order."""
     foreign = conn.execute(
-        "SELECT s.row, s.order_id, s.contractor, o.contractor, coalesce(i.file_name, '?') "
+        "SELECT s.row, s.order_id, s.contractor, o.contractor, coalesce(i.file_name, '?'), "
+        "s.amount_cents "
         "FROM staging s JOIN orders o ON o.order_id = s.order_id "
         "LEFT JOIN imports i ON i.id = o.last_import_id "
         "WHERE o.contractor IS NOT s.contractor ORDER BY s.row"
