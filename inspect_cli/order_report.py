@@ -7,6 +7,7 @@ the order belongs to, whatever the workspace's ``split_rule``.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,12 +38,14 @@ def order_report(
     today: date,
     threshold_cents: int,
     split_window_days: int,
+    money: Callable[[int], str] = format_cents,
 ) -> dict[str, Any]:
     """Everything known about one order and why it was or was not selected (``show``).
 
     Without the seed, or with one that does not match the commitment, the ticket cannot be
     shown; the rest still can. The split group is the one the workspace's threshold and
-    window give over the stored orders now.
+    window give over the stored orders now. `money` writes the amounts in the reasons, as the
+    workspace's other output does.
     """
     order = order_store.get_order(conn, order_id)
     if order is None:
@@ -55,7 +58,7 @@ def order_report(
     decided_before, selected_at = False, None
     for d in decisions:
         d["selected"] = bool(d["selected"])
-        d["why"] = _why(d, shown, _recompute(d, full, decided_before, selected_at))
+        d["why"] = _why(d, shown, _recompute(d, full, decided_before, selected_at), money)
         if d["selected"] and selected_at is None:
             selected_at = d["amount_cents"]
         decided_before = True
@@ -125,13 +128,15 @@ def _recompute(
         return None
 
 
-def _why(decision: dict[str, Any], ticket: str | None, outcome: Outcome | None) -> str:
+def _why(
+    decision: dict[str, Any],
+    ticket: str | None,
+    outcome: Outcome | None,
+    money: Callable[[int], str] = format_cents,
+) -> str:
     """The rule that made a decision, in words, with the numbers it compared; a decision the
     rule does not give (with the seed, `outcome`) is said to be one."""
-    amount, threshold = (
-        format_cents(decision["amount_cents"]),
-        format_cents(decision["threshold_cents"]),
-    )
+    amount, threshold = money(decision["amount_cents"]), money(decision["threshold_cents"])
     reason = decision["reason"]
     if reason == ABOVE_THRESHOLD:
         why = f"amount {amount} is above the threshold {threshold}: mandatory control"

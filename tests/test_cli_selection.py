@@ -172,12 +172,12 @@ def test_show_explains_one_order(cli, workspace, tmp_path):
     assert result.stdout.splitlines() == [
         f"Order {unlucky}",
         "  contractor        Janssens",
-        "  amount excl. VAT  100.00",
+        "  amount excl. VAT  100,00",  # as an excel-be workspace writes numbers
         "  completed on      2026-11-20",
         "Imported from a.csv at 2026-11-27T06:30:00+00:00",
         f"Ticket: {ticket}…",
         "Decision (run 1, 2026-11-27): not selected",
-        f"  because amount 100.00 is not above 1000.00; ticket {ticket}… "
+        f"  because amount 100,00 is not above 1.000,00; ticket {ticket}… "
         "is not below the rate 0.02",
         "Status: not selected",
     ]

@@ -190,7 +190,7 @@ def test_show_names_the_split_group_whatever_the_rule(cli, workspace, tmp_path):
     assert result.exit_code == 0, result.output
     others = ", ".join(i for i in (FIRST, THIRD))
     assert (
-        f"Split group: Janssens at W-7, with {others}: 1200.00 together, 2026-11-02 to 2026-11-20"
+        f"Split group: Janssens at W-7, with {others}: 1.200,00 together, 2026-11-02 to 2026-11-20"
         in result.stdout.splitlines()
     )
     data = json.loads(cli("show", "-w", workspace.root, SECOND, "--format", "json").stdout)
@@ -204,7 +204,7 @@ def test_show_explains_a_split_decision(cli, workspace, tmp_path):
     lines = cli("show", "-w", workspace.root, FIRST).stdout.splitlines()
     assert "Decision (run 2, 2026-11-27): selected, split_above_threshold" in lines
     assert (
-        "  because amount 400.00 is one order of a split group above the threshold 1000.00: "
+        "  because amount 400,00 is one order of a split group above the threshold 1.000,00: "
         "mandatory control"
     ) in lines
 
@@ -225,7 +225,7 @@ def test_show_after_an_amendment_says_only_what_changed(cli, workspace, tmp_path
     assert result.exit_code == 0, result.output
     amended = [line for line in result.stdout.splitlines() if line.startswith("Amended")]
     assert amended == [
-        "Amended at 2026-11-27T06:30:00+00:00 by b.csv: amount excl. VAT 400.00 → 450.00, "
+        "Amended at 2026-11-27T06:30:00+00:00 by b.csv: amount excl. VAT 400,00 → 450,00, "
         "dwelling (empty) → W-7"
     ]
     assert "None" not in result.stdout

@@ -331,6 +331,7 @@ def show(
         except SeedError:
             seed = None
         config = ws.config()
+        fmt = formatter(config)
         conn = ws.connect()
         try:
             report = order_report(
@@ -340,18 +341,18 @@ def show(
                 today=date.today(),
                 threshold_cents=config.threshold_cents,
                 split_window_days=config.split_window_days,
+                money=fmt.money,
             )
         finally:
             conn.close()
     if output is OutputFormat.json:
         print_json(report)
     else:
-        _print_report(report)
+        _print_report(report, fmt)
 
 
-def _print_report(report: dict[str, Any]) -> None:
-    from inspect_cli.money import format_cents
-
+def _print_report(report: dict[str, Any], fmt: Formatter) -> None:
+    """`show` for people, its amounts written as the workspace's other output writes them."""
     out = stdout()
 
     def say(text: str) -> None:
@@ -359,7 +360,7 @@ def _print_report(report: dict[str, Any]) -> None:
 
     order = report["order"]
     say(f"Order {order['order_id']}")
-    values = {**order, "amount_cents": format_cents(order["amount_cents"])}
+    values = {**order, "amount_cents": fmt.money(order["amount_cents"])}
     labels = {
         "contractor": "contractor",
         "amount_cents": "amount excl. VAT",
@@ -380,8 +381,8 @@ def _print_report(report: dict[str, Any]) -> None:
         say(f"Imported from {imported['file']} at {imported['imported_at']}")
     for revision in report["revisions"]:
         changed = ", ".join(
-            f"{labels.get(c['field'], c['field'])} {_shown(c['field'], c['was'])} → "
-            f"{_shown(c['field'], c['now'])}"
+            f"{labels.get(c['field'], c['field'])} {_shown(c['field'], c['was'], fmt)} → "
+            f"{_shown(c['field'], c['now'], fmt)}"
             for c in revision["changes"]
         )
         say(f"Amended at {revision['revised_at']} by {revision['file']}: {changed or 'no change'}")
@@ -393,7 +394,7 @@ def _print_report(report: dict[str, Any]) -> None:
         )
         say(
             f"Split group: {group['contractor']} at {dwelling}, with {', '.join(others)}: "
-            f"{format_cents(group['total_cents'])} together, {group['first_on']} to "
+            f"{fmt.money(group['total_cents'])} together, {group['first_on']} to "
             f"{group['last_on']}"
         )
     ticket = report["ticket"]
@@ -413,13 +414,11 @@ def _print_report(report: dict[str, Any]) -> None:
         say(f"Tenant satisfaction: {satisfaction['score']}/{satisfaction['scale']}")
 
 
-def _shown(field: str, value: Any) -> str:
+def _shown(field: str, value: Any, fmt: Formatter) -> str:
     """A value as `show` prints it in an amendment: money as money, nothing as "(empty)"."""
-    from inspect_cli.money import format_cents
-
     if value is None or value == "":
         return "(empty)"
-    return format_cents(value) if field == "amount_cents" else str(value)
+    return fmt.money(value) if field == "amount_cents" else str(value)
 
 
 class FileFormat(StrEnum):
