@@ -7,7 +7,9 @@ Test modules import these from here, never from one another, so each test module
 from __future__ import annotations
 
 import csv
+import json
 import random
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +23,7 @@ from inspect_cli.config import Config
 from inspect_cli.ingest import ingest_file
 from inspect_cli.outcomes import Outcome, record_outcome
 from inspect_cli.satisfaction import add_score
-from inspect_cli.selection import RunResult, run_selection
+from inspect_cli.selection import RunResult, run_hash, run_selection
 from inspect_cli.store import selections as db
 from inspect_cli.workspace import Workspace
 
@@ -217,3 +219,64 @@ def build_fixed(ws: Workspace) -> None:
             )
     finally:
         conn.close()
+
+
+def forge_chain(conn: sqlite3.Connection, *, recount: bool = False, relog: bool = False) -> None:
+    """Recompute every run hash and the chain after an edit, as a forger with write access
+    would: with `recount` also each run's counts from its decisions, with `relog` also the
+    hashes logged in the audit log (a careful forger; only receipts or files catch that)."""
+    previous = "0" * 64
+    kept, pinned = db.run_population(conn)
+    split_rules, split_groups = db.run_split_rules(conn)
+    with store.transaction(conn):
+        for run in db.runs(conn):
+            rows = conn.execute(
+                "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
+                "WHERE run_id = ? ORDER BY order_id",
+                (run[0],),
+            ).fetchall()
+            counts = run[7]
+            if recount:
+                reasons = [r[3] for r in rows]
+                counts = {
+                    "above_threshold": reasons.count("above_threshold"),
+                    "amended_above_threshold": reasons.count("amended_above_threshold"),
+                    "random_sample": reasons.count("random_sample"),
+                    "split_above_threshold": reasons.count("split_above_threshold"),
+                    "not_selected": reasons.count(None),
+                    "kept_after_downward_amendment": len(kept.get(run[0], [])),
+                }
+            digest = run_hash(
+                run_id=run[0],
+                created_at=run[1],
+                as_of=run[2],
+                seed_commitment=run[3],
+                threshold_cents=run[4],
+                sample_rate=run[5],
+                due_working_days=run[6],
+                counts=counts,
+                decisions=tuple(map(list, zip(*rows, strict=True))),
+                prev_hash=previous,
+                recipe=run[10],
+                kept=kept.get(run[0], []),
+                imports=pinned.get(run[0], []),
+                split_rule=split_rules[run[0]][0],
+                split_window_days=split_rules[run[0]][1],
+                split_groups=split_groups.get(run[0], []),
+            )
+            conn.execute(
+                "UPDATE selection_runs SET prev_hash = ?, hash = ? WHERE run_id = ?",
+                (previous, digest, run[0]),
+            )
+            if recount:
+                conn.execute(
+                    "UPDATE selection_runs SET counts = ? WHERE run_id = ?",
+                    (json.dumps(counts, sort_keys=True), run[0]),
+                )
+            if relog:
+                conn.execute(
+                    "UPDATE audit_log SET detail = ? "
+                    "WHERE event = 'selection_run' AND detail LIKE ?",
+                    (f"run {run[0]} {digest}", f"run {run[0]} %"),
+                )
+            previous = digest

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, SEED
-from helpers import ids_by_ticket, ingest, rows, select, write_orders
+from helpers import forge_chain, ids_by_ticket, ingest, rows, select, write_orders
 
-from inspect_cli import store
 from inspect_cli.errors import SeedError
 from inspect_cli.verify import verify
 from inspect_cli.workspace import Workspace
@@ -178,45 +177,9 @@ def test_an_edited_run_is_detected(history: Workspace):
 
 def test_a_rehashed_chain_still_shows_in_the_audit_log(history: Workspace):
     """Someone who edits a run and recomputes every hash is caught by the logged hashes."""
-    from inspect_cli.selection import run_hash
-    from inspect_cli.store import selections as db
-
     tamper(history, "UPDATE selection_runs SET created_at = '2026-11-01T00:00:00+00:00'")
     conn = history.connect()
-    previous = "0" * 64
-    kept, pinned = db.run_population(conn)
-    split_rules, split_groups = db.run_split_rules(conn)
-    with store.transaction(conn):
-        for run in db.runs(conn):
-            rows = conn.execute(
-                "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
-                "WHERE run_id = ? ORDER BY order_id",
-                (run[0],),
-            ).fetchall()
-            own = tuple(map(list, zip(*rows, strict=True)))
-            digest = run_hash(
-                run_id=run[0],
-                created_at=run[1],
-                as_of=run[2],
-                seed_commitment=run[3],
-                threshold_cents=run[4],
-                sample_rate=run[5],
-                due_working_days=run[6],
-                counts=run[7],
-                decisions=own,
-                prev_hash=previous,
-                recipe=run[10],
-                kept=kept.get(run[0], []),
-                imports=pinned.get(run[0], []),
-                split_rule=split_rules[run[0]][0],
-                split_window_days=split_rules[run[0]][1],
-                split_groups=split_groups.get(run[0], []),
-            )
-            conn.execute(
-                "UPDATE selection_runs SET prev_hash = ?, hash = ? WHERE run_id = ?",
-                (previous, digest, run[0]),
-            )
-            previous = digest
+    forge_chain(conn)
     conn.close()
     assert messages(check(history)) == [
         f"run {n}: its hash differs from the one in the audit log" for n in (1, 2, 3)

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 from consistent_sampler.consistent_sampler import first_fraction
+from helpers import forge_chain
 
-from inspect_cli.selection import run_hash
-from inspect_cli.store import selections as db
 from inspect_cli.workspace import Workspace
 
 HEADER = "order_id,contractor,amount_excl_vat,completed_on\n"
@@ -72,52 +71,10 @@ def sql(ws: Workspace, *statements: str) -> None:
 def rehash(ws: Workspace) -> None:
     """Recompute counts, every run hash, the chain and the audit log, as a careful forger."""
     conn = ws.connect()
-    previous = "0" * 64
-    kept, pinned = db.run_population(conn)
-    split_rules, split_groups = db.run_split_rules(conn)
-    for run in db.runs(conn):
-        rows = conn.execute(
-            "SELECT order_id, amount_cents, selected, reason, due_on FROM decisions "
-            "WHERE run_id = ? ORDER BY order_id",
-            (run[0],),
-        ).fetchall()
-        reasons = [r[3] for r in rows]
-        counts = {
-            "above_threshold": reasons.count("above_threshold"),
-            "amended_above_threshold": reasons.count("amended_above_threshold"),
-            "random_sample": reasons.count("random_sample"),
-            "split_above_threshold": reasons.count("split_above_threshold"),
-            "not_selected": reasons.count(None),
-            "kept_after_downward_amendment": len(kept.get(run[0], [])),
-        }
-        digest = run_hash(
-            run_id=run[0],
-            created_at=run[1],
-            as_of=run[2],
-            seed_commitment=run[3],
-            threshold_cents=run[4],
-            sample_rate=run[5],
-            due_working_days=run[6],
-            counts=counts,
-            decisions=tuple(map(list, zip(*rows, strict=True))),
-            prev_hash=previous,
-            recipe=run[10],
-            kept=kept.get(run[0], []),
-            imports=pinned.get(run[0], []),
-            split_rule=split_rules[run[0]][0],
-            split_window_days=split_rules[run[0]][1],
-            split_groups=split_groups.get(run[0], []),
-        )
-        conn.execute(
-            "UPDATE selection_runs SET counts = ?, prev_hash = ?, hash = ? WHERE run_id = ?",
-            (json.dumps(counts, sort_keys=True), previous, digest, run[0]),
-        )
-        conn.execute(
-            "UPDATE audit_log SET detail = ? WHERE event = 'selection_run' AND detail LIKE ?",
-            (f"run {run[0]} {digest}", f"run {run[0]} %"),
-        )
-        previous = digest
-    conn.close()
+    try:
+        forge_chain(conn, recount=True, relog=True)
+    finally:
+        conn.close()
 
 
 def lower_big_1(ws: Workspace) -> None:
