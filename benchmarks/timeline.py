@@ -51,8 +51,7 @@ PHASES = {
     ],
     "verify": [
         ("inspect_cli.store.selections", "decision_columns"),
-        ("inspect_cli.store.selections", "undecided_orders"),
-        ("inspect_cli.store.selections", "settled_changed_since_decided"),
+        ("inspect_cli.store.selections", "settled_off_their_decisions"),
         ("inspect_cli.verify", "_due_dates"),
         ("inspect_cli.verify", "_check_decisions"),
         ("inspect_cli.verify", "_check_chain"),

@@ -504,6 +504,7 @@ def _check_chain(
 
 def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
     """Orders the runs should have decided or selected and did not."""
+    undecided, changed = db.settled_off_their_decisions(conn)
     problems = [
         Problem(
             "undecided",
@@ -511,9 +512,8 @@ def _check_completeness(conn: sqlite3.Connection) -> list[Problem]:
             "(decisions or a run were deleted)",
             order_id=order_id,
         )
-        for order_id, completed_on in db.undecided_orders(conn)
+        for order_id, completed_on in undecided
     ]
-    changed = db.settled_changed_since_decided(conn)
     later = db.later_decisions(conn)
     revised = db.revised_amounts(conn, [r[0] for r in changed] + [r[0] for r in later])
     for order_id, run_id, before in later:

@@ -511,34 +511,43 @@ def logged_seed_commitments(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def undecided_orders(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(order_id, completed_on) of completed orders, not pending, without any decision.
-
-    Selection takes an order off the pending table only together with a decision, so such an
-    order means decisions (or a whole run) were removed from the store.
-    """
-    # A scan in storage order (the ORDER BY sorts the few rows found, not the whole table).
-    return conn.execute(
-        """
-        SELECT o.order_id, o.completed_on FROM orders o NOT INDEXED
-         WHERE o.completed_on IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
-           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
-         ORDER BY o.order_id
-        """
-    ).fetchall()
-
-
 AmendedSince = tuple[str, int, int, bool, int, str]
 """(order_id, amount_cents now, amount_cents of its last decision, ever selected,
 threshold_cents and sample_rate of the run that made that decision)."""
 
 
-def settled_changed_since_decided(conn: sqlite3.Connection) -> list[AmendedSince]:
-    """Orders no run has to look at again (not pending) whose amount now differs from the
-    amount their last decision was made on: amended since, or changed behind the tool's back.
-    `verify` applies the rule to them; the query only finds them."""
-    return conn.execute(
+def settled_off_their_decisions(
+    conn: sqlite3.Connection,
+) -> tuple[list[tuple[str, str]], list[AmendedSince]]:
+    """The orders no run has to look at again (not pending) that their decisions do not
+    account for, in order id order:
+
+    - (order_id, completed_on) of completed orders without any decision. Selection takes an
+      order off the pending table only together with a decision, so such an order means
+      decisions (or a whole run) were removed from the store;
+    - the orders whose amount now differs from the amount their last decision was made on:
+      amended since, or changed behind the tool's back. `verify` applies the rule to them.
+
+    One scan of the orders in storage order finds both (the ORDER BY sorts the few found);
+    the details of the changed ones are read for them alone.
+    """
+    last_decided = (
+        "(SELECT d.amount_cents FROM decisions d WHERE d.order_id = o.order_id "
+        "ORDER BY d.run_id DESC LIMIT 1)"
+    )
+    found = conn.execute(
+        f"""
+        SELECT o.order_id, o.completed_on, {last_decided} FROM orders o NOT INDEXED
+         WHERE {last_decided} IS NOT o.amount_cents
+           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
+         ORDER BY o.order_id
+        """
+    ).fetchall()
+    undecided = [(o, completed) for o, completed, decided in found if decided is None and completed]
+    changed = [o for o, _completed, decided in found if decided is not None]
+    if not changed:
+        return undecided, []
+    return undecided, conn.execute(
         """
         SELECT o.order_id, o.amount_cents, d.amount_cents,
                EXISTS (SELECT 1 FROM decisions s WHERE s.order_id = o.order_id
@@ -548,10 +557,10 @@ def settled_changed_since_decided(conn: sqlite3.Connection) -> list[AmendedSince
           JOIN decisions d ON d.order_id = o.order_id
            AND d.run_id = (SELECT MAX(run_id) FROM decisions x WHERE x.order_id = o.order_id)
           JOIN selection_runs r ON r.run_id = d.run_id
-         WHERE o.amount_cents != d.amount_cents
-           AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.order_id = o.order_id)
+         WHERE o.order_id IN (SELECT value FROM json_each(?))
          ORDER BY o.order_id
-        """
+        """,
+        (json.dumps(changed),),
     ).fetchall()
 
 
