@@ -79,7 +79,10 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
         conn, scope, threshold_cents=given.threshold_cents, today=given.today.isoformat()
     )
     scores = db.score_counts(conn, scope)
-    benefit = rp.benefit_of(conn, scope, counts, scores, given.scale, given.cost_cents)
+    projected = rp.projection_of(conn, scope, counts, period=period, lang=lang)
+    benefit = rp.benefit_of(
+        conn, scope, counts, scores, given.scale, given.cost_cents, projected.rows[0]
+    )
     summary = rp.summary(
         counts,
         scores,
@@ -93,12 +96,7 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
     scorecard = rp.contractors(
         counts, scores, period=period, scale=given.scale, sort="contractor", lang=lang
     ).rows
-    projection = rp.projection(
-        db.random_sample_outcomes(conn, scope),
-        db.draw_population(conn, scope, counts),
-        period=period,
-        lang=lang,
-    ).rows
+    projection = projected.rows
     groups = rp.group_scores(scores, given.scale).get("all", rp.ScoreGroups([], []))
     satisfaction = rp.compare(groups.inspected, groups.not_inspected)
     months = db.months(conn, scope)

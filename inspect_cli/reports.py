@@ -849,13 +849,9 @@ def build_report(
         )
         scores = db.score_counts(conn, scope)
         if name == "projection":
-            report = projection(
-                db.random_sample_outcomes(conn, scope),
-                db.draw_population(conn, scope, counts),
-                period=period,
-                lang=lang,
-            )
+            report = projection_of(conn, scope, counts, period=period, lang=lang)
         elif name == "summary":
+            everyone = projection_of(conn, scope, counts, period=period).rows[0]
             report = summary(
                 counts,
                 scores,
@@ -864,7 +860,7 @@ def build_report(
                 target_rate=target_rate,
                 scale=scale,
                 lang=lang,
-                benefit=benefit_of(conn, scope, counts, scores, scale, cost_cents),
+                benefit=benefit_of(conn, scope, counts, scores, scale, cost_cents, everyone),
             )
         else:
             report = contractors(
@@ -875,6 +871,23 @@ def build_report(
     return report
 
 
+def projection_of(
+    conn: sqlite3.Connection,
+    scope: db.Scope,
+    counts: list[db.ContractorCounts],
+    *,
+    period: Period,
+    lang: str = "en",
+) -> Report:
+    """The projection of a scope, from the store (`counts` from `db.contractor_counts`)."""
+    return projection(
+        db.random_sample_outcomes(conn, scope),
+        db.draw_population(conn, scope, counts),
+        period=period,
+        lang=lang,
+    )
+
+
 def benefit_of(
     conn: sqlite3.Connection,
     scope: db.Scope,
@@ -882,13 +895,10 @@ def benefit_of(
     scores: list[db.ScoreCount],
     scale: int,
     cost_cents: int | None,
+    everyone: dict[str, Any],
 ) -> dict[str, Any]:
-    """The cost and benefit figures of a scope (summary and board report)."""
-    everyone = projection(
-        db.random_sample_outcomes(conn, scope),
-        db.draw_population(conn, scope, counts),
-        period=Period(),
-    ).rows[0]
+    """The cost and benefit figures of a scope (summary and board report); ``everyone`` is the
+    projection's first row, all contractors together."""
     groups = group_scores(scores, scale).get("all", ScoreGroups([], []))
     return cost_benefit(
         counts,

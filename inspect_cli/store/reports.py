@@ -50,6 +50,8 @@ class ContractorCounts:
     decided: int = 0
     first_mandatory: int = 0
     """Orders whose first decision was above_threshold: they never went through the draw."""
+    first_mandatory_cents: int = 0
+    """Their amount."""
     mandatory: int = 0
     sampled: int = 0
     selected: int = 0
@@ -112,14 +114,17 @@ def contractor_counts(
     for row in conn.execute(
         f"""
         WITH f AS MATERIALIZED (
-            SELECT o.contractor AS contractor, d.reason AS reason, d.due_on AS due_on,
+            SELECT o.contractor AS contractor, o.amount_cents AS amount, d.reason AS reason,
+                   d.due_on AS due_on,
                    (SELECT i.result FROM inspections i
                      WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
                        AND i.result <> 'no_access') AS final
               FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
              WHERE d.selected = 1 AND {where}
         )
-        SELECT contractor, SUM(reason IS 'above_threshold'), SUM(reason IN ({mandatory})),
+        SELECT contractor, SUM(reason IS 'above_threshold'),
+               SUM(CASE WHEN reason IS 'above_threshold' THEN amount ELSE 0 END),
+               SUM(reason IN ({mandatory})),
                SUM(reason IS 'random_sample'), COUNT(*), SUM(final IS NOT NULL),
                SUM(final IS 'ok'), SUM(final IS 'minor'), SUM(final IS 'major'),
                SUM(final IS 'not_done'), SUM(final IS NULL),
@@ -131,6 +136,7 @@ def contractor_counts(
         counts = found[row[0]]
         (
             counts.first_mandatory,
+            counts.first_mandatory_cents,
             counts.mandatory,
             counts.sampled,
             counts.selected,
@@ -268,29 +274,21 @@ def draw_population(
 ) -> dict[str, tuple[int, int]]:
     """Per contractor: (orders, amount in cents) that went through the random draw.
 
-    The completed orders in scope (``totals``, from contractor_counts) less those not decided
-    yet and less those mandatory at first sight; both are few, so a million orders are not
-    walked again.
+    The completed orders in scope (``totals``, from contractor_counts) less those mandatory at
+    first sight (counted there too) and less those not decided yet; the latter are few, so a
+    million orders are not walked again.
     """
     where, params = scope.where()
-    found = {c.contractor: [c.orders, c.spend_cents] for c in totals}
+    found = {
+        c.contractor: [c.orders - c.first_mandatory, c.spend_cents - c.first_mandatory_cents]
+        for c in totals
+    }
     for contractor, n, amount in conn.execute(
         f"""
         SELECT o.contractor, COUNT(*), SUM(o.amount_cents)
           FROM pending p CROSS JOIN orders o ON o.order_id = p.order_id
          WHERE {where}
            AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.order_id = o.order_id)
-         GROUP BY +o.contractor
-        """,
-        params,
-    ):
-        found[contractor][0] -= n
-        found[contractor][1] -= amount
-    for contractor, n, amount in conn.execute(
-        f"""
-        SELECT o.contractor, COUNT(*), SUM(o.amount_cents)
-          FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
-         WHERE d.selected = 1 AND d.reason = 'above_threshold' AND {where}
          GROUP BY +o.contractor
         """,
         params,
