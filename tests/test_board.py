@@ -305,3 +305,21 @@ def test_the_board_report_says_when_verify_fails_or_cannot_run(workspace, tmp_pa
     workspace.seed_path.unlink()
     page = board(workspace, tmp_path / "no-seed.html", "--lang", "fr")
     assert "Non vérifié lors de l'établissement de ce rapport" in html.unescape(page)
+
+
+def test_the_board_reports_a_seed_that_does_not_match_as_a_failed_verification(workspace, tmp_path):
+    """verify runs as its own command: a seed file changed since init makes it fail, which the
+    page states and stderr explains; the board report itself is still written."""
+    workspace.seed_path.write_text("90210448713355260991\n", encoding="utf-8")
+    out = tmp_path / "board.html"
+    result = invoke("report", "board", "-w", workspace.root, "--date", "2026-11-27", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "report board: verify could not check the store:" in result.stderr
+    assert "seed does not match the commitment" in result.stderr
+    assert "Verification FAILED while writing this report" in out.read_text(encoding="utf-8")
+
+
+def test_the_verify_the_board_report_runs_is_logged_as_every_verify(examples, tmp_path):
+    board(examples, tmp_path / "board.html")
+    log = (examples.logs / "inspect-cli.log").read_text(encoding="utf-8")
+    assert "verify ok; " in log

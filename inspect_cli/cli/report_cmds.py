@@ -3,6 +3,9 @@ signals."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -335,11 +338,7 @@ def _write_board(
     out: Path | None,
     contractor: str | None,
 ) -> None:
-    """Write the board report; jinja2 and the chart code are imported here only.
-
-    A thread reads the board's figures through a connection of its own while `verify` runs
-    here: its reads are SQLite's work, which leaves the interpreter to verify."""
-    from inspect_cli import speedups, store
+    """Write the board report; jinja2 and the chart code are imported here only."""
     from inspect_cli.board import BoardInput, board_context, write_page
 
     if out is None:
@@ -355,34 +354,56 @@ def _write_board(
         scale=config.satisfaction_scale,
         cost_cents=config.inspection_cost_cents,
     )
-    with (
-        opened_store(ws) as conn,
-        store.reader(conn) as other,
-        speedups.beside(board_context, other, given) as figures,
-    ):
-        verified = _verify_for_board(ws)
-        context = {**figures(), "verified": verified}
+    with _verify_beside(ws) as verified, opened_store(ws) as conn:
+        context = {**board_context(conn, given), "verified": verified()}
     path = write_page(out, context)
     typer.echo(f"board report written to {path}", err=True)
 
 
-def _verify_for_board(ws: Workspace) -> Verified | None:
-    """`verify` with the workspace's seed, for the board report's verification statement;
-    None when the workspace does not hold the seed (an auditor's copy, a restored backup)."""
+@contextmanager
+def _verify_beside(ws: Workspace) -> Iterator[Callable[[], Verified | None]]:
+    """`inspect-cli verify` of the workspace, run as a process of its own while the block reads
+    the board's figures; yields what waits for its result.
+
+    The page's verification statement is then that command's own result, as an auditor would
+    get it (and logged as every verify is), and its work shares neither this interpreter nor
+    its lock with the figures. None when the workspace does not hold the seed (an auditor's
+    copy, a restored backup); a verify that cannot run (a seed that does not match the
+    commitment, a store it cannot read) is a failed verification, its message on stderr.
+    """
+    import json
+    import subprocess
+
     from inspect_cli.board import Verified
-    from inspect_cli.errors import SeedError
-    from inspect_cli.verify import verify
 
     if not ws.seed_path.is_file():
-        return None
+        yield lambda: None
+        return
     at = now().isoformat(timespec="seconds")
-    with opened_store(ws, read_only=True) as conn:
+    command = [sys.executable, "-m", "inspect_cli", "verify", "-w", str(ws.root), "--format"]
+    process = subprocess.Popen(
+        [*command, "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8"
+    )
+
+    def result() -> Verified:
+        with progress("report board: verifying the selection"):
+            out, err = process.communicate()
         try:
-            with progress("report board: verifying the selection"):
-                result = verify(conn, ws.read_seed(), None)
-        except SeedError:
+            found = json.loads(out) if process.returncode in (0, 1) else None
+        except ValueError:
+            found = None
+        if not isinstance(found, dict):
+            reason = err.strip().removeprefix("Error: ")
+            typer.echo(f"report board: verify could not check the store: {reason}", err=True)
             return Verified(at, ok=False, decisions=0, runs=0, problems=1)
-    return Verified(at, result.ok, result.decisions, result.runs, len(result.problems))
+        return Verified(at, found["ok"], found["decisions"], found["runs"], len(found["problems"]))
+
+    try:
+        yield result
+    finally:
+        if process.returncode is None:  # the block failed before waiting for it
+            process.kill()
+            process.communicate()
 
 
 # --- report splits and report signals ----------------------------------------------------------
