@@ -12,15 +12,21 @@ Three shapes, one fictitious contractor each:
 - en:   Peeters Sanitair, English headers, `,`, UTF-8, `1234.56`, ISO dates
 - xlsx: Électricité Dubois, French headers, real number and date cells
 
+`--shape all` adds a fourth, larger contractor in the be shape: Dakwerken Mertens, 2,000
+orders (`--large-orders`) of mostly small jobs over the whole period, so that the random sample
+is large enough to project from.
+
 Each file carries a fixed set of deliberately bad rows (missing amount, impossible date
 31/02/2026, amount "abc", one id used twice with different values), two rows that are not
 completed yet (valid, no completion date), two rows of exactly 1,000.00 and some text starting
 with `=`, `+`, `-` or `@` (formula-injection material; valid rows). The generator returns exact
 counts for all of them, and --readme writes them down.
 
---loop carries the bundled examples through the control loop: the inspection list as inspectors
-hand it back (the orders above the threshold, which every seed selects, with a mix of results,
-some rows without one and one bad row) and a tenant satisfaction survey (one bad score).
+--loop carries the bundled examples through the control loop: the public demo seed, the
+inspection list as inspectors hand it back (the orders above the threshold, which every seed
+selects, and the random sample that the demo seed selects, computed with inspect_cli's tickets
+and rule; a mix of results, some rows without one and one bad row) and a tenant satisfaction
+survey (one bad score).
 """
 
 from __future__ import annotations
@@ -1402,7 +1408,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=[*SHAPES, "all"],
         default="all",
         help="which contractor's file: be (Janssens, a Dutch CSV), en (Peeters, a CSV with "
-        "English headers), xlsx (Dubois, a French workbook), or all three (default)",
+        "English headers), xlsx (Dubois, a French workbook), or all three and the larger "
+        "contractor's (default)",
     )
     parser.add_argument(
         "--start",
@@ -1421,8 +1428,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--loop",
         type=Path,
-        help=f"also write {RETURNED_FILE} (the inspection list handed back) and {SURVEY_FILE} "
-        "(a tenant survey) into this folder",
+        help=f"also write {RETURNED_FILE} (the inspection list handed back), {SURVEY_FILE} "
+        f"(a tenant survey) and {SEED_FILE} (the public demo seed) into this folder",
     )
     parser.add_argument("--readme", type=Path, help="also write the README with exact counts")
     args = parser.parse_args(argv)
