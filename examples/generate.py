@@ -12,15 +12,21 @@ Three shapes, one fictitious contractor each:
 - en:   Peeters Sanitair, English headers, `,`, UTF-8, `1234.56`, ISO dates
 - xlsx: Électricité Dubois, French headers, real number and date cells
 
+`--shape all` adds a fourth, larger contractor in the be shape: Dakwerken Mertens, 2,000
+orders (`--large-orders`) of mostly small jobs over the whole period, so that the random sample
+is large enough to project from.
+
 Each file carries a fixed set of deliberately bad rows (missing amount, impossible date
 31/02/2026, amount "abc", one id used twice with different values), two rows that are not
 completed yet (valid, no completion date), two rows of exactly 1,000.00 and some text starting
 with `=`, `+`, `-` or `@` (formula-injection material; valid rows). The generator returns exact
 counts for all of them, and --readme writes them down.
 
---loop carries the bundled examples through the control loop: the inspection list as inspectors
-hand it back (the orders above the threshold, which every seed selects, with a mix of results,
-some rows without one and one bad row) and a tenant satisfaction survey (one bad score).
+--loop carries the bundled examples through the control loop: the public demo seed, the
+inspection list as inspectors hand it back (the orders above the threshold, which every seed
+selects, and the random sample that the demo seed selects, computed with inspect_cli's tickets
+and rule; a mix of results, some rows without one and one bad row) and a tenant satisfaction
+survey (one bad score).
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from inspect_cli.rule import ABOVE_THRESHOLD, RANDOM_SAMPLE, decide_order
+from inspect_cli.sampling import ticket
 
 SHAPES = ("be", "en", "xlsx")
 SHARE = {"be": 0.45, "en": 0.35, "xlsx": 0.20}
@@ -160,6 +169,23 @@ WORK_FR = {
     "détection incendie": ("Installation détecteur de fumée", "Remplacement détecteur défectueux"),
     "contrôle": ("Contrôle installation électrique", "Recherche de panne tableau électrique"),
 }
+# Dakwerken Mertens: many small jobs on roofs, gutters and outside paintwork.
+WORK_DAK = {
+    "dakwerken": (
+        "Reiniging dakgoten",
+        "Herstelling dakgoot",
+        "Vervanging gebroken dakpannen",
+        "Vervanging zinken regenpijp",
+        "Herstelling lekkende dakkapel",
+    ),
+    "schilderwerken": (
+        "Schilderen buitenschrijnwerk",
+        "Bijwerken gevelschilderwerk \u2013 voorgevel",
+        "Schilderen trappenhal",
+    ),
+    "plat dak": ("Ontmossen plat dak", "Herstelling roofing rond koepel"),
+    "schouwen": ("Plaatsing schouwkap", "Herstelling voegwerk schouw"),
+}
 INJECTIONS = (
     '=HYPERLINK("http://example.com/factuur","Klik hier")',
     "+32 470 12 34 56 bellen voor afspraak",
@@ -176,6 +202,10 @@ class Contractor:
     slug: str
     work: dict[str, tuple[str, ...]]
     second_half: bool
+    whole_period: bool = False
+    """Completes work over the whole period (not one half of it)."""
+    small_jobs: bool = False
+    """Mostly small jobs: under 1% of its orders above the threshold, not 12%."""
 
 
 CONTRACTORS = {
@@ -187,6 +217,20 @@ CONTRACTORS = {
         "xlsx", "DUB", "Électricité Dubois SRL", "electricite-dubois", WORK_FR, False
     ),
 }
+LARGE = Contractor(
+    "be",
+    "MER",
+    "Dakwerken Mertens BV",
+    "dakwerken-mertens",
+    WORK_DAK,
+    False,
+    whole_period=True,
+    small_jobs=True,
+)
+"""The fourth, larger contractor of the examples (`--shape all`): enough orders below the
+threshold for a random sample of some 40 orders, so that `report projection` has something to
+project from."""
+LARGE_ORDERS = 2_000
 
 
 @dataclass
@@ -265,7 +309,8 @@ def make_orders(contractor: Contractor, n: int, seed: int, start: date, days: in
     categories = [c for c, _ in drawn]
     descriptions = [d for _, d in drawn]
     dwellings = [int(r() * DWELLINGS) for _ in range(n)]
-    amounts: list[int | str] = [_amount(r) for _ in range(n)]
+    draw = _small_amount if contractor.small_jobs else _amount
+    amounts: list[int | str] = [draw(r) for _ in range(n)]
     days_ = [first + timedelta(days=d) for d in range(span)]
     completed: list[date | str | None] = [days_[int(r() * span)] for _ in range(n)]
     lags = [timedelta(days=k) for k in range(1, 26)]
@@ -286,7 +331,10 @@ def make_orders(contractor: Contractor, n: int, seed: int, start: date, days: in
 
 
 def window(contractor: Contractor, start: date, days: int) -> tuple[date, int]:
-    """Janssens and Dubois complete work in the first half of the period, Peeters in the second."""
+    """Janssens and Dubois complete work in the first half of the period, Peeters in the second,
+    Mertens over the whole period."""
+    if contractor.whole_period:
+        return start, days
     half = days // 2
     if contractor.second_half:
         return start + timedelta(days=half), days - half
@@ -304,6 +352,18 @@ def _amount(r: Callable[[], float]) -> int:
         return 90_000 + int(r() * 10_000)
     cents = 5_000 + int(r() ** 1.6 * 85_000)
     return cents - cents % 100 if u < 0.45 else cents
+
+
+def _small_amount(r: Callable[[], float]) -> int:
+    """Cents of a contractor of small jobs: ~0.6% above 1,000, ~1% from 800 to 1,000, the rest
+    mostly 35-300 EUR (gutters cleaned, a few tiles), half of them in whole 5 EUR."""
+    u = r()
+    if u < 0.006:
+        return 100_001 + int(r() * r() * 400_000)
+    if u < 0.016:
+        return 80_000 + int(r() * 20_000)
+    cents = 3_500 + int(r() ** 2.2 * 60_000)
+    return cents - cents % 500 if u < 0.5 else cents
 
 
 def _plant(orders: Orders, rng: random.Random) -> None:
@@ -382,7 +442,10 @@ def _cents(value: int | str) -> int:
 
 
 def file_name(contractor: Contractor, start: date, days: int) -> str:
-    first, _ = window(contractor, start, days)
+    first, span = window(contractor, start, days)
+    last = first + timedelta(days=span - 1)
+    if contractor.whole_period and (last.year, last.month) != (first.year, first.month):
+        return f"{contractor.slug}-{first:%Y-%m}-{last:%m}.csv"
     if contractor.shape == "xlsx":
         return f"{contractor.slug}-{first.year}-q{(first.month - 1) // 3 + 1}.xlsx"
     return f"{contractor.slug}-{first:%Y-%m}.csv"
@@ -630,13 +693,21 @@ def make_all(
     shape: str = "all",
     start: date | None = None,
     days: int = 61,
+    large_orders: int = LARGE_ORDERS,
 ) -> list[Orders]:
-    """Every file's orders for `shape` ("be", "en", "xlsx" or "all"), before writing."""
+    """Every file's orders for `shape` ("be", "en", "xlsx" or "all"), before writing.
+
+    "all" is the three shapes sharing `orders`, plus the larger contractor's `large_orders`
+    (none when 0).
+    """
     start = start or DEFAULT_START
     shapes = list(SHAPES) if shape == "all" else [shape]
-    return [
+    files = [
         make_orders(CONTRACTORS[s], n, seed, start, days) for s, n in split(orders, shapes).items()
     ]
+    if shape == "all" and large_orders:
+        files.append(make_orders(LARGE, large_orders, seed, start, days))
+    return files
 
 
 def generate(
@@ -646,13 +717,14 @@ def generate(
     shape: str = "all",
     start: date | None = None,
     days: int = 61,
+    large_orders: int = LARGE_ORDERS,
 ) -> list[Summary]:
     """Write the files for `shape` ("be", "en", "xlsx" or "all") into `out`; return their counts."""
     start = start or DEFAULT_START
     out.mkdir(parents=True, exist_ok=True)
     dwellings = make_dwellings(seed)
     summaries = []
-    for data in make_all(orders, seed, shape, start, days):
+    for data in make_all(orders, seed, shape, start, days, large_orders):
         contractor = data.contractor
         path = out / file_name(contractor, start, days)
         WRITERS[contractor.shape](data, dwellings, path)
@@ -666,6 +738,13 @@ RETURNED_ON = date(2026, 11, 20)
 """The day the inspectors hand the list back: no visit and no survey answer is later."""
 RETURNED_FILE = "returned/inspections-returned-2026-11.csv"
 SURVEY_FILE = "surveys/tevredenheid-2026-q4.csv"
+SEED_FILE = "demo-seed.txt"
+DEMO_SEED = "53504433187102925085"
+"""The public seed of the demo workspace (`init --seed-file examples/demo-seed.txt`): with it the
+random sample is known in advance, so the returned list can hold its orders. Anyone can
+recompute such a sample, so a real workspace draws its own seed at a ceremony."""
+SAMPLE_RATE = Decimal("0.02")
+"""The default config's `sample_rate`, with which `select` draws the demo's random sample."""
 SURVEY_FROM = date(2026, 10, 1)
 DUE_WORKING_DAYS = 10
 # Belgian public holidays of 2026 as the `holidays` package lists them (weekends included).
@@ -710,6 +789,21 @@ PLANNED = {
     "xlsx": ("minor",),
 }
 """Per contractor, the outcomes other than `ok` of the orders inspected (or tried)."""
+PLANNED_LATER = {
+    "above_threshold": ("minor", "major"),
+    "random_sample": (
+        "major",
+        "major",
+        "major",
+        "not_done",
+        "not_done",
+        "not_done",
+        "minor",
+        "minor",
+    ),
+}
+"""The outcomes other than `ok` of the larger contractor's orders above the threshold and of the
+random sample (all contractors): every one of them has a final outcome."""
 WRITTEN = {"no_access": ("no_access", "geen toegang"), "ok": ("ok",) * 7 + ("conform",)}
 """What inspectors write for a result, when not always its code: the first use is the code."""
 FINDINGS = {
@@ -762,6 +856,10 @@ class Loop:
     open_rows: list[int]
     no_access_rows: list[int]
     rejected: tuple[int, str, date, date]
+    sampled: dict[str, int]
+    projection: tuple[int, int, int, int, int]
+    """What `report projection` gives with the demo seed, all contractors together: orders of
+    the random sample inspected, orders not inspected, projected corrections, low, high (cents)."""
     responses: dict[str, dict[str, int]]
     survey_rows: int
     bad_score_row: int
@@ -791,25 +889,43 @@ def generate_loop(
     shape: str = "all",
     start: date | None = None,
     days: int = 61,
+    large_orders: int = LARGE_ORDERS,
+    demo_seed: str = DEMO_SEED,
 ) -> Loop:
-    """Write the returned inspection list and the survey into `folder`, for the orders that
-    `generate` writes with the same arguments; return what they hold."""
+    """Write the returned inspection list, the survey and the demo seed into `folder`, for the
+    orders that `generate` writes with the same arguments; return what they hold.
+
+    The list holds every order above the threshold, which any seed selects, and the random
+    sample that `demo_seed` selects. The three small files' orders above the threshold come
+    first, from their own random streams, so that adding the larger contractor and the sample
+    left their rows as they were.
+    """
     start = start or DEFAULT_START
     if start.year != 2026 or start + timedelta(days=days) > RETURNED_ON - timedelta(days=14):
         raise ValueError(
             f"the returned list and the survey need a period in 2026 ending before "
             f"{RETURNED_ON - timedelta(days=14)}"
         )
-    files = make_all(orders, seed, shape, start, days)
+    files = make_all(orders, seed, shape, start, days, large_orders)
     dwellings = make_dwellings(seed)
-    mandatory = [
+    above = [
         (data, i)
         for data in files
         for i in _good_rows(data)
         if _cents(data.amounts[i]) > EXACT_THRESHOLD_CENTS
     ]
+    mandatory = [o for o in above if o[0].contractor is not LARGE]
+    later = [o for o in above if o[0].contractor is LARGE]
+    sampled = random_sample(files, demo_seed)
     roles = _roles(mandatory, random.Random(f"{seed}-returned"))
+    rng = random.Random(f"{seed}-returned-later")
+    roles |= _later_roles(later, PLANNED_LATER["above_threshold"], rng)
+    roles |= _later_roles(sampled, PLANNED_LATER["random_sample"], rng)
     returned = _returned_rows(mandatory, roles, dwellings, random.Random(f"{seed}-inspections"))
+    returned += _returned_rows(
+        later + sampled, roles, dwellings, random.Random(f"{seed}-inspections-later")
+    )
+    returned.sort(key=lambda r: r[:2])
     loop = Loop(
         returned=RETURNED_FILE,
         survey=SURVEY_FILE,
@@ -818,14 +934,17 @@ def generate_loop(
         open_rows=[],
         no_access_rows=[],
         rejected=(0, "", date.min, date.min),
+        sampled={d.contractor.name: 0 for d in files},
+        projection=_projection(files, sampled, roles, returned),
         responses={d.contractor.name: {"inspected": 0, "other": 0, "comments": 0} for d in files},
         survey_rows=0,
         bad_score_row=0,
         answered=(date.max, date.min),
     )
-    for number, (data, i, role, cells) in enumerate(returned, start=2):
+    for number, (_, _, data, i, role, cells) in enumerate(returned, start=2):
         counts = loop.results[data.contractor.name]
         counts[role] = counts.get(role, 0) + 1
+        loop.sampled[data.contractor.name] += cells[1] == RANDOM_SAMPLE
         if cells[-1]:
             loop.corrections[data.contractor.name] += _parse_be_cents(cells[-1])
         if role == "open":
@@ -845,7 +964,73 @@ def generate_loop(
     )
     survey = _survey_rows(files, roles, loop, random.Random(f"{seed}-survey"))
     _write_plain_csv(folder / SURVEY_FILE, SURVEY_COLUMNS, survey, encoding="cp1252")
+    (folder / SEED_FILE).write_text(demo_seed + "\n", encoding="ascii")
     return loop
+
+
+def random_sample(files: list[Orders], seed: str) -> list[tuple[Orders, int]]:
+    """The orders that `select` draws with `seed` at the default rate: each good order decided
+    by the rule, from its ticket, as a first run decides it."""
+    return [
+        (data, i)
+        for data in files
+        for i in _good_rows(data)
+        if decide_order(
+            _cents(data.amounts[i]),
+            ticket(seed, data.ids[i]),
+            threshold_cents=EXACT_THRESHOLD_CENTS,
+            sample_rate=SAMPLE_RATE,
+        )
+        == (True, RANDOM_SAMPLE)
+    ]
+
+
+def _projection(
+    files: list[Orders],
+    sampled: list[tuple[Orders, int]],
+    roles: dict[str, str],
+    returned: list[tuple[date, str, Orders, int, str, list[str]]],
+) -> tuple[int, int, int, int, int]:
+    """`report projection`'s figures for all contractors, from the same estimator, for the
+    README: the sampled orders with a final outcome and the draw population not inspected."""
+    from inspect_cli.stats import ratio_projection
+
+    corrections = {r[1]: _parse_be_cents(r[5][-1]) if r[5][-1] else 0 for r in returned}
+    inspected = [(d, i) for d, i in sampled if roles[d.ids[i]] in FINAL]
+    amounts = [_cents(d.amounts[i]) for d, i in inspected]
+    population = [
+        _cents(d.amounts[i])
+        for d in files
+        for i in _good_rows(d)
+        if _cents(d.amounts[i]) <= EXACT_THRESHOLD_CENTS
+    ]
+    rest = len(population) - len(inspected)
+    found = ratio_projection(
+        amounts,
+        [corrections[d.ids[i]] for d, i in inspected],
+        rest,
+        sum(population) - sum(amounts),
+    )
+    projected, low, high = (round(v) for v in found) if found else (0, 0, 0)
+    return len(inspected), rest, projected, low, high
+
+
+def _later_roles(
+    orders: list[tuple[Orders, int]], planned: tuple[str, ...], rng: random.Random
+) -> dict[str, str]:
+    """Order id -> outcome: `planned` for some of `orders`, ok for the rest.
+
+    A larger job has more that can go wrong: each planned outcome falls on an order drawn with
+    a chance proportional to its amount (a failed gutter cleaning of EUR 40 is rarer than a
+    failed repair of a flat roof).
+    """
+    pool = sorted(orders, key=lambda o: o[0].ids[o[1]])
+    roles = {}
+    for role in planned[: len(pool)]:
+        [k] = rng.choices(range(len(pool)), weights=[_cents(d.amounts[i]) for d, i in pool])
+        data, i = pool.pop(k)
+        roles[data.ids[i]] = role
+    return roles | {data.ids[i]: "ok" for data, i in pool}
 
 
 def _good_rows(data: Orders) -> list[int]:
@@ -874,8 +1059,9 @@ def _returned_rows(
     roles: dict[str, str],
     dwellings: list[tuple[str, str, str, str]],
     rng: random.Random,
-) -> list[tuple[Orders, int, str, list[str]]]:
-    """The export's rows for the orders above the threshold, filled in as inspectors do.
+) -> list[tuple[date, str, Orders, int, str, list[str]]]:
+    """The export's rows for selected orders, filled in as inspectors do, each after its due
+    date and order id (the order of the list).
 
     Each order was selected on the first working day after its completion (a daily run),
     and visited 2 to 12 working days later, but not after RETURNED_ON.
@@ -891,7 +1077,7 @@ def _returned_rows(
         dwelling = dwellings[data.dwellings[i]]
         cells = [
             oid,
-            "above_threshold",
+            ABOVE_THRESHOLD if _cents(data.amounts[i]) > EXACT_THRESHOLD_CENTS else RANDOM_SAMPLE,
             _neutralise(data.contractors[i]),
             *dwelling,
             data.categories[i],
@@ -921,8 +1107,7 @@ def _returned_rows(
                 _be_amount(cents).replace(".", "") if cents else "",
             ]
         rows.append((due, oid, data, i, role, cells))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [(data, i, role, cells) for _, _, data, i, role, cells in rows]
+    return rows
 
 
 def _correction(role: str, amount: int, rng: random.Random) -> int:
@@ -930,7 +1115,7 @@ def _correction(role: str, amount: int, rng: random.Random) -> int:
     if role == "not_done":
         return amount * rng.randint(20, 60) // 100 // 100 * 100
     if role == "major":
-        return min(rng.randint(15, 40) * 1_000, amount)
+        return min(rng.randint(15, 40) * 1_000, amount - amount % 100)
     return 0
 
 
@@ -1016,12 +1201,23 @@ def readme(
     lines = [
         "# Example contractor files",
         "",
-        "Fictitious repair orders of three invented contractors for one Flemish social housing",
+        f"Fictitious repair orders of {_count_word(len(summaries))} invented contractors for one "
+        "Flemish social housing",
         "company (postcodes and municipalities are real, everything else is made up). They are",
         "generated, never edited by hand; regenerate them with:",
         "",
         f"    {command}",
         "",
+    ]
+    if any(s.contractor == LARGE.name for s in summaries):
+        lines += [
+            "Three small files show the three shapes a contractor's file comes in, each with the",
+            f"same handful of bad rows. The fourth, {LARGE.name}, is one larger file of mostly",
+            "small jobs in the Belgian shape: it gives the random sample of 2% enough orders for",
+            "`report projection` (at least 30 inspected sampled orders) in the demo workspace.",
+            "",
+        ]
+    lines += [
         "The same script makes larger files for benchmarks, e.g. a million orders in the",
         "Belgian shape (a few seconds; the special rows stay the same handful):",
         "",
@@ -1091,54 +1287,72 @@ def loop_readme(loop: Loop, folder: str) -> list[str]:
     failures = loop.total("major") + loop.total("not_done")
     recovered = sum(loop.corrections.values())
     keys = (*OUTCOMES, "open", "rejected")
+    sampled = sum(loop.sampled.values())
+    inspected_sample, rest, projected, low, high = loop.projection
     lines = [
-        "## The control loop: `returned/` and `surveys/`",
+        "## The control loop: the demo seed, `returned/` and `surveys/`",
         "",
-        "Two more files carry the examples through the whole loop, so that `record`,",
-        "`satisfaction import` and the reports have something to show. After `daily` has",
-        "ingested the three files above into a new workspace:",
+        "Three more files carry the examples through the whole loop, so that `record`,",
+        "`satisfaction import` and the reports have something to show:",
         "",
+        f"    inspect-cli init demo --seed-file examples/{SEED_FILE}",
+        "    cp examples/inbox/* demo/inbox/ && inspect-cli daily -w demo",
         f"    inspect-cli record -w demo --from examples/{returned}",
         f"    inspect-cli satisfaction import -w demo examples/{survey}",
+        "",
+        f"### `{SEED_FILE}`",
+        "",
+        "The demo workspace's seed. It is **public**, so anyone can work out which orders it "
+        "samples: that is what lets the returned list below hold the random sample, and it is "
+        "fit for this demo only. A real workspace draws its own secret seed at a seed ceremony "
+        "(`init` without a seed draws 20 random digits; see docs/audit.md), and `doctor` warns "
+        "about a workspace that uses this one.",
         "",
         f"### `{returned}`",
         "",
         f"The inspection list as the inspectors hand it back on {RETURNED_ON.isoformat()}, in "
         "the `excel-be` dialect that `export` writes: its 18 columns, `;`, UTF-8 with BOM, "
         "CRLF, decimal comma, dates `27/11/2026`, a leading `'` before text a spreadsheet "
-        f"would take for a formula. It holds all {loop.returned_rows} good orders above the "
-        "threshold (EUR 1,000.00) of the three files: these are selected whatever the "
-        "workspace's seed is. The random sample depends on the seed, so none of its orders "
-        "is in the file. `selected_on` and `due_on` are those of a daily run on the first "
-        "working day after completion; `record` reads only the order id and the five "
-        "outcome columns.",
+        f"would take for a formula. It holds the {loop.returned_rows} orders that a daily run "
+        f"selects with the demo seed: all {loop.returned_rows - sampled} good orders above the "
+        "threshold (EUR 1,000.00), which every seed selects, and the "
+        f"{sampled} orders of the random sample (reason `random_sample`), which only the demo "
+        "seed selects: a workspace with another seed rejects those rows (not selected for "
+        "inspection). Every sampled order has a final outcome; so do the larger contractor's "
+        "orders above the threshold. `selected_on` and `due_on` are those of a daily run on "
+        "the first working day after completion; `record` reads only the order id and the "
+        "five outcome columns.",
         "",
-        "| contractor | rows | ok | minor | major | not done | no access | no result "
-        "| rejected | corrections (EUR) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| contractor | rows | random sample | ok | minor | major | not done | no access "
+        "| no result | rejected | corrections (EUR) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, counts in loop.results.items():
-        cells = [str(sum(counts.values()))] + [str(counts.get(k, 0)) for k in keys]
+        cells = [str(sum(counts.values())), str(loop.sampled[name])]
+        cells += [str(counts.get(k, 0)) for k in keys]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {_euros(loop.corrections[name])} |")
-    total = [str(loop.returned_rows)] + [str(loop.total(k)) for k in keys]
+    total = [str(loop.returned_rows), str(sampled)] + [str(loop.total(k)) for k in keys]
     lines += [
         "| **total** | " + " | ".join(total) + f" | {_euros(recovered)} |",
         "",
         "- results are written as their codes, except `conform` for ok and `geen toegang` for "
         "no_access in a few rows; findings are short Dutch notes; corrections (EUR) only "
         "with major and not done",
-        "- no result (not inspected yet: the most recently completed orders): rows "
-        + ", ".join(str(r) for r in loop.open_rows),
+        "- no result (not inspected yet: the most recently completed orders of the three small "
+        "files): rows " + ", ".join(str(r) for r in loop.open_rows),
         "- no access (a failed visit; the order stays open): rows "
         + ", ".join(str(r) for r in loop.no_access_rows),
         f"- bad, inspection date before completion: row {row} ({rejected_id} inspected "
         f"{inspected.isoformat()}, completed {completed.isoformat()})",
         "",
-        f"`record` reads {loop.returned_rows} rows: {recorded} recorded (of which "
-        f"{loop.total('no_access')} failed visits), {loop.total('open')} open, "
+        f"With the demo seed, `record` reads {loop.returned_rows} rows: {recorded} recorded (of "
+        f"which {loop.total('no_access')} failed visits), {loop.total('open')} open, "
         f"{loop.total('rejected')} rejected (exit code 3). The reports then count {final} "
         f"orders inspected, {failures} failures (major + not done) and EUR "
-        f"{_euros(recovered)} recovered by corrections, whatever the seed.",
+        f"{_euros(recovered)} recovered by corrections. `report projection` projects the "
+        f"corrections of the {rest:,} orders of the draw not inspected from the "
+        f"{inspected_sample} inspected sampled orders: EUR {_euros(projected)} "
+        f"(95% interval EUR {_euros(low)} to {_euros(high)}).",
         "",
         f"### `{survey}`",
         "",
@@ -1146,9 +1360,9 @@ def loop_readme(loop: Loop, folder: str) -> list[str]:
         + ";".join(SURVEY_COLUMNS)
         + "`), `;` delimiter, Windows-1252, CRLF, whole scores from 1 to 10, dates "
         f"`27/11/2026` from {loop.answered[0].isoformat()} to {loop.answered[1].isoformat()}, "
-        "sorted by date. Answers cover part of all completed orders of the three contractors, "
+        "sorted by date. Answers cover part of all completed orders of every contractor, "
         "inspected or not; *inspected* means a final outcome (ok, minor, major, not done) in "
-        "the returned list, so these counts do not depend on the seed either.",
+        "the returned list, as the reports count them in the demo workspace.",
         "",
         "| contractor | answers | inspected orders | not inspected | with a comment |",
         "|---|---|---|---|---|",
@@ -1177,7 +1391,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files to")
-    parser.add_argument("--orders", type=int, default=300, help="orders in all (default 300)")
+    parser.add_argument(
+        "--orders",
+        type=int,
+        default=300,
+        help="orders of the three shapes' files together (default 300)",
+    )
     parser.add_argument(
         "--seed",
         type=int,
@@ -1189,7 +1408,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=[*SHAPES, "all"],
         default="all",
         help="which contractor's file: be (Janssens, a Dutch CSV), en (Peeters, a CSV with "
-        "English headers), xlsx (Dubois, a French workbook), or all three (default)",
+        "English headers), xlsx (Dubois, a French workbook), or all three and the larger "
+        "contractor's (default)",
     )
     parser.add_argument(
         "--start",
@@ -1199,19 +1419,34 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--days", type=int, default=61, help="length of the period in days")
     parser.add_argument(
+        "--large-orders",
+        type=int,
+        default=LARGE_ORDERS,
+        help="orders of the fourth, larger contractor (Dakwerken Mertens, be shape, mostly "
+        f"small jobs) that --shape all adds; 0 leaves it out (default {LARGE_ORDERS})",
+    )
+    parser.add_argument(
         "--loop",
         type=Path,
-        help=f"also write {RETURNED_FILE} (the inspection list handed back) and {SURVEY_FILE} "
-        "(a tenant survey) into this folder",
+        help=f"also write {RETURNED_FILE} (the inspection list handed back), {SURVEY_FILE} "
+        f"(a tenant survey) and {SEED_FILE} (the public demo seed) into this folder",
     )
     parser.add_argument("--readme", type=Path, help="also write the README with exact counts")
     args = parser.parse_args(argv)
     loop = None
     try:
-        summaries = generate(args.out, args.orders, args.seed, args.shape, args.start, args.days)
+        summaries = generate(
+            args.out, args.orders, args.seed, args.shape, args.start, args.days, args.large_orders
+        )
         if args.loop:
             loop = generate_loop(
-                args.loop, args.orders, args.seed, args.shape, args.start, args.days
+                args.loop,
+                args.orders,
+                args.seed,
+                args.shape,
+                args.start,
+                args.days,
+                args.large_orders,
             )
     except ValueError as exc:
         parser.error(str(exc))
@@ -1223,6 +1458,7 @@ def main(argv: list[str] | None = None) -> int:
     if loop:
         print(f"{args.loop / loop.returned}: {loop.returned_rows} rows")
         print(f"{args.loop / loop.survey}: {loop.survey_rows} rows")
+        print(f"{args.loop / SEED_FILE}: the demo seed")
     if args.readme:
         command = shlex.join(["python", "examples/generate.py", *argv])
         folder = _relative(args.out, args.readme.parent)
@@ -1230,6 +1466,10 @@ def main(argv: list[str] | None = None) -> int:
         text = readme(summaries, command, folder, loop, loop_folder)
         args.readme.write_text(text, encoding="utf-8")
     return 0
+
+
+def _count_word(n: int) -> str:
+    return ("no", "one", "two", "three", "four")[n] if n <= 4 else str(n)
 
 
 def _euros(cents: int) -> str:

@@ -145,6 +145,15 @@ def _seed(ws: Workspace, commitment: object) -> Check:
             False,
             f"seed file {path} does not match the commitment {commitment} recorded at init",
         )
+    if commitment == seeds.DEMO_COMMITMENT:
+        return Check(
+            "seed",
+            True,
+            "this is the public demo seed (examples/demo-seed.txt): anyone can work out its "
+            "sample; give real orders a workspace whose seed was drawn at a seed ceremony "
+            "(docs/audit.md)",
+            warning=True,
+        )
     return Check("seed", True, "seed present, owner-only and matching its commitment")
 
 

@@ -24,6 +24,9 @@ from inspect_cli.sampling import seed_commitment
 MIN_DIGITS = 20
 MIN_CHARACTERS = 16
 MIN_DIFFERENT = 4
+DEMO_COMMITMENT = "5135c55bfc3cef8d14b1e1e0a9a72c06725acbfabbffa08953a17b39aa2f404b"
+"""The commitment of the public demo seed, examples/demo-seed.txt: strong by the rule above,
+but published, so anyone can work out its sample in advance. `doctor` warns about it."""
 
 
 def weakness(seed: str) -> str | None:

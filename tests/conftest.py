@@ -24,6 +24,8 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 6, 30, tzinfo=UTC)
 SEED = "37195408226615390473"
+DEMO_SEED = (EXAMPLES / "demo-seed.txt").read_text(encoding="ascii").strip()
+"""The public seed of the bundled examples: the returned list holds the sample it draws."""
 
 needs_shared_data = pytest.mark.skipif(
     not SHARED_DATA.is_dir(), reason="../shared/data is not beside this checkout"

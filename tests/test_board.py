@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, NOW, SEED
+from conftest import DEMO_SEED, EXAMPLES, NOW
 from typer.testing import CliRunner
 
 from inspect_cli.cli.main import app
@@ -30,8 +30,9 @@ def invoke(*args: object):
 
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The bundled examples' whole loop: daily, the returned list, the survey."""
-    ws = init_workspace(tmp_path_factory.mktemp("board") / "demo", SEED, NOW)[0]
+    """The bundled examples' whole loop with their demo seed: daily, the returned list (with
+    the random sample that seed draws), the survey."""
+    ws = init_workspace(tmp_path_factory.mktemp("board") / "demo", DEMO_SEED, NOW)[0]
     for path in (EXAMPLES / "inbox").iterdir():
         shutil.copy(path, ws.inbox)
     assert invoke("daily", "-w", ws.root, "--date", "2026-11-27").exit_code == 3
@@ -62,7 +63,7 @@ def test_the_board_report_of_the_examples(examples, tmp_path, lang, word):
     page = board(examples, tmp_path / f"board-{lang}.html", "--lang", lang)
     assert f"<th>{word}</th>" in page
     contractors = [name for (name,) in stored(examples, "SELECT DISTINCT contractor FROM orders")]
-    assert len(contractors) == 6
+    assert len(contractors) == 8
     for name in contractors:
         assert html.escape(name) in page, name
     assert page.count('<svg class="chart"') >= 4
@@ -161,26 +162,27 @@ def test_the_board_report_in_headless_chromium(examples, tmp_path):
 # --- projection ---------------------------------------------------------------------------------
 
 
-def test_projection_on_the_examples_has_too_few_inspections(examples):
-    """The examples' returned list holds only mandatory inspections: nothing to project from."""
+def test_projection_on_the_examples(examples):
+    """The demo seed's random sample, every order of it inspected, is enough to project from
+    for all contractors together and for the one large contractor; not for the small ones."""
     result = invoke("report", "projection", "-w", examples.root, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {
-        k: data[k] for k in ("sample_orders", "projected_eur", "low_eur", "high_eur", "note")
-    } == {
-        "sample_orders": 0,
-        "projected_eur": None,
-        "low_eur": None,
-        "high_eur": None,
-        "note": "too few inspections to project",
+    assert {k: data[k] for k in ("sample_orders", "projected_eur", "low_eur", "high_eur")} == {
+        "sample_orders": 47,
+        "projected_eur": "53722.19",
+        "low_eur": "12866.00",
+        "high_eur": "94578.37",
     }
     summary = json.loads(
         invoke("report", "summary", "-w", examples.root, "--format", "json").stdout
     )
-    # Orders in the draw, none of them inspected: the whole draw population is projected onto.
-    assert data["population_orders"] == summary["sampling_population"]
-    assert len(data["rows"]) == 6
+    # The orders of the draw less those inspected: the projection is onto the others.
+    assert data["population_orders"] == summary["sampling_population"] - 47
+    assert summary["projected_eur"] == "53722.19"
+    projected = [r["contractor"] for r in data["rows"] if r["projected_eur"] is not None]
+    assert projected == ["Dakwerken Mertens BV"]
+    assert len(data["rows"]) == 8
 
 
 ORDERS = 400

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from conftest import EXAMPLES
 from filelock import FileLock
 
 from inspect_cli.doctor import check_workspace, healthy
+from inspect_cli.sampling import seed_commitment
+from inspect_cli.seeds import DEMO_COMMITMENT
 from inspect_cli.workspace import Workspace
 
 
@@ -151,3 +154,19 @@ def test_read_only_open_does_not_migrate(workspace):
     conn.commit()
     conn.close()
     assert any(p.startswith("schema: store schema version 0") for p in problems(workspace))
+
+
+def test_the_public_demo_seed_is_a_warning(tmp_path, cli):
+    """examples/demo-seed.txt passes the strength rule, yet everyone can read it."""
+    seed_file = EXAMPLES / "demo-seed.txt"
+    assert seed_commitment(seed_file.read_text(encoding="ascii").strip()) == DEMO_COMMITMENT
+    demo = tmp_path / "demo"
+    assert cli("init", demo, "--seed-file", seed_file).exit_code == 0
+    result = cli("doctor", "-w", demo)
+    assert result.exit_code == 0, result.output
+    assert (
+        "WARNING  seed     this is the public demo seed (examples/demo-seed.txt): anyone can "
+        "work out its sample; give real orders a workspace whose seed was drawn at a seed "
+        "ceremony (docs/audit.md)"
+    ) in result.stdout
+    assert result.stdout.splitlines()[-1] == f"{demo} is healthy"

@@ -522,6 +522,7 @@ def test_rows_are_bound_many_to_a_statement_and_constant_columns_once():
         ("bouwbedrijf-janssens-2026-09.csv", 135, 130, 5, 2),
         ("peeters-sanitair-2026-10.csv", 105, 100, 5, 2),
         ("electricite-dubois-2026-q3.xlsx", 60, 55, 5, 2),
+        ("dakwerken-mertens-2026-09-10.csv", 2000, 1995, 5, 2),
     ],
 )
 def test_each_bundled_example_imports_with_its_documented_counts(
