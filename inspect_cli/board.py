@@ -75,14 +75,13 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
         period.start.isoformat() if period.start else None,
         period.end.isoformat() if period.end else None,
     )
-    counts = db.contractor_counts(
+    found = db.period_counts(
         conn, scope, threshold_cents=given.threshold_cents, today=given.today.isoformat()
     )
+    counts = found.contractors
     scores = db.score_counts(conn, scope)
     projected = rp.projection_of(conn, scope, counts, period=period, lang=lang)
-    benefit = rp.benefit_of(
-        conn, scope, counts, scores, given.scale, given.cost_cents, projected.rows[0]
-    )
+    benefit = rp.benefit_of(found, scores, given.scale, given.cost_cents, projected.rows[0])
     summary = rp.summary(
         counts,
         scores,
@@ -99,7 +98,7 @@ def board_context(conn: sqlite3.Connection, given: BoardInput) -> dict[str, Any]
     projection = projected.rows
     groups = rp.group_scores(scores, given.scale).get("all", rp.ScoreGroups([], []))
     satisfaction = rp.compare(groups.inspected, groups.not_inspected)
-    months = db.months(conn, scope)
+    months = db.months(conn, scope, found)
     head = db.chain_head(conn)
 
     def interval(value: Any, low: Any, high: Any, kind: str) -> str:

@@ -844,9 +844,10 @@ def build_report(
     elif name == "satisfaction":
         report = satisfaction(db.score_counts(conn, scope), period=period, scale=scale, lang=lang)
     else:
-        counts = db.contractor_counts(
+        found = db.period_counts(
             conn, scope, threshold_cents=threshold_cents, today=today.isoformat()
         )
+        counts = found.contractors
         scores = db.score_counts(conn, scope)
         if name == "projection":
             report = projection_of(conn, scope, counts, period=period, lang=lang)
@@ -860,7 +861,7 @@ def build_report(
                 target_rate=target_rate,
                 scale=scale,
                 lang=lang,
-                benefit=benefit_of(conn, scope, counts, scores, scale, cost_cents, everyone),
+                benefit=benefit_of(found, scores, scale, cost_cents, everyone),
             )
         else:
             report = contractors(
@@ -879,7 +880,7 @@ def projection_of(
     period: Period,
     lang: str = "en",
 ) -> Report:
-    """The projection of a scope, from the store (`counts` from `db.contractor_counts`)."""
+    """The projection of a scope, from the store (`counts` from `db.period_counts`)."""
     return projection(
         db.random_sample_outcomes(conn, scope),
         db.draw_population(conn, scope, counts),
@@ -889,9 +890,7 @@ def projection_of(
 
 
 def benefit_of(
-    conn: sqlite3.Connection,
-    scope: db.Scope,
-    counts: list[db.ContractorCounts],
+    counts: db.PeriodCounts,
     scores: list[db.ScoreCount],
     scale: int,
     cost_cents: int | None,
@@ -901,8 +900,8 @@ def benefit_of(
     projection's first row, all contractors together."""
     groups = group_scores(scores, scale).get("all", ScoreGroups([], []))
     return cost_benefit(
-        counts,
-        db.corrections_by_reason(conn, scope),
+        counts.contractors,
+        counts.corrections_by_reason,
         everyone,
         compare(groups.inspected, groups.not_inspected),
         cost_cents,

@@ -338,24 +338,26 @@ def _write_board(
     out: Path | None,
     contractor: str | None,
 ) -> None:
-    """Write the board report; jinja2 and the chart code are imported here only."""
-    from inspect_cli.board import BoardInput, board_context, write_page
-
+    """Write the board report; jinja2 and the chart code are imported here only, once verify
+    has started."""
     if out is None:
         raise MalformedOption("report board needs --out FILE.html")
     if contractor is not None:
         raise MalformedOption("report board covers every contractor; leave out --contractor")
-    given = BoardInput(
-        period=period,
-        today=today,
-        lang=lang,
-        threshold_cents=config.threshold_cents,
-        target_rate=config.sample_rate,
-        scale=config.satisfaction_scale,
-        cost_cents=config.inspection_cost_cents,
-    )
-    with _verify_beside(ws) as verified, opened_store(ws) as conn:
-        context = {**board_context(conn, given), "verified": verified()}
+    with _verify_beside(ws) as verified:
+        from inspect_cli.board import BoardInput, board_context, write_page
+
+        given = BoardInput(
+            period=period,
+            today=today,
+            lang=lang,
+            threshold_cents=config.threshold_cents,
+            target_rate=config.sample_rate,
+            scale=config.satisfaction_scale,
+            cost_cents=config.inspection_cost_cents,
+        )
+        with opened_store(ws) as conn:
+            context = {**board_context(conn, given), "verified": verified()}
     path = write_page(out, context)
     typer.echo(f"board report written to {path}", err=True)
 

@@ -74,9 +74,25 @@ class ContractorCounts:
 COUNT_FIELDS = tuple(f.name for f in fields(ContractorCounts))[1:]
 
 
-def contractor_counts(
+OUTCOME_FIELDS = ("inspected", "ok", "minor", "major", "not_done", "open", "overdue")
+"""The outcome counts of the selected orders, in the order `period_counts` reads them."""
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """The counts of the orders in scope: per contractor, and what the same pass over the
+    selected orders gives besides."""
+
+    contractors: list[ContractorCounts]
+    corrections_by_reason: dict[str, int]
+    """Corrections recorded on the selected orders, in cents, per selection reason."""
+    selections_by_month: dict[str, list[int]]
+    """Month of completion ("2026-11") -> [mandatory selections, random ones]."""
+
+
+def period_counts(
     conn: sqlite3.Connection, scope: Scope, *, threshold_cents: int, today: str
-) -> list[ContractorCounts]:
+) -> PeriodCounts:
     """Per contractor: orders, spend, decisions and outcomes of the orders in scope."""
     where, params = scope.where()
     found: dict[str, ContractorCounts] = {}
@@ -109,61 +125,61 @@ def contractor_counts(
         found[contractor].decided -= pending - decided
 
     # Selected orders (a few percent; selection gives an order at most one selected decision)
-    # with their final outcome, if any: a valid outcome that is not a failed visit.
-    mandatory = ", ".join(f"'{r}'" for r in MANDATORY)
-    for row in conn.execute(
+    # with their final outcome, if any: a valid outcome that is not a failed visit. Per reason
+    # and month too, for the selections per month.
+    by_month: dict[str, list[int]] = {}
+    for contractor, month, reason, n, amount, *outcomes in conn.execute(
         f"""
         WITH f AS MATERIALIZED (
-            SELECT o.contractor AS contractor, o.amount_cents AS amount, d.reason AS reason,
-                   d.due_on AS due_on,
+            SELECT o.contractor AS contractor, substr(o.completed_on, 1, 7) AS month,
+                   o.amount_cents AS amount, d.reason AS reason, d.due_on AS due_on,
                    (SELECT i.result FROM inspections i
                      WHERE i.order_id = d.order_id AND i.superseded_by IS NULL
                        AND i.result <> 'no_access') AS final
               FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
              WHERE d.selected = 1 AND {where}
         )
-        SELECT contractor, SUM(reason IS 'above_threshold'),
-               SUM(CASE WHEN reason IS 'above_threshold' THEN amount ELSE 0 END),
-               SUM(reason IN ({mandatory})),
-               SUM(reason IS 'random_sample'), COUNT(*), SUM(final IS NOT NULL),
-               SUM(final IS 'ok'), SUM(final IS 'minor'), SUM(final IS 'major'),
-               SUM(final IS 'not_done'), SUM(final IS NULL),
+        SELECT contractor, month, reason, COUNT(*), SUM(amount),
+               SUM(final IS NOT NULL), SUM(final IS 'ok'), SUM(final IS 'minor'),
+               SUM(final IS 'major'), SUM(final IS 'not_done'), SUM(final IS NULL),
                SUM(final IS NULL AND due_on < ?)
-          FROM f GROUP BY contractor
+          FROM f GROUP BY contractor, month, reason
         """,
         [*params, today],
     ):
-        counts = found[row[0]]
-        (
-            counts.first_mandatory,
-            counts.first_mandatory_cents,
-            counts.mandatory,
-            counts.sampled,
-            counts.selected,
-            counts.inspected,
-            counts.ok,
-            counts.minor,
-            counts.major,
-            counts.not_done,
-            counts.open,
-            counts.overdue,
-        ) = row[1:]
+        counts = found[contractor]
+        counts.selected += n
+        selections = by_month.setdefault(month, [0, 0])
+        if reason == "above_threshold":
+            counts.first_mandatory += n
+            counts.first_mandatory_cents += amount
+        if reason in MANDATORY:
+            counts.mandatory += n
+            selections[0] += n
+        elif reason == "random_sample":
+            counts.sampled += n
+            selections[1] += n
+        for name, value in zip(OUTCOME_FIELDS, outcomes, strict=True):
+            setattr(counts, name, getattr(counts, name) + value)
 
     # Failed visits and corrections over every valid outcome (outcomes exist for selected
-    # orders only).
-    for contractor, failed, corrections in conn.execute(
+    # orders only), per contractor and per the reason the order was selected for.
+    by_reason: dict[str, int] = {}
+    for contractor, reason, failed, corrections in conn.execute(
         f"""
-        SELECT o.contractor, SUM(i.result = 'no_access'), SUM(i.correction_cents)
+        SELECT o.contractor, d.reason, SUM(i.result = 'no_access'), SUM(i.correction_cents)
           FROM inspections i INDEXED BY inspections_order
+         CROSS JOIN decisions d ON d.order_id = i.order_id AND d.selected = 1
          CROSS JOIN orders o ON o.order_id = i.order_id
          WHERE i.superseded_by IS NULL AND {where}
-         GROUP BY +o.contractor
+         GROUP BY +o.contractor, d.reason
         """,
         params,
     ):
-        found[contractor].failed_visits = failed
-        found[contractor].corrections_cents = corrections
-    return sorted(found.values(), key=lambda c: c.contractor)
+        found[contractor].failed_visits += failed
+        found[contractor].corrections_cents += corrections
+        by_reason[reason] = by_reason.get(reason, 0) + corrections
+    return PeriodCounts(sorted(found.values(), key=lambda c: c.contractor), by_reason, by_month)
 
 
 ScoreCount = tuple[str, str, bool, int, int, int]
@@ -274,7 +290,7 @@ def draw_population(
 ) -> dict[str, tuple[int, int]]:
     """Per contractor: (orders, amount in cents) that went through the random draw.
 
-    The completed orders in scope (``totals``, from contractor_counts) less those mandatory at
+    The completed orders in scope (``totals``, from period_counts) less those mandatory at
     first sight (counted there too) and less those not decided yet; the latter are few, so a
     million orders are not walked again.
     """
@@ -298,53 +314,23 @@ def draw_population(
     return {name: (n, amount) for name, (n, amount) in found.items()}
 
 
-def corrections_by_reason(conn: sqlite3.Connection, scope: Scope) -> dict[str, int]:
-    """Corrections recorded on the orders in scope, in cents, per selection reason."""
-    where, params = scope.where()
-    return dict(
-        conn.execute(
-            f"""
-            SELECT d.reason, SUM(i.correction_cents)
-              FROM inspections i INDEXED BY inspections_order
-             CROSS JOIN decisions d ON d.order_id = i.order_id AND d.selected = 1
-             CROSS JOIN orders o ON o.order_id = i.order_id
-             WHERE i.superseded_by IS NULL AND {where}
-             GROUP BY d.reason
-            """,
-            params,
-        ).fetchall()
-    )
-
-
 MonthRow = tuple[str, int, int, int, int]
 """(month "2026-11", orders completed, spend in cents, mandatory selections, random ones)."""
 
 
-def months(conn: sqlite3.Connection, scope: Scope) -> list[MonthRow]:
-    """Orders, spend and selections per month of completion."""
+def months(conn: sqlite3.Connection, scope: Scope, counts: PeriodCounts) -> list[MonthRow]:
+    """Orders, spend and selections per month of completion (the selections from `counts`)."""
     where, params = scope.where()
-    found = {
-        month: [orders, spend, 0, 0]
+    return [
+        (month, orders, spend, *counts.selections_by_month.get(month, [0, 0]))
         for month, orders, spend in conn.execute(
             f"""
             SELECT substr(o.completed_on, 1, 7), COUNT(*), SUM(o.amount_cents)
-              FROM orders o WHERE {where} GROUP BY 1
+              FROM orders o WHERE {where} GROUP BY 1 ORDER BY 1
             """,
             params,
         )
-    }
-    mandatory = ", ".join(f"'{r}'" for r in MANDATORY)
-    for month, forced, sampled in conn.execute(
-        f"""
-        SELECT substr(o.completed_on, 1, 7), SUM(d.reason IN ({mandatory})),
-               SUM(d.reason = 'random_sample')
-          FROM decisions d CROSS JOIN orders o ON o.order_id = d.order_id
-         WHERE d.selected = 1 AND {where} GROUP BY 1
-        """,
-        params,
-    ):
-        found[month][2:] = [forced, sampled]
-    return [(month, *values) for month, values in sorted(found.items())]  # type: ignore[misc]
+    ]
 
 
 @dataclass(frozen=True)
