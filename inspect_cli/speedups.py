@@ -1,4 +1,4 @@
-"""The speed-ups of select and verify, behind two small calls: `draw` and `beside`.
+"""The speed-ups of select, verify and the board report: `draw`, `beside` and `behind`.
 
 `draw`: the tickets of many orders, half of a large draw in a second process. Every ticket is
 a SHA-256 computed by the interpreter, which one thread holds at a time: a thread draws them no
@@ -9,16 +9,19 @@ command line. Should the helper fail, the caller draws that half as well: the sa
 slower. The messages between the two processes are defined here, both ends together.
 
 `beside`: work in a thread while the caller's block runs, for reads that SQLite does without
-holding the interpreter.
+holding the interpreter. `behind`: the same at a lower priority, for work that fills the cores
+another process (the board report's `verify`) leaves free.
 
 This module uses `inspect_cli.sampling`; nothing of the rule (`rule`, `sampling`) imports it.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -41,6 +44,27 @@ def beside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Iterator[Callab
     of them leaves the interpreter (SQLite, hashlib)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         yield pool.submit(work, *args, **kwargs).result
+
+
+BACKGROUND_NICE = 10
+"""The nice value of work done `behind` another process that is the command's critical path."""
+
+
+@contextmanager
+def behind(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
+    """`beside`, the thread at a lower priority: for work that can wait while the block waits
+    for another process (the board report's figures while `verify` runs), so that the two do
+    not slow each other down on a machine with few cores. Linux keeps a nice value per thread;
+    elsewhere (where it is per process) the thread keeps the caller's priority."""
+
+    def lowered() -> T:
+        if sys.platform.startswith("linux"):
+            with suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+        return work(*args)
+
+    with beside(lowered) as result:
+        yield result
 
 
 def draw(
