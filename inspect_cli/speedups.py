@@ -47,7 +47,7 @@ def beside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Iterator[Callab
 
 
 BACKGROUND_NICE = 10
-"""The nice value of work done `behind` another process that is the command's critical path."""
+"""How much nicer (lower in priority) work done `behind` another process is than the caller."""
 
 
 @contextmanager
@@ -59,8 +59,10 @@ def behind(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
 
     def lowered() -> T:
         if sys.platform.startswith("linux"):
+            thread = threading.get_native_id()
             with suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+                nice = os.getpriority(os.PRIO_PROCESS, thread) + BACKGROUND_NICE
+                os.setpriority(os.PRIO_PROCESS, thread, min(nice, 19))
         return work(*args)
 
     with beside(lowered) as result:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -97,3 +100,24 @@ def test_select_and_verify_with_a_helper_decide_as_without(tmp_path: Path, monke
     # Every order gets its ticket (the rule reads it only when not above): 401 split in two.
     assert drawn == [201, 201]  # select's draw, then verify's
     assert decisions(stores["helped"]) == decisions(stores["alone"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice per thread is Linux's")
+def test_work_behind_runs_at_a_lower_priority_and_leaves_the_callers_alone():
+    """The board's figures run `behind` verify: their thread yields the cores, the rest of the
+    process keeps its priority."""
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = priority()
+    with speedups.behind(priority) as theirs:
+        assert theirs() == min(before + speedups.BACKGROUND_NICE, 19)
+    assert priority() == before
+
+
+def test_work_behind_gives_its_result_and_raises_its_error():
+    with speedups.behind(sum, [1, 2, 3]) as result:
+        assert result() == 6
+    with pytest.raises(ZeroDivisionError), speedups.behind(divmod, 1, 0) as failed:
+        failed()
