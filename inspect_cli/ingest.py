@@ -125,8 +125,8 @@ def ingest_file(
                 conn, import_id, now, chunks, result, quarantine, config.threshold_cents
             )
             repeats = _stage_file(target, progress)
-            _reject_conflicts(target, repeats)
-            _reject_foreign(target, repeats)
+            copies = _reject_conflicts(target, repeats)
+            _reject_foreign(target, repeats, copies)
             new, result.amended = order_store.merge_staged(
                 conn, import_id, now, settle=target.unsettled > 0
             )
@@ -204,19 +204,23 @@ def identity_fix(contractor: str, other: str) -> str:
     )
 
 
-def _reject_foreign(target: _Import, repeats: Repeated) -> None:
+def _reject_foreign(target: _Import, repeats: Repeated, copies: dict[str, list[int]]) -> None:
     """Rows whose order id is stored with another contractor are rejected, naming both
     contractors and the file of the stored order: taking them as amendments would replace one
-    contractor's order by another's and could lose a mandatory inspection."""
+    contractor's order by another's and could lose a mandatory inspection. Identical copies of
+    such a row in the file (`copies`, set aside by `_reject_conflicts`) go with it."""
     if not target.unsettled:
         return
     foreign = order_store.take_foreign_rows(target.conn)
     if not foreign:
         return
     target.unsettled -= len(foreign)
-    missing = [row for row, *_ in foreign if row not in repeats.cells]
+    rejected = sorted(
+        (copy, *found) for row, *found in foreign for copy in (row, *copies.get(found[0], []))
+    )
+    missing = [row for row, *_ in rejected if row not in repeats.cells]
     cells = {**repeats.cells, **(target.chunks.cells_of(missing) if missing else {})}
-    for row, order_id, contractor, stored, file_name, amount in foreign:
+    for row, order_id, contractor, stored, file_name, amount in rejected:
         reason = (
             f"order_id: {order_id} is already stored for contractor {stored!r} (from "
             f"{file_name}), this row is from {contractor!r}; " + identity_fix(contractor, stored)
@@ -228,20 +232,21 @@ def _reject_foreign(target: _Import, repeats: Repeated) -> None:
                 "mandatory inspection waits for this fix"
             )
         target.quarantine.add(row, cells[row], reason)
-    target.result.rejected += len(foreign)
+    target.result.rejected += len(rejected)
 
 
-def _reject_conflicts(target: _Import, repeats: Repeated) -> None:
+def _reject_conflicts(target: _Import, repeats: Repeated) -> dict[str, list[int]]:
     """Rows of one file with the same id: identical ones count once, differing ones are all
     rejected, since the file itself does not say which is right; a first one already stored
-    as a new order is taken back."""
+    as a new order is taken back. Returns the rows set aside as identical copies of an
+    earlier one, per order id."""
     if not repeats.cells:
-        return
+        return {}
     conn = target.conn
     duplicates = order_store.staged_duplicates(conn, target.import_id)
     conflicting: dict[int, str] = {}
     conflicting_ids: list[str] = []
-    surplus: list[int] = []
+    copies: dict[str, list[int]] = {}
     for order_id, found in duplicates.items():
         rows = sorted((r[0] or repeats.first_of[order_id], *r[1:]) for r in found)
         numbers = [r[0] for r in rows]
@@ -260,7 +265,8 @@ def _reject_conflicts(target: _Import, repeats: Repeated) -> None:
             for n in numbers:
                 conflicting[n] = reason
         else:
-            surplus.extend(numbers[1:])
+            copies[order_id] = numbers[1:]
+    surplus = [row for rows in copies.values() for row in rows]
     target.unsettled -= order_store.drop_staged_rows(conn, [*conflicting, *surplus])
     target.new -= order_store.drop_new_orders(conn, conflicting_ids, target.import_id)
     missing = [row for row in conflicting if row not in repeats.cells]
@@ -269,3 +275,4 @@ def _reject_conflicts(target: _Import, repeats: Repeated) -> None:
     for row in sorted(conflicting):
         target.quarantine.add(row, repeats.cells[row], conflicting[row])
     target.result.rejected += len(conflicting)
+    return copies

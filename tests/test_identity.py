@@ -213,3 +213,24 @@ def test_another_spelling_of_one_firm_is_told_to_become_an_alias(cli, workspace,
     again = ingest(cli, workspace, path)
     assert again.exit_code == 0
     assert json.loads(again.stdout)["files"][0]["unchanged"] == 1
+
+
+def test_identical_copies_of_a_foreign_row_are_all_rejected(cli, workspace, tmp_path):
+    """A file that repeats another contractor's order number twice, identically: neither copy
+    is stored, so neither may be counted unchanged; both wait in quarantine for the fix."""
+    assert ingest(cli, workspace, file_b(tmp_path)).exit_code == 0
+    path = tmp_path / "peeters-twice.csv"
+    path.write_text(HEADER + ROW_A + ROW_A + f"2026-002,{PEETERS},200.00,20/11/2026\n", "utf-8")
+    result = ingest(cli, workspace, path)
+    assert result.exit_code == 3
+    counts = json.loads(result.stdout)["files"][0]
+    assert {k: counts[k] for k in ("read", "new", "unchanged", "rejected")} == {
+        "read": 3,
+        "new": 1,
+        "unchanged": 0,
+        "rejected": 2,
+    }
+    rows = quarantined(result)
+    assert [r["source_row"] for r in rows] == ["2", "3"]
+    for row in rows:
+        assert_names_both(row["problems"], PEETERS, CLAES)
