@@ -39,13 +39,14 @@ def order_report(
     threshold_cents: int,
     split_window_days: int,
     money: Callable[[int], str] = format_cents,
+    day: Callable[[str], str] = str,
 ) -> dict[str, Any]:
     """Everything known about one order and why it was or was not selected (``show``).
 
     Without the seed, or with one that does not match the commitment, the ticket cannot be
     shown; the rest still can. The split group is the one the workspace's threshold and
-    window give over the stored orders now. `money` writes the amounts in the reasons, as the
-    workspace's other output does.
+    window give over the stored orders now. `money` and `day` write the amounts in the reasons
+    and the dates in the status, as the workspace's other output does.
     """
     order = order_store.get_order(conn, order_id)
     if order is None:
@@ -72,7 +73,7 @@ def order_report(
         "imports": db.imports_by_id(conn, (order["first_import_id"], order["last_import_id"])),
         "ticket": shown,
         "decisions": decisions,
-        "status": _status(order, decisions, inspections, today),
+        "status": _status(order, decisions, inspections, today, day),
         "split_group": None
         if group is None
         else {
@@ -162,6 +163,7 @@ def _status(
     decisions: list[dict[str, Any]],
     inspections: list[dict[str, Any]],
     today: date,
+    day: Callable[[str], str] = str,
 ) -> str:
     if order["completed_on"] is None:
         return "not completed yet: decided once a file gives its completion date"
@@ -175,10 +177,10 @@ def _status(
     final = [i for i in inspections if i["result"] != "no_access"]
     if final:
         last = final[-1]
-        return f"inspected on {last['inspected_on']}: {last['result']}"
-    status = f"open, due on {chosen['due_on']}"
+        return f"inspected on {day(last['inspected_on'])}: {last['result']}"
+    status = f"open, due on {day(chosen['due_on'])}"
     if chosen["due_on"] < today.isoformat():
         status += " (overdue)"
     if inspections:
-        status += f"; no access on {inspections[-1]['inspected_on']}"
+        status += f"; no access on {day(inspections[-1]['inspected_on'])}"
     return status

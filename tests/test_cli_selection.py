@@ -204,3 +204,21 @@ def test_select_and_verify_in_a_folder_whose_path_needs_quoting(cli, tmp_path):
     result = cli("verify", "-w", ws.root)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK: all 3 decisions reproduce")
+
+
+def test_select_and_show_write_dates_as_the_workspace_language_does(cli, workspace, tmp_path):
+    """In a Dutch workspace every date a person reads is Belgian (27/11/2026), as in `report`;
+    English keeps ISO dates (the tests above)."""
+    text = workspace.config_path.read_text(encoding="utf-8")
+    workspace.config_path.write_text(
+        text.replace('language = "en"', 'language = "nl"'), encoding="utf-8"
+    )
+    _, unlucky = orders(workspace, tmp_path)
+    selected = cli("select", "-w", workspace.root, "--date", "2026-11-27").stdout.splitlines()
+    assert selected[0].startswith("Selection run 1 as of 27/11/2026, hash ")
+    assert "2 to inspect, due on 11/12/2026." in selected
+    shown = cli("show", "-w", workspace.root, unlucky).stdout.splitlines()
+    assert "  completed on      20/11/2026" in shown
+    assert "Decision (run 1, 27/11/2026): not selected" in shown
+    big = cli("show", "-w", workspace.root, "BIG-1").stdout.splitlines()
+    assert any(line.startswith("Status: open, due on 11/12/2026") for line in big)

@@ -92,11 +92,13 @@ def _print_run(result: RunResult, fmt: Formatter) -> None:
     out = stdout()
     counts = result.plan.counts
     if result.dry_run:
-        out.print(f"Dry run as of {result.as_of}: nothing stored.")
+        out.print(f"Dry run as of {fmt.day(result.as_of)}: nothing stored.")
     elif result.run_id is None:
-        out.print(f"Nothing to decide as of {result.as_of}; no run recorded.")
+        out.print(f"Nothing to decide as of {fmt.day(result.as_of)}; no run recorded.")
     else:
-        out.print(f"Selection run {result.run_id} as of {result.as_of}, hash {result.hash}")
+        out.print(
+            f"Selection run {result.run_id} as of {fmt.day(result.as_of)}, hash {result.hash}"
+        )
     labels = {
         "above_threshold": "above threshold",
         "amended_above_threshold": "amended above threshold",
@@ -109,7 +111,7 @@ def _print_run(result: RunResult, fmt: Formatter) -> None:
         out.print(f"  {label:<26}{fmt.count(counts[key]):>9}")
     out.print(f"  {'decided':<26}{fmt.count(result.decided):>9}")
     if result.selected:
-        out.print(f"{fmt.count(len(result.selected))} to inspect, due on {result.due_on}.")
+        out.print(f"{fmt.count(len(result.selected))} to inspect, due on {fmt.day(result.due_on)}.")
     if result.plan.kept_after_downward:
         kept = result.plan.kept_after_downward
         more = f", … {fmt.count(len(kept) - 20)} more" if len(kept) > 20 else ""
@@ -342,6 +344,7 @@ def show(
                 threshold_cents=config.threshold_cents,
                 split_window_days=config.split_window_days,
                 money=fmt.money,
+                day=fmt.day,
             )
         finally:
             conn.close()
@@ -360,7 +363,11 @@ def _print_report(report: dict[str, Any], fmt: Formatter) -> None:
 
     order = report["order"]
     say(f"Order {order['order_id']}")
-    values = {**order, "amount_cents": fmt.money(order["amount_cents"])}
+    values = {
+        **order,
+        "amount_cents": fmt.money(order["amount_cents"]),
+        **{key: _day(order.get(key), fmt) for key in DATE_FIELDS},
+    }
     labels = {
         "contractor": "contractor",
         "amount_cents": "amount excl. VAT",
@@ -394,8 +401,8 @@ def _print_report(report: dict[str, Any], fmt: Formatter) -> None:
         )
         say(
             f"Split group: {group['contractor']} at {dwelling}, with {', '.join(others)}: "
-            f"{fmt.money(group['total_cents'])} together, {group['first_on']} to "
-            f"{group['last_on']}"
+            f"{fmt.money(group['total_cents'])} together, {_day(group['first_on'], fmt)} to "
+            f"{_day(group['last_on'], fmt)}"
         )
     ticket = report["ticket"]
     say(f"Ticket: {ticket}…" if ticket else "Ticket: not shown (the workspace seed is missing)")
@@ -403,22 +410,39 @@ def _print_report(report: dict[str, Any], fmt: Formatter) -> None:
         say("Decision: none yet")
     for d in report["decisions"]:
         verdict = f"selected, {d['reason']}" if d["selected"] else "not selected"
-        say(f"Decision (run {d['run_id']}, {d['selected_on']}): {verdict}")
+        say(f"Decision (run {d['run_id']}, {_day(d['selected_on'], fmt)}): {verdict}")
         say(f"  because {d['why']}")
     say(f"Status: {report['status']}")
     for i in report["inspections"]:
         findings = f", {i['findings']}" if i["findings"] else ""
-        say(f"Inspection {i['inspected_on']} by {i['inspector']}: {i['result']}{findings}")
+        inspected = _day(i["inspected_on"], fmt)
+        say(f"Inspection {inspected} by {i['inspector']}: {i['result']}{findings}")
     satisfaction = report["satisfaction"]
     if satisfaction:
         say(f"Tenant satisfaction: {satisfaction['score']}/{satisfaction['scale']}")
 
 
+DATE_FIELDS = ("completed_on", "order_date")
+"""An order's dates, which `show` writes as the workspace's language writes dates."""
+
+
+def _day(value: Any, fmt: Formatter) -> Any:
+    """A stored date as the workspace's language writes it (ISO in English, 27/11/2026 in
+    Dutch and French); anything else as it is."""
+    try:
+        return fmt.day(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def _shown(field: str, value: Any, fmt: Formatter) -> str:
-    """A value as `show` prints it in an amendment: money as money, nothing as "(empty)"."""
+    """A value as `show` prints it in an amendment: money as money, dates as dates, nothing as
+    "(empty)"."""
     if value is None or value == "":
         return "(empty)"
-    return fmt.money(value) if field == "amount_cents" else str(value)
+    if field == "amount_cents":
+        return fmt.money(value)
+    return str(_day(value, fmt) if field in DATE_FIELDS else value)
 
 
 class FileFormat(StrEnum):
