@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -56,19 +57,46 @@ from inspect_cli.store import inspections as db
 FIELDS = ("order_id", "inspector", "inspected_on", "result", "findings", "correction_eur")
 REQUIRED = ("order_id", "result")
 
-# What inspectors write instead of the codes, keyed after `_result_key`.
+# What inspectors write instead of the codes, in English, Dutch and French, keyed after
+# `_result_key` (lower case, no accents, words joined by "_").
 _RESULT_WORDS = {
     **{code: code for code in RESULTS},
+    # ok
     "conform": "ok",
     "in_orde": "ok",
     "goed": "ok",
+    "conforme": "ok",
+    "en_ordre": "ok",
+    "bon": "ok",
+    # minor
     "opmerkingen": "minor",
     "kleine_opmerkingen": "minor",
+    "kleine_gebreken": "minor",
+    "mineur": "minor",
+    "remarques": "minor",
+    "remarques_mineures": "minor",
+    "defauts_mineurs": "minor",
+    # major
     "ernstig": "major",
     "ernstige_gebreken": "major",
+    "zware_gebreken": "major",
+    "majeur": "major",
+    "grave": "major",
+    "defauts_graves": "major",
+    "defauts_majeurs": "major",
+    # not_done
     "niet_uitgevoerd": "not_done",
     "niet_volledig_uitgevoerd": "not_done",
+    "non_execute": "not_done",
+    "non_realise": "not_done",
+    "non_effectue": "not_done",
+    "pas_execute": "not_done",
+    # no_access
     "geen_toegang": "no_access",
+    "pas_d_acces": "no_access",
+    "pas_acces": "no_access",
+    "sans_acces": "no_access",
+    "acces_refuse": "no_access",
 }
 
 
@@ -134,7 +162,13 @@ def parse_result(text: str) -> str:
 
 
 def _result_key(text: str) -> str:
-    return re.sub(r"[\s\-/()]+", "_", text.strip().lower()).strip("_")
+    """Lower case without accents, words joined by "_": "Pas d'accès" -> "pas_d_acces"."""
+    plain = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.strip().lower())
+        if not unicodedata.combining(c)
+    )
+    return re.sub(r"[\s\-/()'\u2019.]+", "_", plain).strip("_")
 
 
 def decide(

@@ -90,14 +90,43 @@ def test_export_writes_the_headers_in_dutch(daily, tmp_path):
     )
 
 
+RESULT_WORDS = {
+    "nl": {
+        "ok": "Conform",
+        "minor": "Kleine gebreken",
+        "major": "Ernstige gebreken",
+        "not_done": "Niet uitgevoerd",
+        "no_access": "Geen toegang",
+    },
+    "fr": {
+        "ok": "Conforme",
+        "minor": "Remarques mineures",
+        "major": "Défauts graves",
+        "not_done": "Non exécuté",
+        "no_access": "Pas d'accès",
+    },
+}
+"""How an inspector working in the language writes each result."""
+
+
 def translated(path: Path, lang: str, tmp_path: Path) -> Path:
-    """The returned English list with its header row in another language."""
+    """The returned English list with its header row and its results in another language."""
     text = path.read_bytes().decode("utf-8-sig")
     first, rest = text.split("\r\n", 1)
     columns = COLUMNS[:-1]  # the bundled list predates the amount-decided column
     assert first.split(";") == list(columns)
+    rows = list(csv.reader(io.StringIO(rest), delimiter=";"))
+    at = columns.index("result")
+    words = {**RESULT_WORDS[lang], "conform": RESULT_WORDS[lang]["ok"]}
+    words["geen toegang"] = RESULT_WORDS[lang]["no_access"]
+    for row in rows:
+        if row and row[at]:
+            row[at] = words[row[at]]
+    body = io.StringIO()
+    csv.writer(body, delimiter=";", lineterminator="\r\n").writerows(rows)
     out = tmp_path / f"{lang}-{path.name}"
-    out.write_bytes((";".join(list_headers(columns, lang)) + "\r\n" + rest).encode("utf-8-sig"))
+    header = ";".join(list_headers(columns, lang))
+    out.write_bytes((header + "\r\n" + body.getvalue()).encode("utf-8-sig"))
     return out
 
 

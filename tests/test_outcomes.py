@@ -487,6 +487,14 @@ def test_the_import_is_logged_with_its_counts(selected, tmp_path):
         ("geen toegang", "no_access"),
         ("Niet uitgevoerd", "not_done"),
         ("conform", "ok"),
+        ("Kleine gebreken", "minor"),
+        ("Conforme", "ok"),
+        ("mineur", "minor"),
+        ("Majeur", "major"),
+        ("Défauts graves", "major"),
+        ("Non exécuté", "not_done"),
+        ("Pas d'accès", "no_access"),
+        ("pas d’acces", "no_access"),
     ],
 )
 def test_results_as_inspectors_write_them(text, code):
@@ -557,3 +565,8 @@ def test_record_offers_exactly_the_result_codes(workspace: Workspace):
     assert result.exit_code == 2
     assert "'ok', 'minor', 'major', 'not_done', 'no_access'" in result.stderr
     assert RESULTS == ("ok", "minor", "major", "not_done", "no_access")
+
+
+def test_a_result_nobody_writes_names_the_codes():
+    with pytest.raises(ValueError, match="'peut-être' is not one of ok, minor, major"):
+        parse_result("peut-être")
