@@ -325,3 +325,23 @@ def test_the_verify_the_board_report_runs_is_logged_as_every_verify(examples, tm
     board(examples, tmp_path / "board.html")
     log = (examples.logs / "inspect-cli.log").read_text(encoding="utf-8")
     assert "verify ok; " in log
+
+
+def test_the_board_verifies_in_its_own_process_when_it_cannot_start_another(
+    examples, workspace, tmp_path, monkeypatch
+):
+    """Where no interpreter can be started (an embedded Python), verify runs in the report's
+    own process and the page states the same result."""
+
+    def no_process(*args, **kwargs):
+        raise OSError("no interpreter")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    page = board(examples, tmp_path / "board.html")
+    decisions = stored(examples, "SELECT COUNT(*) FROM decisions")[0][0]
+    assert f"(decisions: {decisions}, runs: 1)" in page
+    workspace.seed_path.write_text("90210448713355260991\n", encoding="utf-8")
+    out = tmp_path / "failed.html"
+    result = invoke("report", "board", "-w", workspace.root, "--date", "2026-11-27", "--out", out)
+    assert "seed does not match the commitment" in result.stderr
+    assert "Verification FAILED while writing this report" in out.read_text(encoding="utf-8")

@@ -393,9 +393,13 @@ def _verify_beside(ws: Workspace) -> Iterator[Callable[[], Verified | None]]:
         return
     at = now().isoformat(timespec="seconds")
     command = [sys.executable, "-m", "inspect_cli", "verify", "-w", str(ws.root), "--format"]
-    process = subprocess.Popen(
-        [*command, "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8"
-    )
+    try:
+        process = subprocess.Popen(
+            [*command, "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8"
+        )
+    except OSError:  # no interpreter to start (an embedded Python): verify here, after the figures
+        yield lambda: _verify_here(ws, at)
+        return
 
     def result() -> Verified:
         with progress("report board: verifying the selection"):
@@ -416,6 +420,22 @@ def _verify_beside(ws: Workspace) -> Iterator[Callable[[], Verified | None]]:
         if process.returncode is None:  # the block failed before waiting for it
             process.kill()
             process.communicate()
+
+
+def _verify_here(ws: Workspace, at: str) -> Verified:
+    """`verify` in this process, for when it cannot run as a process of its own."""
+    from inspect_cli.board import Verified
+    from inspect_cli.errors import SeedError
+    from inspect_cli.verify import verify
+
+    with opened_store(ws, read_only=True) as conn:
+        try:
+            with progress("report board: verifying the selection"):
+                result = verify(conn, ws.read_seed(), None)
+        except SeedError as e:
+            typer.echo(f"report board: verify could not check the store: {e}", err=True)
+            return Verified(at, ok=False, decisions=0, runs=0, problems=1)
+    return Verified(at, result.ok, result.decisions, result.runs, len(result.problems))
 
 
 # --- report splits and report signals ----------------------------------------------------------
