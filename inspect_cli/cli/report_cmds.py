@@ -397,7 +397,7 @@ def _verify_beside(ws: Workspace) -> Iterator[Callable[[], Verified | None]]:
         process = subprocess.Popen(
             [*command, "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8"
         )
-    except OSError:  # no interpreter to start (an embedded Python): verify here, after the figures
+    except OSError:  # no interpreter to start (an embedded Python): verify in this process
         yield lambda: _verify_here(ws, at)
         return
 
