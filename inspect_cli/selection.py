@@ -174,12 +174,18 @@ def decide(
     rule = partial(decide_order, threshold_cents=threshold_cents, sample_rate=sample_rate)
     drawn = speedups.draw(seed, order_ids, sample_rate, helper)
     members = split.members if split is not None else frozenset()
-    outcomes = (
-        map(partial(_decide_member, rule, members), order_ids, amounts, drawn)
-        if members
-        else map(rule, amounts, drawn)
-    )
-    reasons: list[str | None] = [outcome[1] for outcome in outcomes]  # type: ignore[index]
+    # The rule called directly in a comprehension: a million calls through `partial` and `map`
+    # cost half as much again.
+    reasons: list[str | None] = [
+        decide_order(  # type: ignore[index]
+            amount,
+            ticket,
+            threshold_cents=threshold_cents,
+            sample_rate=sample_rate,
+            in_split_group=order_id in members,
+        )[1]
+        for order_id, amount, ticket in zip(order_ids, amounts, drawn, strict=True)
+    ]
     ids, amounts = list(order_ids), list(amounts)
     kept: list[str] = []
     amended_ids: list[str] = []
@@ -222,13 +228,6 @@ def decide(
         sorted(a[0] for a in again),
         split.groups if split is not None else [],
     )
-
-
-def _decide_member(
-    rule: Any, members: frozenset[str], order_id: str, amount: int, drawn: str
-) -> Any:
-    """The rule for a new order, told whether it belongs to a split group the run acts on."""
-    return rule(amount, drawn, in_split_group=order_id in members)
 
 
 @dataclass(frozen=True)

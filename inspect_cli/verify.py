@@ -270,22 +270,26 @@ def _check_decisions(
             continue
         rate = Decimal(run[5])
         members = {m[0] for g in (split_groups or {}).get(run_id, []) for m in g[2]}
-        rule = partial(decide_order, threshold_cents=run[4], sample_rate=rate)
+        threshold = run[4]
+        rule = partial(decide_order, threshold_cents=threshold, sample_rate=rate)
         later = [i for i in range(start, end) if d.order_ids[i] in selected_at] if repeated else []
         first = range(start, end) if not later else sorted(set(range(start, end)) - set(later))
         ids = d.order_ids[start:end] if not later else [d.order_ids[i] for i in first]
         drawn = speedups.draw(seed, ids, rate, helper)
         amounts = d.amounts[start:end] if not later else [d.amounts[i] for i in first]
-        firsts = (
-            (
-                rule(amount, ticket, in_split_group=order_id in members)
-                for order_id, amount, ticket in zip(ids, amounts, drawn, strict=True)
+        # The rule called directly in a comprehension, as `selection.decide` does.
+        firsts: list[Outcome | None] = [
+            decide_order(
+                amount,
+                ticket,
+                threshold_cents=threshold,
+                sample_rate=rate,
+                in_split_group=order_id in members,
             )
-            if members
-            else map(rule, amounts, drawn)
-        )
+            for order_id, amount, ticket in zip(ids, amounts, drawn, strict=True)
+        ]
         if not later:  # the usual run: every order decided for the first time
-            outcomes: list[Outcome | None] = list(firsts)
+            outcomes = firsts
         else:
             want = dict(zip(first, firsts, strict=True))
             for i in later:
