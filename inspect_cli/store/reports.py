@@ -93,7 +93,8 @@ class PeriodCounts:
 def period_counts(
     conn: sqlite3.Connection, scope: Scope, *, threshold_cents: int, today: str
 ) -> PeriodCounts:
-    """Per contractor: orders, spend, decisions and outcomes of the orders in scope."""
+    """Per contractor: orders, spend, decisions and outcomes of the orders in scope; with the
+    selections per month and the corrections per selection reason that the same passes give."""
     where, params = scope.where()
     found: dict[str, ContractorCounts] = {}
 
