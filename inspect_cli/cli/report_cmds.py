@@ -378,8 +378,8 @@ def _verify_beside(ws: Workspace) -> Iterator[Callable[[], Verified | None]]:
     the board's figures; yields what waits for its result.
 
     The page's verification statement is then that command's own result, as an auditor would
-    get it (and logged as every verify is), and its work shares neither this interpreter nor
-    its lock with the figures. None when the workspace does not hold the seed (an auditor's
+    get it (and logged as every verify is), and its work does not compete with the figures for
+    this interpreter's lock. None when the workspace does not hold the seed (an auditor's
     copy, a restored backup); a verify that cannot run (a seed that does not match the
     commitment, a store it cannot read) is a failed verification, its message on stderr.
     """
