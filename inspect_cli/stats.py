@@ -1,14 +1,16 @@
 """Intervals for reports: is a realised sample rate or a difference in means within chance?
+And the projection of the corrections not inspected, with its interval.
 
-Floats are fine here: these are rates and scores, never money. scipy is not a dependency, so
-the regularized incomplete beta function, which gives the binomial and Student t distributions,
-is implemented here (continued fraction with the modified Lentz method, as in Numerical Recipes
-§6.4) and inverted by bisection.
-"""
+Floats are fine for rates and scores; the projection, which is money, stays exact in cents.
+scipy is not a dependency, so the regularized incomplete beta function, which gives the
+binomial and Student t distributions, is implemented here (continued fraction with the modified
+Lentz method, as in Numerical Recipes §6.4) and inverted by bisection."""
 
 import math
 import statistics
 from collections.abc import Callable, Sequence
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from inspect_cli.errors import InvalidValue
 
@@ -188,7 +190,7 @@ def ratio_projection(
     population_orders: int,
     population_amount: int,
     confidence: float = 0.95,
-) -> tuple[float, float, float] | None:
+) -> tuple[int, int, int] | None:
     """Project the corrections of the population not inspected: (estimate, low, high) in cents.
 
     Ratio estimator (Cochran, *Sampling Techniques*, 3rd ed. 1977, §6.2-6.4): R = sum of the
@@ -200,25 +202,40 @@ def ratio_projection(
     interval is estimate +- t(n - 1) * standard error; its lower end is not below zero, since a
     correction is never negative. None below MIN_PROJECTION_SAMPLE sampled orders, or when the
     sampled amounts add up to nothing.
+
+    Money stays exact: the estimate and the variance are fractions of whole cents, and only the
+    half-width (a square root times Student's t) is a decimal; each end is rounded to the cent
+    once, half to even.
     """
     alpha = _check_confidence(confidence)
     n = len(amounts)
     if n != len(corrections):
         raise ValueError("one correction per sampled amount")
-    total_x = sum(amounts)
+    total_x, total_y = sum(amounts), sum(corrections)
     if n < MIN_PROJECTION_SAMPLE or total_x <= 0:
         return None
-    ratio = sum(corrections) / total_x
-    estimate = ratio * population_amount
-    residuals = sum((y - ratio * x) ** 2 for x, y in zip(amounts, corrections, strict=True))
-    s2 = residuals / (n - 1)
-    f = n / (n + population_orders)
-    mean_x = total_x / n
+    estimate = Fraction(total_y * population_amount, total_x)
+    # total_x * d_i, an integer: y_i * total_x - total_y * x_i.
+    squares = sum(
+        (y * total_x - total_y * x) ** 2 for x, y in zip(amounts, corrections, strict=True)
+    )
     # R * (X_rest) = R * X - (sampled corrections): its error is that of R * X, X being the
-    # amount of the whole population, sample included.
-    variance = (population_amount + total_x) ** 2 * (1 - f) * s2 / (n * mean_x**2)
-    half = _t_quantile(n - 1, alpha) * math.sqrt(variance)
-    return estimate, max(0.0, estimate - half), estimate + half
+    # amount of the whole population, sample included. With s_d**2 = squares / (total_x**2 *
+    # (n - 1)), 1 - f = population_orders / (n + population_orders) and n * xbar**2 =
+    # total_x**2 / n:
+    variance = Fraction(
+        (population_amount + total_x) ** 2 * population_orders * squares * n,
+        (n + population_orders) * (n - 1) * total_x**4,
+    )
+    with localcontext() as exact:
+        exact.prec = 40
+        half = (
+            Decimal(repr(_t_quantile(n - 1, alpha)))
+            * (Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt()
+        )
+        middle = Decimal(estimate.numerator) / Decimal(estimate.denominator)
+        low, high = middle - half, middle + half
+    return round(estimate), max(0, round(low)), round(high)
 
 
 def _log_binomial_pmf(j: int, n: int, p: float) -> float:

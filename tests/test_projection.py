@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 
@@ -60,3 +61,16 @@ def test_the_interval_covers_the_true_total_in_about_95_percent_of_draws():
         assert found is not None
         covered += found[1] <= truth <= found[2]
     assert 0.90 <= covered / draws <= 0.98, covered / draws
+
+
+def test_the_projection_is_money_exact_to_the_cent():
+    """Whole cents, computed without floats: the estimate is the exact ratio times the amount
+    not inspected, rounded half to even once."""
+    rng = random.Random(7)
+    amounts = [rng.randint(1_000, 90_000) for _ in range(200)]
+    corrections = [rng.choice([0, 0, 0, rng.randint(1, 20_000)]) for _ in amounts]
+    rest = 123_456_789_01
+    estimate, low, high = ratio_projection(amounts, corrections, 9_000, rest)
+    assert all(type(v) is int for v in (estimate, low, high))
+    assert estimate == round(Fraction(sum(corrections) * rest, sum(amounts)))
+    assert 0 <= low < estimate < high
