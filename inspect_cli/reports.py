@@ -38,6 +38,8 @@ REPORTS = ("summary", "contractors", "overdue", "satisfaction", "projection")
 MIN_RESPONSES = 10
 """Fewer scores than this on either side of a comparison: too few responses to conclude."""
 TOO_FEW = "too few responses to conclude"
+TOTAL = "all"
+"""The row of all contractors (or all groups) together; tables show it in their language."""
 CONFIDENCE = 0.95
 
 
@@ -190,12 +192,17 @@ def human_value(value: Any, kind: str, dialect: str = "standard", lang: str = "e
     return Formatter(lang, dialect).value(value, kind)
 
 
+TOTAL_KEYS = ("contractor", "group")
+"""The columns whose TOTAL value names a row of totals."""
+
+
 def human_cell(
     row: dict[str, Any], column: Column, dialect: str = "standard", lang: str = "en"
 ) -> str:
     """A table cell: the value, followed by its 95% interval when the column has one."""
     value = row.get(column.key)
-    if column.phrase and value is not None:
+    total = value == TOTAL and column.key in TOTAL_KEYS
+    if (column.phrase and value is not None) or total:
         return translate(lang, value)
     text = human_value(value, column.kind, dialect, lang)
     if column.interval is None or row.get(column.interval[0]) is None:

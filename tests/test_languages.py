@@ -46,7 +46,7 @@ def messages() -> set[str]:
         for c in columns
     }
     found |= set(rp.SORTS.values()) | {title for _key, title in board.RADAR_AXES}
-    found |= {rp.TOO_FEW, rp.TOO_FEW_TO_PROJECT, rp.CANNOT_SHOW}
+    found |= {rp.TOO_FEW, rp.TOO_FEW_TO_PROJECT, rp.CANNOT_SHOW, rp.TOTAL}
     found |= set(re.findall(r'_\("([^"]+)"\)', TEMPLATE.read_text(encoding="utf-8")))
     return found - SAME_IN_BOTH
 
@@ -190,6 +190,16 @@ def test_report_tables_in_french_and_dutch(daily):
     b = invoke("report", "contractors", "-w", daily.root, "--format", "csv")
     assert a.stdout == b.stdout
     assert next(csv.reader(io.StringIO(a.stdout)))[0] == "contractor"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "all"), ("nl", "alle"), ("fr", "tous")])
+def test_the_row_of_all_contractors_is_named_in_the_table_language(daily, lang, word):
+    """The projection's and satisfaction's totals row, in tables; CSV and JSON keep "all"."""
+    for report in ("projection", "satisfaction"):
+        table = invoke("report", report, "-w", daily.root, "--lang", lang).stdout.splitlines()
+        assert table[2].split()[0] == word, table[2]
+        data = invoke("report", report, "-w", daily.root, "--lang", lang, "--format", "csv")
+        assert "\nall," in data.stdout
 
 
 @pytest.mark.parametrize(
