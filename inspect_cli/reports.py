@@ -201,9 +201,15 @@ def human_cell(
 ) -> str:
     """A table cell: the value, followed by its 95% interval when the column has one."""
     value = row.get(column.key)
-    total = value == TOTAL and column.key in TOTAL_KEYS
-    if (column.phrase and value is not None) or total:
+    if value == TOTAL and column.key in TOTAL_KEYS:
         return translate(lang, value)
+    if column.phrase and value is not None:
+        whole = translate(lang, value)
+        if whole != value or " (" not in value:
+            return whole
+        # A phrase with a figure in brackets: "too few amounts (0.0089)".
+        phrase, bracket, figure = value.partition(" (")
+        return translate(lang, phrase) + bracket + figure
     text = human_value(value, column.kind, dialect, lang)
     if column.interval is None or row.get(column.interval[0]) is None:
         return text

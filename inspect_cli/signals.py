@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from inspect_cli import speedups, store
+from inspect_cli.formatting import Formatter
+from inspect_cli.i18n import translate
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
 from inspect_cli.rule import above_threshold
@@ -301,20 +303,44 @@ def _group_row(g: SplitGroup) -> dict[str, Any]:
     }
 
 
+def _t(lang: str, message: str, **values: Any) -> str:
+    """A title or note in the table's language, its values filled in."""
+    return translate(lang, message).format(**values)
+
+
+def _eur(cents: int, lang: str) -> str:
+    """An amount in a note: as the reports always wrote it in English, Belgian in Dutch and
+    French."""
+    return format_cents(cents) if lang == "en" else Formatter(lang).money(cents)
+
+
 def splits_report(
-    groups: list[SplitGroup], *, period: Period, threshold_cents: int, window_days: int
+    groups: list[SplitGroup],
+    *,
+    period: Period,
+    threshold_cents: int,
+    window_days: int,
+    lang: str = "en",
 ) -> Report:
     """One row per split group (order ids space-separated in table and CSV)."""
-    limit = format_cents(threshold_cents)
     return Report(
         "splits",
-        f"Split orders: {period.label}",
+        _t(lang, "Split orders: {period}", period=period.text(lang)),
         SPLIT_COLUMNS,
         [_group_row(g) for g in groups],
         notes=[
-            f"{len(groups)} groups: orders of one contractor at one dwelling, each at or below "
-            f"EUR {limit}, completed within {window_days} days of the first, together above it.",
-            "A split group is a pattern to look at: one job may honestly need several orders.",
+            _t(
+                lang,
+                "{n} groups: orders of one contractor at one dwelling, each at or below "
+                "EUR {limit}, completed within {days} days of the first, together above it.",
+                n=len(groups),
+                limit=_eur(threshold_cents, lang),
+                days=window_days,
+            ),
+            translate(
+                lang,
+                "A split group is a pattern to look at: one job may honestly need several orders.",
+            ),
         ],
     )
 
@@ -517,7 +543,7 @@ SIGNAL_COLUMNS = (
     Column("near_threshold_flag", "Flag", "bool", hidden=True),
     Column("benford_amounts", "Amounts >= EUR 10", hidden=True),
     Column("benford_mad", "Benford MAD", "float", hidden=True),
-    Column("benford", "Benford (MAD)", "text", drop=3),
+    Column("benford", "Benford (MAD)", "text", drop=3, phrase=True),
     Column("benford_conformity", "Benford conformity", "text", hidden=True),
     Column("round_share", "Round", "rate", drop=5),
     Column("round_expected_share", "Others round", "rate", drop=6),
@@ -552,19 +578,42 @@ def _signal_row(s: ContractorSignals) -> dict[str, Any]:
     }
 
 
-def _notes(signals: list[ContractorSignals], threshold_cents: int) -> list[str]:
-    near_from = format_cents(_near_from(threshold_cents))
+def _notes(signals: list[ContractorSignals], threshold_cents: int, lang: str) -> list[str]:
     return [
-        f"Contractors with at least {MIN_ORDERS} completed orders (credit notes left out).",
-        f"Near thr.: share of orders from EUR {near_from} to EUR {format_cents(threshold_cents)}; "
-        "Others: the other contractors' share there; p: exact one-sided binomial test.",
-        f"FLAG: share higher than the others' and p below {_bar(signals):.2g} "
-        f"({ALPHA} / contractors tested, Bonferroni).",
-        "Benford: first-two-digit MAD with Nigrini's ranges, shown, not a finding: price lists "
-        f"and fixed rates break Benford; under {BENFORD_MIN_AMOUNTS:,} amounts: {TOO_FEW_AMOUNTS}.",
-        "Round: share of whole-hundred amounts. Splits and Double: split groups and possible "
-        "double billings starting in the period.",
-        "These are signals for a person to look at, never proof of anything.",
+        _t(
+            lang,
+            "Contractors with at least {n} completed orders (credit notes left out).",
+            n=MIN_ORDERS,
+        ),
+        _t(
+            lang,
+            "Near thr.: share of orders from EUR {low} to EUR {high}; Others: the other "
+            "contractors' share there; p: exact one-sided binomial test.",
+            low=_eur(_near_from(threshold_cents), lang),
+            high=_eur(threshold_cents, lang),
+        ),
+        _t(
+            lang,
+            "FLAG: share higher than the others' and p below {bar} ({alpha} / contractors "
+            "tested, Bonferroni).",
+            bar=f"{_bar(signals):.2g}",
+            alpha=ALPHA,
+        ),
+        _t(
+            lang,
+            "Benford: first-two-digit MAD with Nigrini's ranges, shown, not a finding: price "
+            "lists and fixed rates break Benford; under {n} amounts: {too_few}.",
+            n=f"{BENFORD_MIN_AMOUNTS:,}"
+            if lang == "en"
+            else Formatter(lang).count(BENFORD_MIN_AMOUNTS),
+            too_few=translate(lang, TOO_FEW_AMOUNTS),
+        ),
+        translate(
+            lang,
+            "Round: share of whole-hundred amounts. Splits and Double: split groups and "
+            "possible double billings starting in the period.",
+        ),
+        translate(lang, "These are signals for a person to look at, never proof of anything."),
     ]
 
 
@@ -578,14 +627,14 @@ def _near_from(threshold_cents: int) -> int:
 
 
 def signals_report(
-    signals: list[ContractorSignals], *, period: Period, threshold_cents: int
+    signals: list[ContractorSignals], *, period: Period, threshold_cents: int, lang: str = "en"
 ) -> Report:
     return Report(
         "signals",
-        f"Signals per contractor: {period.label}",
+        _t(lang, "Signals per contractor: {period}", period=period.text(lang)),
         SIGNAL_COLUMNS,
         [_signal_row(s) for s in signals],
-        notes=_notes(signals, threshold_cents),
+        notes=_notes(signals, threshold_cents, lang),
     )
 
 
@@ -614,10 +663,14 @@ def _double_row(d: DoubleBilling) -> dict[str, Any]:
     }
 
 
-def doubles_report(doubles: list[DoubleBilling], *, window_days: int) -> Report:
+def doubles_report(doubles: list[DoubleBilling], *, window_days: int, lang: str = "en") -> Report:
     return Report(
         "double_billings",
-        f"Possible double billing: same contractor, dwelling and amount within {window_days} days",
+        _t(
+            lang,
+            "Possible double billing: same contractor, dwelling and amount within {days} days",
+            days=window_days,
+        ),
         DOUBLE_COLUMNS,
         [_double_row(d) for d in doubles],
     )

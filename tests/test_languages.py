@@ -12,7 +12,7 @@ import pytest
 from conftest import DEMO_SEED, EXAMPLES, NOW, SEED
 from typer.testing import CliRunner
 
-from inspect_cli import board
+from inspect_cli import board, signals
 from inspect_cli import reports as rp
 from inspect_cli.cli.main import app
 from inspect_cli.config import ConfigError, parse_config
@@ -23,7 +23,7 @@ from inspect_cli.workspace import Workspace, init_workspace
 
 RETURNED = EXAMPLES / "returned" / "inspections-returned-2026-11.csv"
 TEMPLATE = Path(board.__file__).parent / "templates" / "board.html.j2"
-SAME_IN_BOTH = {"ok", "n"}
+SAME_IN_BOTH = {"ok", "n", "p"}
 """Labels that read the same in English, Dutch and French."""
 
 
@@ -42,11 +42,16 @@ def messages() -> set[str]:
             rp.OVERDUE_COLUMNS,
             rp.SATISFACTION_COLUMNS,
             rp.PROJECTION_COLUMNS,
+            signals.SPLIT_COLUMNS,
+            signals.SIGNAL_COLUMNS,
+            signals.DOUBLE_COLUMNS,
         )
         for c in columns
     }
     found |= set(rp.SORTS.values()) | {title for _key, title in board.RADAR_AXES}
-    found |= {rp.TOO_FEW, rp.TOO_FEW_TO_PROJECT, rp.CANNOT_SHOW, rp.TOTAL}
+    found |= {rp.TOO_FEW, rp.TOO_FEW_TO_PROJECT, rp.CANNOT_SHOW, rp.TOTAL, "nothing to report"}
+    found |= {name for _bound, name in signals.NIGRINI_RANGES}
+    found |= {"nonconformity", signals.TOO_FEW_AMOUNTS}
     found |= set(re.findall(r'_\("([^"]+)"\)', TEMPLATE.read_text(encoding="utf-8")))
     return found - SAME_IN_BOTH
 
@@ -190,6 +195,23 @@ def test_report_tables_in_french_and_dutch(daily):
     b = invoke("report", "contractors", "-w", daily.root, "--format", "csv")
     assert a.stdout == b.stdout
     assert next(csv.reader(io.StringIO(a.stdout)))[0] == "contractor"
+
+
+def test_split_and_signal_tables_in_french_and_dutch(daily):
+    """The reports of issue 14 speak the table's language too: titles, headers, notes."""
+    nl = invoke("report", "splits", "-w", daily.root, "--lang", "nl").stdout
+    assert nl.startswith("Gesplitste bestellingen: alle uitgevoerde bonnen\nAannemer  ")
+    assert "Woning" in nl and "Totaal (EUR)" in nl
+    assert "groepen: bonnen van één aannemer in één woning, elk hoogstens EUR 1.000,00" in nl
+    fr = invoke("report", "signals", "-w", daily.root, "--lang", "fr").stdout
+    assert fr.startswith("Signaux par entrepreneur : tous les bons exécutés\nEntrepreneur ")
+    assert "Près seuil : part des bons de EUR 900,00 à EUR 1.000,00" in fr
+    assert "Double facturation possible : même entrepreneur, logement et montant" in fr
+    assert "jamais la preuve de quoi que ce soit." in fr
+    assert "trop peu de montants (0." in fr and "too few amounts" not in fr
+    assert "rien à signaler" in fr  # the examples hold no possible double billing
+    en = invoke("report", "signals", "-w", daily.root, "--lang", "en").stdout
+    assert "Near thr.: share of orders from EUR 900.00 to EUR 1000.00" in en
 
 
 @pytest.mark.parametrize(("lang", "word"), [("en", "all"), ("nl", "alle"), ("fr", "tous")])

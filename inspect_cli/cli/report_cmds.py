@@ -294,7 +294,7 @@ def _fitted(
         grow = min(room, natural[c.key] - widths[c.key])
         widths = {**widths, c.key: widths[c.key] + grow}
         room -= grow
-    return _build(result, columns, cells, widths)
+    return _build(result, columns, cells, widths, translate(lang, "nothing to report"))
 
 
 def _min_width(column: Column, cells: list[str]) -> int:
@@ -310,7 +310,11 @@ def _min_width(column: Column, cells: list[str]) -> int:
 
 
 def _build(
-    result: Report, columns: list[Column], cells: dict[str, list[str]], widths: dict[str, int]
+    result: Report,
+    columns: list[Column],
+    cells: dict[str, list[str]],
+    widths: dict[str, int],
+    empty: str,
 ) -> Table:
     from rich.table import Table
     from rich.text import Text
@@ -322,7 +326,7 @@ def _build(
     for position in range(len(result.rows)):
         table.add_row(*(Text(cells[c.key][position]) for c in columns))
     if not result.rows:
-        table.caption = "nothing to report"
+        table.caption = empty
     return table
 
 
@@ -454,6 +458,7 @@ def _signal_report(
 ) -> None:
     """Split groups, or signals per contractor with the possible double billings."""
     from inspect_cli import signals
+    from inspect_cli.i18n import translate
     from inspect_cli.reports import _match_contractor, parse_period
 
     with user_errors():
@@ -463,6 +468,7 @@ def _signal_report(
         config = ws.config()
         chosen = parse_period(period, start, end)
         threshold, window = config.threshold_cents, config.split_window_days
+        language = lang.value if lang else config.language
         with opened_store(ws) as conn:
             if contractor is not None:
                 contractor = _match_contractor(conn, contractor)
@@ -489,7 +495,7 @@ def _signal_report(
             _write_csv([c.key for c in signals.SPLIT_COLUMNS], signals.splits_csv_records(groups))
             return
         report = signals.splits_report(
-            groups, period=chosen, threshold_cents=threshold, window_days=window
+            groups, period=chosen, threshold_cents=threshold, window_days=window, lang=language
         )
         if output is TableFormat.json:
             print_json(
@@ -500,7 +506,9 @@ def _signal_report(
             return
         reports = [report]
     else:
-        report = signals.signals_report(rows, period=chosen, threshold_cents=threshold)
+        report = signals.signals_report(
+            rows, period=chosen, threshold_cents=threshold, lang=language
+        )
         if output is TableFormat.json:
             print_json(
                 signals.signals_json(
@@ -511,12 +519,12 @@ def _signal_report(
         # CSV holds one table: the contractors; the pairs are in the table view and JSON.
         reports = [report]
         if output is TableFormat.table:
-            reports.append(signals.doubles_report(found.doubles, window_days=window))
+            reports.append(signals.doubles_report(found.doubles, window_days=window, lang=language))
     if contractor is not None:
         for r in reports:
-            r.title += f", contractor {contractor}"
+            r.title += translate(language, ", contractor {name}").format(name=contractor)
     for r in reports:
         if output is TableFormat.csv:
             _print_csv(r)
         else:
-            _print_table(r, config.csv_dialect, lang.value if lang else config.language)
+            _print_table(r, config.csv_dialect, language)
