@@ -516,7 +516,7 @@ def _sort_key(sort: str):
 OVERDUE_COLUMNS = (
     Column("order_id", "Order", "text"),
     Column("contractor", "Contractor", "text"),
-    Column("reason", "Reason", "text", drop=3),
+    Column("reason", "Reason", "text", drop=3, phrase=True),
     Column("amount_eur", "Amount (EUR)", "money", drop=4),
     Column("completed_on", "Completed", "date", drop=5),
     Column("selected_on", "Selected", "date", hidden=True),

@@ -19,6 +19,7 @@ from inspect_cli.config import ConfigError, parse_config
 from inspect_cli.export import COLUMNS
 from inspect_cli.headers import map_columns
 from inspect_cli.i18n import LIST_CONTEXT, catalogue, list_header_fields, list_headers
+from inspect_cli.rule import REASONS
 from inspect_cli.workspace import Workspace, init_workspace
 
 RETURNED = EXAMPLES / "returned" / "inspections-returned-2026-11.csv"
@@ -52,6 +53,7 @@ def messages() -> set[str]:
     found |= {rp.TOO_FEW, rp.TOO_FEW_TO_PROJECT, rp.CANNOT_SHOW, rp.TOTAL, "nothing to report"}
     found |= {name for _bound, name in signals.NIGRINI_RANGES}
     found |= {"nonconformity", signals.TOO_FEW_AMOUNTS}
+    found |= set(REASONS)
     found |= set(re.findall(r'_\("([^"]+)"\)', TEMPLATE.read_text(encoding="utf-8")))
     return found - SAME_IN_BOTH
 
@@ -210,6 +212,14 @@ def test_split_and_signal_tables_in_french_and_dutch(daily):
     assert "jamais la preuve de quoi que ce soit." in fr
     assert "trop peu de montants (0." in fr and "too few amounts" not in fr
     assert "rien à signaler" in fr  # the examples hold no possible double billing
+
+
+def test_overdue_reasons_in_the_table_language(daily):
+    late = ("report", "overdue", "-w", daily.root, "--date", "2027-02-15")
+    assert "au-dessus du seuil" in invoke(*late, "--lang", "fr").stdout
+    assert "boven de drempel" in invoke(*late, "--lang", "nl").stdout
+    assert "above_threshold" in invoke(*late, "--lang", "en").stdout
+    assert "\nJAN-" in invoke(*late, "--lang", "fr", "--format", "csv").stdout
     en = invoke("report", "signals", "-w", daily.root, "--lang", "en").stdout
     assert "Near thr.: share of orders from EUR 900.00 to EUR 1000.00" in en
 
