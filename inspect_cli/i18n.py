@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from inspect_cli.formatting import LANGUAGES, check_language
 
@@ -44,6 +45,11 @@ def translate(lang: str, message: str, context: str | None = None) -> str:
     if lang == "en":
         return message
     return catalogue(lang).get((context, message), message)
+
+
+def fill(lang: str, message: str, **values: Any) -> str:
+    """The message in the language with its values filled in: ``{name}`` placeholders."""
+    return translate(lang, message).format(**values)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from inspect_cli.errors import InvalidValue, MalformedOption
 from inspect_cli.formatting import Formatter, machine_text
-from inspect_cli.i18n import translate
+from inspect_cli.i18n import fill, translate
 from inspect_cli.money import format_cents
 from inspect_cli.stats import (
     MIN_PROJECTION_SAMPLE,
@@ -62,17 +62,12 @@ class Period:
         if self.start is None and self.end is None:
             return translate(lang, "all completed orders")
         day = Formatter(lang).day
-        return _t(
+        return fill(
             lang,
             "completed {start} to {end}",
             start=day(self.start) if self.start else "…",
             end=day(self.end) if self.end else "…",
         )
-
-
-def _t(lang: str, message: str, **values: Any) -> str:
-    """A message in a language with its values filled in."""
-    return translate(lang, message).format(**values)
 
 
 def parse_period(period: str | None, start: str | None, end: str | None) -> Period:
@@ -386,7 +381,7 @@ def summary(
         notes.append(translate(lang, CANNOT_SHOW))
     return Report(
         "summary",
-        _t(lang, "Summary: {period}", period=period.text(lang)),
+        fill(lang, "Summary: {period}", period=period.text(lang)),
         SUMMARY_COLUMNS + COST_COLUMNS if benefit is not None else SUMMARY_COLUMNS,
         [row],
         notes=[
@@ -485,11 +480,11 @@ def contractors(
     rows.sort(key=_sort_key(sort))
     return Report(
         "contractors",
-        _t(lang, "Contractors: {period}", period=period.text(lang)),
+        fill(lang, "Contractors: {period}", period=period.text(lang)),
         CONTRACTOR_COLUMNS,
         rows,
         notes=[
-            _t(lang, "Sorted by {order}.", order=translate(lang, SORTS[sort])),
+            fill(lang, "Sorted by {order}.", order=translate(lang, SORTS[sort])),
             translate(
                 lang, "Failure rate = (major + not done) / inspected, with its exact 95% interval."
             ),
@@ -532,7 +527,7 @@ def overdue(rows: list[db.OverdueRow], *, period: Period, today: date, lang: str
     """Open selections past their due date, oldest due date first."""
     return Report(
         "overdue",
-        _t(
+        fill(
             lang,
             "Overdue inspections as of {today}: {period}",
             today=Formatter(lang).day(today),
@@ -555,7 +550,7 @@ def overdue(rows: list[db.OverdueRow], *, period: Period, today: date, lang: str
             }
             for r in rows
         ],
-        notes=[_t(lang, "{n} open inspections are past their due date.", n=len(rows))],
+        notes=[fill(lang, "{n} open inspections are past their due date.", n=len(rows))],
     )
 
 
@@ -623,7 +618,7 @@ def satisfaction(
         rows.append({"group_by": "all", "group": "all", **compare([], [])})
     return Report(
         "satisfaction",
-        _t(
+        fill(
             lang,
             "Tenant satisfaction (1 to {scale}): {period}",
             scale=scale,
@@ -637,7 +632,7 @@ def satisfaction(
                 "Inspected: a final outcome is recorded. "
                 "Difference = inspected minus not inspected.",
             ),
-            _t(
+            fill(
                 lang,
                 "With fewer than {n} responses on either side: {too_few}.",
                 n=MIN_RESPONSES,
@@ -723,7 +718,7 @@ def projection(
     ]
     return Report(
         "projection",
-        _t(
+        fill(
             lang,
             "Projected corrections of the orders not inspected: {period}",
             period=period.text(lang),
@@ -738,7 +733,7 @@ def projection(
                 "95% interval from the linearised variance with finite-population correction "
                 "(Cochran 1977, ch. 6).",
             ),
-            _t(
+            fill(
                 lang,
                 "Fewer than {n} inspected sampled orders: {too_few}. "
                 "Mandatory inspections are never used: they are not a random sample.",
@@ -881,7 +876,7 @@ def build_report(
                 counts, scores, period=period, scale=scale, sort=sort or "failure_rate", lang=lang
             )
     if contractor is not None:
-        report.title += _t(lang, ", contractor {name}", name=contractor)
+        report.title += fill(lang, ", contractor {name}", name=contractor)
     return report
 
 

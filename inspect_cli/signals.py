@@ -30,7 +30,7 @@ import numpy as np
 
 from inspect_cli import speedups, store
 from inspect_cli.formatting import Formatter
-from inspect_cli.i18n import translate
+from inspect_cli.i18n import fill, translate
 from inspect_cli.money import format_cents
 from inspect_cli.reports import Column, Period, Report
 from inspect_cli.rule import above_threshold
@@ -303,11 +303,6 @@ def _group_row(g: SplitGroup) -> dict[str, Any]:
     }
 
 
-def _t(lang: str, message: str, **values: Any) -> str:
-    """A title or note in the table's language, its values filled in."""
-    return translate(lang, message).format(**values)
-
-
 def _eur(cents: int, lang: str) -> str:
     """An amount in a note: as the reports always wrote it in English, Belgian in Dutch and
     French."""
@@ -325,11 +320,11 @@ def splits_report(
     """One row per split group (order ids space-separated in table and CSV)."""
     return Report(
         "splits",
-        _t(lang, "Split orders: {period}", period=period.text(lang)),
+        fill(lang, "Split orders: {period}", period=period.text(lang)),
         SPLIT_COLUMNS,
         [_group_row(g) for g in groups],
         notes=[
-            _t(
+            fill(
                 lang,
                 "{n} groups: orders of one contractor at one dwelling, each at or below "
                 "EUR {limit}, completed within {days} days of the first, together above it.",
@@ -580,26 +575,26 @@ def _signal_row(s: ContractorSignals) -> dict[str, Any]:
 
 def _notes(signals: list[ContractorSignals], threshold_cents: int, lang: str) -> list[str]:
     return [
-        _t(
+        fill(
             lang,
             "Contractors with at least {n} completed orders (credit notes left out).",
             n=MIN_ORDERS,
         ),
-        _t(
+        fill(
             lang,
             "Near thr.: share of orders from EUR {low} to EUR {high}; Others: the other "
             "contractors' share there; p: exact one-sided binomial test.",
             low=_eur(_near_from(threshold_cents), lang),
             high=_eur(threshold_cents, lang),
         ),
-        _t(
+        fill(
             lang,
             "FLAG: share higher than the others' and p below {bar} ({alpha} / contractors "
             "tested, Bonferroni).",
             bar=f"{_bar(signals):.2g}",
             alpha=ALPHA,
         ),
-        _t(
+        fill(
             lang,
             "Benford: first-two-digit MAD with Nigrini's ranges, shown, not a finding: price "
             "lists and fixed rates break Benford; under {n} amounts: {too_few}.",
@@ -631,7 +626,7 @@ def signals_report(
 ) -> Report:
     return Report(
         "signals",
-        _t(lang, "Signals per contractor: {period}", period=period.text(lang)),
+        fill(lang, "Signals per contractor: {period}", period=period.text(lang)),
         SIGNAL_COLUMNS,
         [_signal_row(s) for s in signals],
         notes=_notes(signals, threshold_cents, lang),
@@ -666,7 +661,7 @@ def _double_row(d: DoubleBilling) -> dict[str, Any]:
 def doubles_report(doubles: list[DoubleBilling], *, window_days: int, lang: str = "en") -> Report:
     return Report(
         "double_billings",
-        _t(
+        fill(
             lang,
             "Possible double billing: same contractor, dwelling and amount within {days} days",
             days=window_days,

@@ -458,7 +458,7 @@ def _signal_report(
 ) -> None:
     """Split groups, or signals per contractor with the possible double billings."""
     from inspect_cli import signals
-    from inspect_cli.i18n import translate
+    from inspect_cli.i18n import fill
     from inspect_cli.reports import _match_contractor, parse_period
 
     with user_errors():
@@ -522,7 +522,7 @@ def _signal_report(
             reports.append(signals.doubles_report(found.doubles, window_days=window, lang=language))
     if contractor is not None:
         for r in reports:
-            r.title += translate(language, ", contractor {name}").format(name=contractor)
+            r.title += fill(language, ", contractor {name}", name=contractor)
     for r in reports:
         if output is TableFormat.csv:
             _print_csv(r)
